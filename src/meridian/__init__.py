@@ -1,0 +1,1 @@
+"""Meridian Lambda application: profiles, sessions, idempotent transactions, authorizer, health."""
