@@ -7,7 +7,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-VENV_STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha256sum | cut -c1-12)
+VENV_STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt requirements/lambda.txt requirements/tooling.txt requirements/devstack.txt | sha256sum | cut -c1-12)
 
 TEST_TARGETS :=
 
@@ -17,7 +17,7 @@ help: ## list the targets
 
 venv: $(VENV_STAMP) ## create the virtual environment with every pinned tool
 
-$(VENV_STAMP): requirements/*.txt
+$(VENV_STAMP): requirements/dev.txt requirements/lambda.txt requirements/tooling.txt requirements/devstack.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
