@@ -9,3 +9,7 @@ lint: venv ## ruff and mypy --strict over src/
 
 test-unit: venv ## unit tests with line coverage of src/
 	$(PY) -m pytest tests/unit --cov --cov-report=term-missing --cov-fail-under=90
+
+.PHONY: build
+build: venv ## build the deterministic Lambda zips under build/lambda/
+	$(PY) scripts/build_lambda.py
