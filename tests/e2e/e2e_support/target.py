@@ -11,6 +11,7 @@ accepted names are listed next to each field.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -39,6 +40,7 @@ PARTNER_SECRET_KEYS = ("partner_secret_arn", "partner_signing_secret_arn", "part
 PARTNER_ISSUER_KEYS = ("partner_issuer", "partner_token_issuer")
 PARTNER_AUDIENCE_KEYS = ("partner_audience", "partner_token_audience")
 AUTHORIZER_FUNCTION_KEYS = ("authorizer_function_name", "authorizer_function_names")
+FUNCTION_NAME_MAP_KEYS = ("lambda_function_names", "function_names")  # {region: {function: name}}
 TABLE_KEYS = ("table_name", "dynamodb_table_name")
 OPENAPI_KEYS = ("openapi_document", "openapi_body", "openapi")
 
@@ -167,6 +169,17 @@ def parse_openapi(value: Any) -> dict[str, Any] | None:
     return None
 
 
+def _authorizer_name(outputs: Mapping[str, Any], primary: str) -> str | None:
+    direct = _one_string(_first(outputs, AUTHORIZER_FUNCTION_KEYS), prefer=(primary,))
+    if direct:
+        return direct
+    by_region = _first(outputs, FUNCTION_NAME_MAP_KEYS)
+    if isinstance(by_region, Mapping) and isinstance(by_region.get(primary), Mapping):
+        name = by_region[primary].get("authorizer")
+        return str(name) if name else None
+    return None
+
+
 def build_target(
     outputs: Mapping[str, Any],
     *,
@@ -214,9 +227,7 @@ def build_target(
         ),
         partner_issuer=_one_string(_first(outputs, PARTNER_ISSUER_KEYS)),
         partner_audience=_one_string(_first(outputs, PARTNER_AUDIENCE_KEYS)),
-        authorizer_function_name=_one_string(
-            _first(outputs, AUTHORIZER_FUNCTION_KEYS), prefer=(str(primary),)
-        ),
+        authorizer_function_name=_authorizer_name(outputs, str(primary)),
         table_name=_one_string(_first(outputs, TABLE_KEYS)),
         openapi_document=parse_openapi(_first(outputs, OPENAPI_KEYS)),
         outputs=dict(outputs),
@@ -225,6 +236,17 @@ def build_target(
 
 def load_target(environ: Mapping[str, str] | None = None) -> Target:
     env = os.environ if environ is None else environ
+    target = _load_target(env)
+    override = env.get("E2E_API_URLS")
+    if override:
+        # {"region": "url"}: e.g. the CloudFront URL, since a deployed regional API only answers
+        # requests that carry CloudFront's origin-verify header (see docs/testing-guide.md).
+        urls = {region: url.rstrip("/") for region, url in json.loads(override).items()}
+        target = dataclasses.replace(target, api_urls=urls)
+    return target
+
+
+def _load_target(env: Mapping[str, str]) -> Target:
     outputs_path = env.get("E2E_TERRAFORM_OUTPUTS")
     if outputs_path:
         raw = json.loads(Path(outputs_path).read_text(encoding="utf-8"))

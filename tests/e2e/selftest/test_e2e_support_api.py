@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 import requests
-from e2e_support.api import assert_error_body, expect_error, poll
+from e2e_support.api import assert_error_body, expect_error, extra_headers, poll
 
 E2E_DIR = Path(__file__).resolve().parents[1]
 REPO = E2E_DIR.parents[1]
@@ -129,3 +129,10 @@ def test_smoke_exits_2_without_a_target(tmp_path: Path, capsys: pytest.CaptureFi
     smoke = _load_smoke()
     assert smoke.main(["--stack", str(tmp_path / "missing.json")]) == 2
     assert "make up" in capsys.readouterr().err
+
+
+def test_extra_headers_go_on_every_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("E2E_EXTRA_HEADERS", json.dumps({"X-Origin-Verify": "v"}))
+    assert extra_headers() == {"X-Origin-Verify": "v"}
+    monkeypatch.delenv("E2E_EXTRA_HEADERS")
+    assert extra_headers() == {}

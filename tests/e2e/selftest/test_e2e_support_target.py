@@ -133,3 +133,30 @@ def test_incomplete_outputs_are_refused() -> None:
 def test_unwrap_keeps_plain_maps_that_happen_to_have_a_value_key() -> None:
     raw = {"a": {"value": 1, "type": "number"}, "b": {"value": 2, "other": 3}, "c": "plain"}
     assert unwrap_outputs(raw) == {"a": 1, "b": {"value": 2, "other": 3}, "c": "plain"}
+
+
+def test_lambda_function_names_map_gives_the_authorizer() -> None:
+    target = build_target(
+        {
+            "api_urls": {"us-east-1": "https://a/v1", "us-west-2": "https://b/v1"},
+            "primary_region": "us-east-1",
+            "user_pool_id": "us-east-1_X",
+            "user_pool_client_id": "c",
+            "lambda_function_names": {
+                "us-east-1": {"authorizer": "meridian-dev-authorizer", "health": "h"},
+                "us-west-2": {"authorizer": "meridian-dev-authorizer-w"},
+            },
+        },
+        kind="aws",
+    )
+    assert target.authorizer_function_name == "meridian-dev-authorizer"
+
+
+def test_api_urls_can_be_overridden(tmp_path: Path) -> None:
+    path = tmp_path / "stack.json"
+    path.write_text(json.dumps(STACK))
+    target = load_target(
+        {"E2E_STACK_JSON": str(path), "E2E_API_URLS": json.dumps({"us-east-1": "https://cf/v1/"})}
+    )
+    assert target.api_urls == {"us-east-1": "https://cf/v1"}
+    assert target.client_id == "cid"  # everything else still from the stack
