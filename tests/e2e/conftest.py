@@ -45,9 +45,11 @@ def user_factory(target: Target, api: Api) -> Iterator[UserFactory]:
     factory = UserFactory(target)
     yield factory
     # Erase what the users left behind (profile and sessions), then the users themselves.
-    for user in factory.created:
-        api.delete("/profiles/me", token=user.id_token)
-    factory.cleanup()
+    try:
+        for user in factory.created:
+            api.delete("/profiles/me", token=user.id_token)
+    finally:
+        factory.cleanup()
 
 
 @pytest.fixture
