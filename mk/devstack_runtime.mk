@@ -6,4 +6,4 @@ test-devstack-runtime: venv ## devstack runtimes: ruff, mypy --strict and their 
 	$(VENV)/bin/ruff check devstack/runtime tests/devstack/runtime
 	$(VENV)/bin/ruff format --check devstack/runtime tests/devstack/runtime
 	$(VENV)/bin/mypy --strict devstack/runtime
-	$(PY) -m pytest tests/devstack/runtime -q -p no:cacheprovider
+	$(PY) -m pytest tests/devstack/runtime -q -p no:cacheprovider --cov=devstack/runtime --cov-report=term:skip-covered

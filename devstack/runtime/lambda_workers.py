@@ -80,10 +80,12 @@ class _Worker:
                 return
             line = self.log_partial[:newline].decode("utf-8", "replace")
             del self.log_partial[: newline + 1]
-            if line.startswith(SENTINEL_PREFIX):
+            # The sentinel may follow output the function left without a final newline.
+            text, sentinel, _ = line.partition(SENTINEL_PREFIX)
+            if text or not sentinel:
+                self.log_lines.append(text)
+            if sentinel:
                 self.sentinel_seen = True
-            else:
-                self.log_lines.append(line)
 
     def take_log(self) -> list[str]:
         if self.log_partial and not self.log_open:
@@ -206,8 +208,12 @@ class LambdaRuntime:
                 self._condition.notify_all()
             raise
         with self._condition:
-            self._workers.add(worker)
-        return worker
+            if not self._closed:
+                self._workers.add(worker)
+                return worker
+            pool.total -= 1
+        worker.close()  # shut down while it was starting
+        raise RuntimeError("the Lambda runtime is shut down")
 
     def _retire_previous_version(self, key: PoolKey) -> None:
         previous = self._current_key.get(key[0])

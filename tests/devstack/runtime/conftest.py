@@ -69,6 +69,11 @@ SAMPLE_HANDLERS = textwrap.dedent(
         return None
 
 
+    def no_final_newline(event, context):
+        print("unterminated", end="")
+        return "done"
+
+
     def exit_abruptly(event, context):
         os._exit(3)
 

@@ -106,6 +106,17 @@ def test_logs_have_lambda_lines_in_order(
     assert "Init Duration" not in warm_report
 
 
+def test_output_without_final_newline_is_logged(
+    lambda_runtime: LambdaRuntime, spec_for: SpecFactory, log_sink: RecordingLogSink
+):
+    spec = spec_for("no_final_newline", name="unterminated")
+    assert lambda_runtime.invoke(spec, b"{}").payload == b'"done"'
+    assert lambda_runtime.invoke(spec, b"{}").payload == b'"done"'
+    lines = log_sink.lines("/aws/lambda/unterminated")
+    assert lines.count("unterminated") == 2
+    assert lines[-2].startswith("END RequestId: ")
+
+
 def test_timeout_kills_the_worker_and_the_next_call_works(
     lambda_runtime: LambdaRuntime, spec_for: SpecFactory, log_sink: RecordingLogSink
 ):
