@@ -248,7 +248,8 @@ class RestApiRuntime:
     def _compiled(self, region: str, api_id: str, document: dict[str, Any]) -> ApiDocument:
         with self._lock:
             cached = self._documents.get((region, api_id))
-            if cached is not None and cached[0] is document:
+            # The backend may hand out the same object or an equal copy per request.
+            if cached is not None and (cached[0] is document or cached[0] == document):
                 return cached[1]
         compiled = compile_document(document)
         with self._lock:
@@ -407,7 +408,7 @@ class RestApiRuntime:
             "multiValueHeaders": headers or None,
             "queryStringParameters": {k: v[-1] for k, v in call.query.items()} or None,
             "multiValueQueryStringParameters": {k: list(v) for k, v in call.query.items()} or None,
-            "pathParameters": dict(call.route.path_parameters) if call.route else None,
+            "pathParameters": (dict(call.route.path_parameters) if call.route else None) or None,
             "stageVariables": dict(stage_variables) or None,
             "requestContext": request_context,
             "body": body_text,
@@ -425,8 +426,6 @@ class RestApiRuntime:
             LOGGER.error("integration uri %r does not name a Lambda function", uri)
             raise GatewayError("API_CONFIGURATION_ERROR", _INTERNAL_ERROR) from exc
         event = self._proxy_event(call)
-        if event["pathParameters"] == {}:
-            event["pathParameters"] = None
         try:
             result = self._backend.invoke_function(function_arn, json.dumps(event).encode())
         except Exception as exc:

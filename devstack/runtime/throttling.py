@@ -36,7 +36,8 @@ def method_limits(stage: StageConfig, resource_path: str, method: str) -> tuple[
     """(rate per second, burst) for the method, or None when it is not throttled."""
     wanted = f"{resource_path.strip('/')}/{method.upper()}"
     for key, limits in stage.method_throttling.items():
-        if key.strip("/") == wanted:
+        # Keys may keep the "~1" escaping of UpdateStage patch paths ("~1items~1{id}/GET").
+        if key.replace("~1", "/").strip("/") == wanted:
             return limits
     if "*/*" in stage.method_throttling:
         return stage.method_throttling["*/*"]

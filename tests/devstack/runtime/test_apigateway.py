@@ -443,6 +443,30 @@ def test_request_authorizer_without_cache_runs_every_time(
     assert backend.invocations["request-authorizer"] == 3
 
 
+def test_request_authorizer_with_cache_rejects_missing_identity_unseen(
+    backend: FakeBackend, clock: FakeClock
+):
+    document = backend.documents[(REGION, API_ID)]
+    scheme = document["components"]["securitySchemes"]["request_auth"]
+    scheme["x-amazon-apigateway-authorizer"]["authorizerResultTtlInSeconds"] = 30
+    scheme["x-amazon-apigateway-authorizer"]["identitySource"] = (
+        "method.request.header.X-Key, method.request.querystring.tenant"
+    )
+    runtime = RestApiRuntime(backend, clock=clock)
+    assert (
+        send(runtime, request("GET", "/guarded-request", headers=[("X-Key", "allow-r")])).status
+        == 401
+    )
+    assert backend.invocations["request-authorizer"] == 0
+    full = request(
+        "GET", "/guarded-request", headers=[("X-Key", "allow-r")], query=[("tenant", "t")]
+    )
+    event = echoed(send(runtime, full))
+    assert event["requestContext"]["authorizer"]["principalId"] == "user-allow-r"
+    assert send(runtime, full).status == 200
+    assert backend.invocations["request-authorizer"] == 1
+
+
 # -- throttling -------------------------------------------------------------------------------
 
 

@@ -119,6 +119,9 @@ def test_method_limits_and_token_bucket():
     assert method_limits(StageConfig("api", "v1", "d"), "/x", "GET") is None
     star = StageConfig("api", "v1", "d", method_throttling={"*/*": (5.0, 1)})
     assert method_limits(star, "/x", "GET") == (5.0, 1)
+    escaped = StageConfig("api", "v1", "d", method_throttling={"~1x~1{id}/GET": (1.0, 1)})
+    assert method_limits(escaped, "/x/{id}", "GET") == (1.0, 1)
+    assert method_limits(escaped, "/x/{id}", "POST") is None
     now = [0.0]
     throttler = Throttler(lambda: now[0])
     scope = ("api", "v1", "/x", "GET")
