@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import json
 import logging
 import re
@@ -226,34 +227,35 @@ class RestApiRuntime:
                 b'{"message":"Forbidden"}',
             )
         call.api = self._compiled(call.region, call.api_id, document)
-        call.route = call.api.router.match(call.request.path)
-        if call.route is not None:
-            call.operation = call.api.operation(call.route.resource_path, call.method)
-        if call.operation is None:
+        route = call.route = call.api.router.match(call.request.path)
+        operation = call.api.operation(route.resource_path, call.method) if route else None
+        if route is None or operation is None:
             raise GatewayError("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token")
-        limits = method_limits(call.stage, call.route.resource_path, call.operation.method)  # type: ignore[union-attr]
-        scope = (call.region, call.api_id, call.stage_name, call.resource_path, call.method)
+        call.operation = operation
+        limits = method_limits(call.stage, route.resource_path, operation.method)
+        scope = (call.region, call.api_id, call.stage_name, route.resource_path, call.method)
         if not self._throttler.allow(scope, limits):
             raise GatewayError("THROTTLED", "Too Many Requests")
         if len(call.request.body) > MAX_PAYLOAD_BYTES:
             raise GatewayError("REQUEST_TOO_LARGE", "Request Too Long")
-        call.authorizer = self._authorize(call, call.api, call.operation)
-        if call.operation.validate_parameters:
-            check_parameters(call.operation, call.query, call.headers)
-        if call.operation.validate_body:
+        call.authorizer = self._authorize(call, call.api, operation)
+        if operation.validate_parameters:
+            check_parameters(operation, call.query, call.headers)
+        if operation.validate_body:
             content_type = call.header("Content-Type") or ""
-            check_body(call.api, call.operation, content_type, call.request.body)
-        return self._integrate(call, call.operation)
+            check_body(call.api, operation, content_type, call.request.body)
+        return self._integrate(call, operation)
 
     def _compiled(self, region: str, api_id: str, document: dict[str, Any]) -> ApiDocument:
         with self._lock:
             cached = self._documents.get((region, api_id))
-            # The backend may hand out the same object or an equal copy per request.
-            if cached is not None and (cached[0] is document or cached[0] == document):
+            # A copy is kept and compared, so a document changed in place is noticed too.
+            if cached is not None and cached[0] == document:
                 return cached[1]
-        compiled = compile_document(document)
+        snapshot = copy.deepcopy(document)
+        compiled = compile_document(snapshot)
         with self._lock:
-            self._documents[(region, api_id)] = (document, compiled)
+            self._documents[(region, api_id)] = (snapshot, compiled)
         return compiled
 
     def _gateway_response(self, call: _Call, error: GatewayError) -> HttpResponse:
