@@ -144,6 +144,23 @@ BAD_COGNITO_CASES: dict[str, Callable[[Context], str | None]] = {
             )
         )
     ),
+    "id_token_claiming_token_use_refresh": lambda ctx: bearer(
+        ctx.cognito_forged(ctx.claims(token_use="refresh", exp=ctx.claims()["exp"]))
+    ),
+    "partner_key_signing_cognito_claims": lambda ctx: bearer(
+        tokens.sign_hs256(ctx.claims(), ctx.partner.signing_key.encode())
+    ),
+}
+
+# Cases that only the Cognito authorizer must refuse (the Lambda authorizer accepts partners).
+PROFILES_ONLY_CASES: dict[str, Callable[[Context], str | None]] = {
+    "valid_partner_token_on_profiles": lambda ctx: bearer(ctx.partner.token(ctx.user.sub)),
+}
+
+# Cases only the Lambda authorizer refuses: it checks the ID token's aud and the access token's
+# client_id against COGNITO_APP_CLIENT_IDS. API Gateway's Cognito authorizer does not (it accepts
+# tokens of any app client of the pool), so these are not asserted on /profiles.
+TRANSACTIONS_ONLY_CASES: dict[str, Callable[[Context], str | None]] = {
     "wrong_audience": lambda ctx: bearer(
         ctx.cognito_forged(
             tokens.cognito_claims(
@@ -151,20 +168,6 @@ BAD_COGNITO_CASES: dict[str, Callable[[Context], str | None]] = {
             )
         )
     ),
-    "partner_key_signing_cognito_claims": lambda ctx: bearer(
-        tokens.sign_hs256(ctx.claims(), ctx.partner.signing_key.encode())
-    ),
-}
-
-# Cases that only the Cognito authorizer must refuse (the Lambda authorizer accepts them).
-PROFILES_ONLY_CASES: dict[str, Callable[[Context], str | None]] = {
-    # The Cognito authorizer of /profiles takes ID tokens (no OAuth scopes are configured).
-    "access_token_on_profiles": lambda ctx: bearer(ctx.user.access_token),
-    "valid_partner_token_on_profiles": lambda ctx: bearer(ctx.partner.token(ctx.user.sub)),
-}
-
-# Cases only the Lambda authorizer sees (it checks token_use and client_id itself).
-TRANSACTIONS_ONLY_CASES: dict[str, Callable[[Context], str | None]] = {
     "access_token_wrong_client_id": lambda ctx: bearer(
         ctx.cognito_forged(
             tokens.cognito_claims(
@@ -174,9 +177,6 @@ TRANSACTIONS_ONLY_CASES: dict[str, Callable[[Context], str | None]] = {
                 token_use="access",
             )
         )
-    ),
-    "id_token_claiming_token_use_refresh": lambda ctx: bearer(
-        ctx.cognito_forged(ctx.claims(token_use="refresh", exp=ctx.claims()["exp"]))
     ),
     "partner_wrong_key": lambda ctx: bearer(
         ctx.partner.token(ctx.user.sub, key=secrets.token_urlsafe(32))
