@@ -101,6 +101,20 @@ def _regional(region: str) -> tuple[Component, ...]:
             region,
             ("aws_cloudwatch_log_group",),
         ),
+        Component(
+            f"alarms_{region}",
+            "CloudWatch alarms\n5XX, p99, errors, throttles,\nreplication latency",
+            "aws.management.CloudwatchAlarm",
+            region,
+            ("aws_cloudwatch_metric_alarm",),
+        ),
+        Component(
+            f"sns_{region}",
+            "SNS alarm topic\n(KMS, e-mail)",
+            "aws.integration.SNS",
+            region,
+            ("aws_sns_topic", "aws_sns_topic_subscription"),
+        ),
     )
 
 
@@ -142,18 +156,11 @@ COMPONENTS: tuple[Component, ...] = (
         ("aws_cognito_user_pool", "aws_cognito_user_pool_client"),
     ),
     Component(
-        "alarms",
-        "CloudWatch\nalarms + dashboard",
-        "aws.management.CloudwatchAlarm",
+        "dashboard",
+        "CloudWatch dashboard\n(both regions)",
+        "aws.management.Cloudwatch",
         "shared",
-        ("aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"),
-    ),
-    Component(
-        "sns",
-        "SNS alarm topic\n(KMS)",
-        "aws.integration.SNS",
-        "shared",
-        ("aws_sns_topic",),
+        ("aws_cloudwatch_dashboard",),
     ),
     *_regional(PRIMARY),
     *_regional(SECONDARY),
@@ -167,7 +174,6 @@ EDGES: tuple[tuple[str, str, str], ...] = (
     ("acm", "cloudfront", "TLS"),
     ("cloudfront", "api_primary", "origin"),
     ("cloudfront", "api_secondary", "failover"),
-    ("alarms", "sns", "notify"),
     *(
         edge
         for region in (PRIMARY, SECONDARY)
@@ -179,6 +185,7 @@ EDGES: tuple[tuple[str, str, str], ...] = (
             (f"lambda_{region}", f"logs_{region}", "logs"),
             (f"kms_{region}", f"table_{region}", "encrypts"),
             (f"api_{region}", "cognito", "verifies tokens"),
+            (f"alarms_{region}", f"sns_{region}", "notify"),
         )
     ),
     ("table_primary", "table_secondary", "replication"),
