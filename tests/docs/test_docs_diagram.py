@@ -86,16 +86,6 @@ def test_drawn_resource_types_exist_in_the_terraform(infra_types: set[str]) -> N
     assert not missing, f"diagram nodes stand for resource types absent from infra/: {missing}"
 
 
-def test_every_major_service_is_drawn() -> None:
-    drawn = drawn_resource_types()
-    not_drawn = [
-        name
-        for prefix, name in MAJOR_SERVICES.items()
-        if not any(t.startswith(prefix) for t in drawn)
-    ]
-    assert not not_drawn, f"major services missing from the diagram: {not_drawn}"
-
-
 def test_every_major_service_in_the_terraform_is_drawn(infra_types: set[str]) -> None:
     drawn_prefixes = {
         p for p in MAJOR_SERVICES if any(t.startswith(p) for t in drawn_resource_types())
