@@ -74,10 +74,10 @@ def test_pull_requests_run_every_check() -> None:
     assert {"pull_request", "workflow_call"} <= set(triggers(checks))
     steps = run_steps(checks)
     for expected in (
-        "terraform fmt -check",
-        "terraform -chdir=infra validate",
-        "terraform -chdir=infra test",
-        "checkov",
+        "make tf-fmt",
+        "make tf-validate",
+        "make tf-test",
+        "make checkov",
         "make lint test-unit",
         "make test-docs",
         "make test-devstack",
@@ -125,7 +125,16 @@ def test_closed_pull_requests_destroy_their_environment() -> None:
 def test_pre_commit_runs_the_same_checks() -> None:
     config = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text())
     entries = " ".join(hook["entry"] for repo in config["repos"] for hook in repo["hooks"])
-    for expected in ("terraform fmt", "terraform -chdir=infra validate", "make lint", "actionlint"):
+    for expected in (
+        "make tf-fmt",
+        "make tf-validate",
+        "tf-test",
+        "make checkov",
+        "make lint",
+        "actionlint",
+        "make test-unit",
+        "make test-docs",
+    ):
         assert expected in entries, expected
 
 
