@@ -83,9 +83,11 @@ TRIMMED_PATHS: dict[str, tuple[str, ...]] = {
         "wrapt/_wrappers.",
     ),
 }
-# Written by pip at install time, or executables nobody calls inside Lambda.
+# Written by pip at install time, executables nobody calls inside Lambda, bytecode and C sources.
+# RECORD stays: it says which files belong to which distribution (the devstack runtime uses it to
+# swap a distribution with arm64 binaries for the host's copy).
 _INSTALL_METADATA = re.compile(
-    r"(^bin/|\.dist-info/(RECORD|INSTALLER|REQUESTED|direct_url\.json)$|(^|/)__pycache__/"
+    r"(^bin/|\.dist-info/(INSTALLER|REQUESTED|direct_url\.json)$|(^|/)__pycache__/"
     r"|\.(pyc|pyi|c|h)$)"
 )
 
