@@ -8,8 +8,7 @@ gateway responses for every failure and the request id headers on every answer.
 Nothing here knows a particular application: any REST API deployed with the API Gateway OpenAPI
 extensions is served. Known simplifications: the current document is served (not a snapshot per
 deployment); API keys, IAM (SigV4) authorization and non-proxy ``aws`` / ``http`` integrations are
-answered with a 500 API_CONFIGURATION_ERROR rather than emulated; the 29 s integration timeout is
-not enforced (a Lambda's own timeout is).
+answered with a 500 API_CONFIGURATION_ERROR rather than emulated.
 """
 
 from __future__ import annotations
@@ -36,7 +35,13 @@ from devstack.runtime.authorizers import (
     unauthorized,
     verify_cognito_token,
 )
-from devstack.runtime.contracts import Backend, HttpRequest, HttpResponse, StageConfig
+from devstack.runtime.contracts import (
+    Backend,
+    HttpRequest,
+    HttpResponse,
+    InvokeResult,
+    StageConfig,
+)
 from devstack.runtime.gateway_responses import (
     GatewayError,
     header_parameters,
@@ -51,6 +56,7 @@ from devstack.runtime.validation import check_body, check_parameters
 LOGGER = logging.getLogger("devstack.runtime.apigateway")
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's request payload limit
+DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _STATUS_IN_TEMPLATE = re.compile(r"[\"']?statusCode[\"']?\s*:\s*[\"']?(\d{3})")
@@ -428,11 +434,23 @@ class RestApiRuntime:
             LOGGER.error("integration uri %r does not name a Lambda function", uri)
             raise GatewayError("API_CONFIGURATION_ERROR", _INTERNAL_ERROR) from exc
         event = self._proxy_event(call)
-        try:
-            result = self._backend.invoke_function(function_arn, json.dumps(event).encode())
-        except Exception as exc:
-            LOGGER.exception("invoking %s failed", function_arn)
-            raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500) from exc
+        timeout_ms = int(integration.get("timeoutInMillis") or DEFAULT_INTEGRATION_TIMEOUT_MS)
+        outcome = _call_with_timeout(
+            lambda: self._backend.invoke_function(function_arn, json.dumps(event).encode()),
+            timeout_ms / 1000,
+        )
+        if outcome is None:
+            LOGGER.warning(
+                "request %s: %s did not answer within the %d ms integration timeout",
+                call.request_id,
+                function_arn,
+                timeout_ms,
+            )
+            raise GatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out")
+        if isinstance(outcome, BaseException):
+            LOGGER.error("invoking %s failed: %r", function_arn, outcome)
+            raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500) from outcome
+        result = outcome
         if result.function_error:
             LOGGER.warning(
                 "request %s: %s returned a function error: %s",
@@ -467,7 +485,7 @@ class RestApiRuntime:
             (
                 response
                 for pattern, response in responses.items()
-                if pattern != "default" and re.fullmatch(pattern, status)
+                if str(pattern) != "default" and re.fullmatch(str(pattern), status)
             ),
             responses.get("default") or {},
         )
@@ -483,6 +501,31 @@ class RestApiRuntime:
         )
         body = render_template(body_template, variables)
         return HttpResponse(int(chosen.get("statusCode") or status), headers, body.encode())
+
+
+def _call_with_timeout(
+    function: Callable[[], InvokeResult], timeout_seconds: float
+) -> InvokeResult | BaseException | None:
+    """Run ``function`` for at most ``timeout_seconds``: its result, its exception, or None.
+
+    On a timeout the call keeps running in its (daemon) thread, as the Lambda keeps running on AWS
+    after API Gateway has given up on it.
+    """
+    outcome: list[InvokeResult | BaseException] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append(function())
+        except BaseException as exc:  # handed to the caller
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="integration", daemon=True).start()
+    if not done.wait(timeout_seconds):
+        return None
+    return outcome[0]
 
 
 def _scalar(value: object) -> str:
