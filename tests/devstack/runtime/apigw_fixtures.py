@@ -11,8 +11,8 @@ from collections import Counter
 from typing import Any
 
 import jwt
-from conftest import ACCOUNT_ID, REGION, make_spec
 from cryptography.hazmat.primitives.asymmetric import rsa
+from rt_support import ACCOUNT_ID, REGION, make_spec
 
 from devstack.runtime.contracts import FunctionSpec, HttpRequest, InvokeResult, StageConfig
 from devstack.runtime.lambda_workers import LambdaRuntime

@@ -18,7 +18,7 @@ from apigw_fixtures import (
     TokenFactory,
     request,
 )
-from conftest import ACCOUNT_ID, REGION
+from rt_support import ACCOUNT_ID, REGION
 
 from devstack.runtime.apigateway import RestApiRuntime
 from devstack.runtime.contracts import HttpRequest, HttpResponse

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import RecordingLogSink, SpecFactory, build_zip, make_spec
+from rt_support import RecordingLogSink, SpecFactory, build_zip, make_spec
 
 from devstack.runtime.lambda_workers import LambdaRuntime
 
