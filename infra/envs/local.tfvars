@@ -1,0 +1,10 @@
+# Devstack (moto server + the project's API Gateway and Lambda runtime): the same root module,
+# only these values and the environment (AWS_ENDPOINT_URL, test credentials) differ.
+environment                   = "local"
+primary_region                = "us-east-1"
+secondary_region              = "us-west-2"
+deletion_protection           = false
+secret_recovery_window_days   = 0
+cognito_password_auth_enabled = true # the e2e tests sign in with USER_PASSWORD_AUTH
+cognito_mfa_configuration     = "OFF"
+log_level                     = "DEBUG"
