@@ -61,6 +61,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _STATUS_IN_TEMPLATE = re.compile(r"[\"']?statusCode[\"']?\s*:\s*[\"']?(\d{3})")
 _INTERNAL_ERROR = "Internal server error"
+_PROXY_RESPONSE_FIELDS = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
 
 
 def _matches_media_type(patterns: tuple[str, ...], media_type: str) -> bool:
@@ -536,23 +537,12 @@ def _scalar(value: object) -> str:
     raise TypeError(f"header value {value!r} is not a string, number or boolean")
 
 
-def _parse_proxy_response(output: object, call: _Call) -> HttpResponse:
-    """The Lambda proxy (v1) response as an HTTP response; ValueError/TypeError if malformed."""
-    if not isinstance(output, dict):
-        raise TypeError("the response is not a JSON object")
-    status = output.get("statusCode")
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise ValueError(f"statusCode {status!r} is not an HTTP status code")
-    single = output.get("headers") or {}
-    multi = output.get("multiValueHeaders") or {}
+def _proxy_response_headers(single: object, multi: object) -> list[tuple[str, str]]:
+    """``headers`` and ``multiValueHeaders`` merged; a name in both keeps the multi values."""
+    single = single or {}
+    multi = multi or {}
     if not isinstance(single, dict) or not isinstance(multi, dict):
         raise TypeError("headers / multiValueHeaders must be objects")
-    body = output.get("body")
-    if body is not None and not isinstance(body, str):
-        raise TypeError("body must be a string")
-    is_base64 = output.get("isBase64Encoded", False)
-    if not isinstance(is_base64, bool):
-        raise TypeError("isBase64Encoded must be a boolean")
     headers: list[tuple[str, str]] = []
     multi_names = {str(name).lower() for name in multi}
     for name, value in single.items():
@@ -562,6 +552,27 @@ def _parse_proxy_response(output: object, call: _Call) -> HttpResponse:
         if not isinstance(values, list):
             raise TypeError(f"multiValueHeaders[{name!r}] must be a list")
         headers.extend((str(name), _scalar(value)) for value in values)
+    return headers
+
+
+def _parse_proxy_response(output: object, call: _Call) -> HttpResponse:
+    """The Lambda proxy (v1) response as an HTTP response; ValueError/TypeError if malformed."""
+    if not isinstance(output, dict):
+        raise TypeError("the response is not a JSON object")
+    unexpected = sorted(set(output) - _PROXY_RESPONSE_FIELDS)
+    if unexpected:
+        # API Gateway rejects fields it does not know (e.g. an HTTP API v2 "cookies").
+        raise ValueError(f"unexpected fields {unexpected}")
+    status = output.get("statusCode")
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise ValueError(f"statusCode {status!r} is not an HTTP status code")
+    headers = _proxy_response_headers(output.get("headers"), output.get("multiValueHeaders"))
+    body = output.get("body")
+    if body is not None and not isinstance(body, str):
+        raise TypeError("body must be a string")
+    is_base64 = output.get("isBase64Encoded", False)
+    if not isinstance(is_base64, bool):
+        raise TypeError("isBase64Encoded must be a boolean")
     if not any(name.lower() == "content-type" for name, _ in headers):
         headers.append(("Content-Type", "application/json"))
     data = (body or "").encode()

@@ -105,6 +105,10 @@ SAMPLE_HANDLERS = textwrap.dedent(
         return {"statusCode": "two hundred", "body": {"not": "a string"}}
 
 
+    def proxy_with_cookies(event, context):
+        return {"statusCode": 200, "body": "", "cookies": ["a=1"]}
+
+
     def proxy_not_a_dict(event, context):
         return ["not", "a", "response"]
 

@@ -188,7 +188,7 @@ def test_binary_request_body_is_base64_in_the_event(runtime: RestApiRuntime):
     assert base64.b64decode(event["body"]) == png
 
 
-@pytest.mark.parametrize("path", ["/malformed", "/not-a-dict", "/failing"])
+@pytest.mark.parametrize("path", ["/malformed", "/not-a-dict", "/with-cookies", "/failing"])
 def test_bad_lambda_answers_are_502(runtime: RestApiRuntime, path: str):
     response = send(runtime, request("GET", path))
     assert response.status == 502
