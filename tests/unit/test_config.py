@@ -104,6 +104,7 @@ def test_authorizer_jwks_url_follows_the_local_endpoint(override: str) -> None:
         ("COGNITO_APP_CLIENT_IDS", "bad id!"),
         ("PARTNER_SECRET_ARN", "my-secret"),
         ("PARTNER_SECRET_TTL_SECONDS", "-1"),
+        ("PARTNER_SECRET_TTL_SECONDS", "\u00b2"),
     ],
 )
 def test_authorizer_config_rejects(name: str, value: str) -> None:
