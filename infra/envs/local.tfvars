@@ -1,15 +1,10 @@
-# The devstack (`make up`): the unmodified root module applied to the local emulator.
-# Only the environment differs from a real deployment; no resource is switched off here.
-environment      = "local"
-primary_region   = "us-east-1"
-secondary_region = "us-west-2"
-
-# Destroy cleanly at `make down`.
-deletion_protection         = false
-secret_recovery_window_days = 0
-
-# The e2e suite signs users in with USER_PASSWORD_AUTH against the emulator's Cognito.
-cognito_password_auth_enabled = true
+# Devstack (moto server + the project's API Gateway and Lambda runtime): the same root module,
+# only these values and the environment (AWS_ENDPOINT_URL, test credentials) differ.
+environment                   = "local"
+primary_region                = "us-east-1"
+secondary_region              = "us-west-2"
+deletion_protection           = false
+secret_recovery_window_days   = 0
+cognito_password_auth_enabled = true # the e2e tests sign in with USER_PASSWORD_AUTH
 cognito_mfa_configuration     = "OFF"
-
-log_level = "DEBUG"
+log_level                     = "DEBUG"

@@ -1,0 +1,43 @@
+# The single table (docs/interfaces.md): pk/sk, no secondary index (every route is a GetItem or a
+# Query on one partition), TTL on expires_at, streams for the global table replication.
+resource "aws_dynamodb_table" "main" {
+  name                        = "${var.name}-main"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pk"
+  range_key                   = "sk"
+  stream_enabled              = true
+  stream_view_type            = "NEW_AND_OLD_IMAGES"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  attribute {
+    name = "sk"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = var.kms_key_arn
+  }
+
+  # Global table version 2019.11.21: the replica is managed from here.
+  replica {
+    region_name            = var.replica_region
+    kms_key_arn            = var.replica_kms_key_arn
+    point_in_time_recovery = true
+    propagate_tags         = true
+  }
+}

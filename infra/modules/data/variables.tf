@@ -1,0 +1,29 @@
+variable "name" {
+  type        = string
+  description = "Name prefix `<project>-<environment>`; the table is `<name>-main`."
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]+$", var.name))
+    error_message = "name must be lowercase letters, digits and dashes."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "Customer-managed KMS key (primary region) that encrypts the table."
+}
+
+variable "replica_region" {
+  type        = string
+  description = "Region of the global table's replica (the secondary region)."
+}
+
+variable "replica_kms_key_arn" {
+  type        = string
+  description = "KMS key in replica_region that encrypts the replica."
+}
+
+variable "deletion_protection" {
+  type        = bool
+  description = "Deletion protection of the table (on in prod, off so dev and PR environments destroy)."
+}

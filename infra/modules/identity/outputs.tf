@@ -1,0 +1,24 @@
+output "user_pool_id" {
+  description = "Cognito user pool id."
+  value       = aws_cognito_user_pool.main.id
+}
+
+output "user_pool_arn" {
+  description = "Cognito user pool ARN (the API's COGNITO_USER_POOLS authorizer)."
+  value       = aws_cognito_user_pool.main.arn
+}
+
+output "client_id" {
+  description = "Id of the public app client."
+  value       = aws_cognito_user_pool_client.app.id
+}
+
+output "explicit_auth_flows" {
+  description = "Auth flows the app client allows."
+  value       = aws_cognito_user_pool_client.app.explicit_auth_flows
+}
+
+output "hosted_ui_domain" {
+  description = "Hosted-UI domain prefix, or null."
+  value       = one([for domain in aws_cognito_user_pool_domain.hosted_ui : domain.domain])
+}

@@ -1,0 +1,247 @@
+locals {
+  # Routes of docs/interfaces.md. auth: "cognito" (COGNITO_USER_POOLS), "partner" (Lambda TOKEN
+  # authorizer, accepts Cognito and partner tokens) or "none".
+  routes = {
+    "/health" = {
+      path_parameters = []
+      methods = {
+        get = { operation_id = "getHealth", function = "health", auth = "none", model = null, headers = [], query = [] }
+      }
+    }
+    "/profiles" = {
+      path_parameters = []
+      methods = {
+        post = { operation_id = "createProfile", function = "profiles", auth = "cognito", model = "ProfileCreate", headers = [], query = [] }
+      }
+    }
+    "/profiles/me" = {
+      path_parameters = []
+      methods = {
+        get    = { operation_id = "getProfile", function = "profiles", auth = "cognito", model = null, headers = [], query = [] }
+        put    = { operation_id = "updateProfile", function = "profiles", auth = "cognito", model = "ProfileUpdate", headers = [], query = [] }
+        delete = { operation_id = "deleteProfile", function = "profiles", auth = "cognito", model = null, headers = [], query = [] }
+      }
+    }
+    "/profiles/me/sessions" = {
+      path_parameters = []
+      methods = {
+        get  = { operation_id = "listSessions", function = "profiles", auth = "cognito", model = null, headers = [], query = [] }
+        post = { operation_id = "createSession", function = "profiles", auth = "cognito", model = "SessionCreate", headers = [], query = [] }
+      }
+    }
+    "/profiles/me/sessions/{session_id}" = {
+      path_parameters = ["session_id"]
+      methods = {
+        delete = { operation_id = "deleteSession", function = "profiles", auth = "cognito", model = null, headers = [], query = [] }
+      }
+    }
+    "/profiles/me/export" = {
+      path_parameters = []
+      methods = {
+        get = { operation_id = "exportProfile", function = "profiles", auth = "cognito", model = null, headers = [], query = [] }
+      }
+    }
+    "/transactions" = {
+      path_parameters = []
+      methods = {
+        get  = { operation_id = "listTransactions", function = "transactions", auth = "partner", model = null, headers = [], query = ["limit", "cursor"] }
+        post = { operation_id = "createTransaction", function = "transactions", auth = "partner", model = "TransactionCreate", headers = ["Idempotency-Key"], query = [] }
+      }
+    }
+    "/transactions/{transaction_id}" = {
+      path_parameters = ["transaction_id"]
+      methods = {
+        get = { operation_id = "getTransaction", function = "transactions", auth = "partner", model = null, headers = [], query = [] }
+      }
+    }
+  }
+
+  # Same error body as the application: {"error":{"code","message","request_id"}}.
+  # message is either $context.error.messageString (already a quoted JSON string) or the request
+  # validator's explanation. status null keeps API Gateway's own status code.
+  validation_message = "\"$context.error.validationErrorString\""
+  gateway_responses = {
+    DEFAULT_4XX                    = { status = null, code = "VALIDATION_ERROR", message = "$context.error.messageString" }
+    DEFAULT_5XX                    = { status = null, code = "INTERNAL_ERROR", message = "$context.error.messageString" }
+    BAD_REQUEST_BODY               = { status = "400", code = "VALIDATION_ERROR", message = local.validation_message }
+    BAD_REQUEST_PARAMETERS         = { status = "400", code = "VALIDATION_ERROR", message = local.validation_message }
+    UNAUTHORIZED                   = { status = "401", code = "UNAUTHORIZED", message = "$context.error.messageString" }
+    ACCESS_DENIED                  = { status = "403", code = "FORBIDDEN", message = "$context.error.messageString" }
+    INVALID_API_KEY                = { status = "403", code = "FORBIDDEN", message = "$context.error.messageString" }
+    WAF_FILTERED                   = { status = "403", code = "FORBIDDEN", message = "$context.error.messageString" }
+    MISSING_AUTHENTICATION_TOKEN   = { status = "404", code = "NOT_FOUND", message = "\"Not found\"" }
+    RESOURCE_NOT_FOUND             = { status = "404", code = "NOT_FOUND", message = "$context.error.messageString" }
+    REQUEST_TOO_LARGE              = { status = "413", code = "VALIDATION_ERROR", message = "$context.error.messageString" }
+    UNSUPPORTED_MEDIA_TYPE         = { status = "415", code = "VALIDATION_ERROR", message = "$context.error.messageString" }
+    THROTTLED                      = { status = "429", code = "THROTTLED", message = "$context.error.messageString" }
+    QUOTA_EXCEEDED                 = { status = "429", code = "THROTTLED", message = "$context.error.messageString" }
+    AUTHORIZER_FAILURE             = { status = "500", code = "INTERNAL_ERROR", message = "$context.error.messageString" }
+    AUTHORIZER_CONFIGURATION_ERROR = { status = "500", code = "INTERNAL_ERROR", message = "$context.error.messageString" }
+    INTEGRATION_FAILURE            = { status = "502", code = "BAD_GATEWAY", message = "$context.error.messageString" }
+    INTEGRATION_TIMEOUT            = { status = "503", code = "SERVICE_UNAVAILABLE", message = "$context.error.messageString" }
+  }
+
+  # The handlers validate with the same files: one source of truth. "$schema" is dropped because
+  # API Gateway models are draft-04 by definition.
+  models = {
+    for file_name, model_name in {
+      profile_create     = "ProfileCreate"
+      profile_update     = "ProfileUpdate"
+      session_create     = "SessionCreate"
+      transaction_create = "TransactionCreate"
+      } : model_name => {
+      for key, value in jsondecode(file("${var.schema_dir}/${file_name}.json")) : key => value if key != "$schema"
+    }
+  }
+
+  openapi_document = jsonencode(yamldecode(templatefile(var.openapi_template_path, {
+    api_name                      = "${var.name}-api"
+    region                        = local.region
+    routes                        = local.routes
+    gateway_responses             = local.gateway_responses
+    models                        = local.models
+    cors_allow_origin             = var.cors_allow_origin
+    api_key_required              = false
+    user_pool_arn                 = var.user_pool_arn
+    authorizer_invoke_arn         = aws_lambda_function.function["authorizer"].invoke_arn
+    authorizer_result_ttl_seconds = var.authorizer_result_ttl_seconds
+    integration_timeout_ms        = 29000
+    function_invoke_arns          = { for function_name, function in aws_lambda_function.function : function_name => function.invoke_arn }
+  })))
+}
+
+resource "aws_api_gateway_rest_api" "api" {
+  name        = "${var.name}-api"
+  description = "Meridian API (${var.environment}, ${local.region})"
+  body        = local.openapi_document
+
+  # Only the stage's WAF-protected endpoint; clients come through CloudFront.
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_api_gateway_deployment" "api" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+
+  triggers = {
+    redeployment = sha256(local.openapi_document)
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_cloudwatch_log_group" "access" {
+  name              = "/${var.name}/apigateway/access"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+# API Gateway names the execution log group itself; creating it first sets retention and KMS.
+resource "aws_cloudwatch_log_group" "execution" {
+  name              = "API-Gateway-Execution-Logs_${aws_api_gateway_rest_api.api.id}/${local.stage_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_api_gateway_client_certificate" "backend" {
+  description = "${var.name}: API Gateway's identity towards HTTP backends"
+}
+
+resource "aws_api_gateway_stage" "v1" {
+  #checkov:skip=CKV_AWS_120: responses are per user; caching happens (safely) at CloudFront, not in the stage
+  #checkov:skip=CKV2_AWS_77: the stage's web ACL has KnownBadInputs (Log4j); AnonymousIpList would flag CloudFront's own egress
+  rest_api_id          = aws_api_gateway_rest_api.api.id
+  deployment_id        = aws_api_gateway_deployment.api.id
+  stage_name           = local.stage_name
+  xray_tracing_enabled = true
+  # Lets a future HTTP (non-Lambda) integration authenticate API Gateway; unused by Lambda proxies.
+  client_certificate_id = aws_api_gateway_client_certificate.backend.id
+
+  access_log_settings {
+    destination_arn = aws_cloudwatch_log_group.access.arn
+    format = jsonencode({
+      request_id         = "$context.requestId"
+      extended_id        = "$context.extendedRequestId"
+      ip                 = "$context.identity.sourceIp"
+      user_agent         = "$context.identity.userAgent"
+      request_time_epoch = "$context.requestTimeEpoch"
+      http_method        = "$context.httpMethod"
+      resource_path      = "$context.resourcePath"
+      status             = "$context.status"
+      protocol           = "$context.protocol"
+      response_length    = "$context.responseLength"
+      response_latency   = "$context.responseLatency"
+      integration_status = "$context.integration.status"
+      integration_error  = "$context.integration.error"
+      error_type         = "$context.error.responseType"
+      error_message      = "$context.error.message"
+      authorizer_error   = "$context.authorizer.error"
+      principal_id       = "$context.authorizer.principalId"
+      waf_status         = "$context.waf.status"
+      xray_trace_id      = "$context.xrayTraceId"
+    })
+  }
+
+  depends_on = [aws_cloudwatch_log_group.execution, aws_api_gateway_account.this]
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  stage_name  = aws_api_gateway_stage.v1.stage_name
+  method_path = "*/*"
+
+  settings {
+    #checkov:skip=CKV_AWS_225: caching is deliberately off: responses are per user (CloudFront caches what is safe)
+    metrics_enabled        = true
+    logging_level          = "ERROR"
+    data_trace_enabled     = false # request and response bodies hold personal data
+    throttling_rate_limit  = var.throttling_rate_limit
+    throttling_burst_limit = var.throttling_burst_limit
+    caching_enabled        = false
+  }
+}
+
+# Optional partner API keys: per-partner quota and throttle on the same stage.
+resource "aws_api_gateway_usage_plan" "partners" {
+  for_each = length(var.partner_names) > 0 ? { partners = true } : {}
+
+  name        = "${var.name}-partners"
+  description = "Partner API keys: daily quota and throttling"
+
+  api_stages {
+    api_id = aws_api_gateway_rest_api.api.id
+    stage  = aws_api_gateway_stage.v1.stage_name
+  }
+
+  quota_settings {
+    limit  = var.partner_quota_per_day
+    period = "DAY"
+  }
+
+  throttle_settings {
+    rate_limit  = var.throttling_rate_limit
+    burst_limit = var.throttling_burst_limit
+  }
+}
+
+resource "aws_api_gateway_api_key" "partner" {
+  for_each = var.partner_names
+
+  name    = "${var.name}-partner-${each.key}"
+  enabled = true
+}
+
+resource "aws_api_gateway_usage_plan_key" "partner" {
+  for_each = var.partner_names
+
+  key_id        = aws_api_gateway_api_key.partner[each.key].id
+  key_type      = "API_KEY"
+  usage_plan_id = aws_api_gateway_usage_plan.partners["partners"].id
+}

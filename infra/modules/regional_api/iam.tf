@@ -1,0 +1,222 @@
+locals {
+  kms_via_dynamodb = { test = "StringEquals", variable = "kms:ViaService", values = ["dynamodb.${local.region}.amazonaws.com"] }
+  kms_via_secrets  = { test = "StringEquals", variable = "kms:ViaService", values = ["secretsmanager.${local.region}.amazonaws.com"] }
+
+  table_kms_statement = {
+    sid       = "TableKey"
+    actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+    condition = local.kms_via_dynamodb
+  }
+
+  # Every statement each function's role gets: exact actions on exact ARNs of this region.
+  # X-Ray trace upload has no resource-level permissions, so it is the only "*" resource.
+  function_statements = {
+    for function_name in keys(local.functions) : function_name => concat(
+      [
+        {
+          sid       = "OwnLogGroup"
+          actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+          resources = ["${aws_cloudwatch_log_group.function[function_name].arn}:log-stream:*"]
+          condition = null
+        },
+        {
+          sid       = "XRayTraces"
+          actions   = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+          resources = ["*"]
+          condition = null
+        },
+      ],
+      lookup(local.function_specific_statements, function_name, []),
+    )
+  }
+
+  function_specific_statements = {
+    profiles = [
+      {
+        sid = "Table"
+        actions = [
+          "dynamodb:BatchWriteItem",
+          "dynamodb:ConditionCheckItem",
+          "dynamodb:DeleteItem",
+          "dynamodb:GetItem",
+          "dynamodb:PutItem",
+          "dynamodb:Query",
+          "dynamodb:UpdateItem",
+        ]
+        resources = [local.table_arn]
+        condition = null
+      },
+      local.table_kms_statement,
+    ]
+    transactions = [
+      {
+        sid = "Table"
+        actions = [
+          "dynamodb:ConditionCheckItem",
+          "dynamodb:DeleteItem",
+          "dynamodb:GetItem",
+          "dynamodb:PutItem",
+          "dynamodb:Query",
+          "dynamodb:UpdateItem",
+        ]
+        resources = [local.table_arn]
+        condition = null
+      },
+      local.table_kms_statement,
+    ]
+    health = [
+      {
+        sid       = "Table"
+        actions   = ["dynamodb:DescribeTable", "dynamodb:GetItem"]
+        resources = [local.table_arn]
+        condition = null
+      },
+      local.table_kms_statement,
+    ]
+    authorizer = [
+      {
+        sid       = "PartnerSigningKey"
+        actions   = ["secretsmanager:GetSecretValue"]
+        resources = [var.secret_arn]
+        condition = null
+      },
+      {
+        sid       = "SecretKey"
+        actions   = ["kms:Decrypt"]
+        resources = [var.kms_key_arn]
+        condition = local.kms_via_secrets
+      },
+    ]
+  }
+}
+
+data "aws_iam_policy_document" "lambda_assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "function" {
+  for_each = local.functions
+
+  # IAM is global: the region keeps the two regional copies apart.
+  name               = "${var.name}-${each.key}-${local.region}"
+  description        = "Meridian ${each.key} function in ${local.region}"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume_role.json
+}
+
+data "aws_iam_policy_document" "function" {
+  for_each = local.function_statements
+
+  dynamic "statement" {
+    for_each = each.value
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = statement.value.condition == null ? [] : [statement.value.condition]
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.functions
+
+  name   = "${var.name}-${each.key}"
+  role   = aws_iam_role.function[each.key].id
+  policy = data.aws_iam_policy_document.function[each.key].json
+}
+
+# API Gateway's CloudWatch role (account-wide per region): execution and access logs.
+data "aws_iam_policy_document" "apigateway_assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["apigateway.amazonaws.com"]
+    }
+  }
+}
+
+locals {
+  apigateway_cloudwatch_statements = [
+    {
+      sid       = "DescribeLogGroups"
+      actions   = ["logs:DescribeLogGroups"]
+      resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+      condition = null
+    },
+    {
+      sid = "WriteApiLogs"
+      actions = [
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:FilterLogEvents",
+        "logs:GetLogEvents",
+        "logs:PutLogEvents",
+      ]
+      resources = [
+        "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_*",
+        "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/${var.name}/*",
+      ]
+      condition = null
+    },
+  ]
+}
+
+data "aws_iam_policy_document" "apigateway_cloudwatch" {
+  dynamic "statement" {
+    for_each = local.apigateway_cloudwatch_statements
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+
+resource "aws_iam_role" "apigateway_cloudwatch" {
+  count = var.manage_api_gateway_account ? 1 : 0
+
+  name               = "${var.name}-apigw-logs-${local.region}"
+  description        = "API Gateway execution and access logs in ${local.region}"
+  assume_role_policy = data.aws_iam_policy_document.apigateway_assume_role.json
+}
+
+resource "aws_iam_role_policy" "apigateway_cloudwatch" {
+  count = var.manage_api_gateway_account ? 1 : 0
+
+  name   = "${var.name}-apigw-logs"
+  role   = aws_iam_role.apigateway_cloudwatch[0].id
+  policy = data.aws_iam_policy_document.apigateway_cloudwatch.json
+}
+
+resource "aws_api_gateway_account" "this" {
+  count = var.manage_api_gateway_account ? 1 : 0
+
+  cloudwatch_role_arn = aws_iam_role.apigateway_cloudwatch[0].arn
+
+  depends_on = [aws_iam_role_policy.apigateway_cloudwatch]
+}

@@ -1,0 +1,63 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  region     = data.aws_region.current.name
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  stage_name = "v1"
+
+  # Deterministic ARNs of this region's copies (known at plan time, so IAM policies are too).
+  table_arn = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.table_name}"
+
+  common_environment = {
+    ENVIRONMENT                  = var.environment
+    LOG_LEVEL                    = var.log_level
+    POWERTOOLS_METRICS_NAMESPACE = "Meridian"
+  }
+
+  # Handlers and environment exactly as docs/interfaces.md.
+  functions = {
+    profiles = {
+      handler = "meridian.handlers.profiles.handler"
+      environment = {
+        TABLE_NAME          = var.table_name
+        SESSION_TTL_SECONDS = tostring(var.session_ttl_seconds)
+      }
+    }
+    transactions = {
+      handler = "meridian.handlers.transactions.handler"
+      environment = {
+        TABLE_NAME              = var.table_name
+        MAX_TRANSACTION_AMOUNT  = var.max_transaction_amount
+        IDEMPOTENCY_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
+      }
+    }
+    authorizer = {
+      handler = "meridian.handlers.authorizer.handler"
+      environment = {
+        COGNITO_USER_POOL_ID       = var.user_pool_id
+        COGNITO_APP_CLIENT_IDS     = join(",", var.app_client_ids)
+        PARTNER_SECRET_ARN         = var.secret_arn
+        PARTNER_ISSUER             = "${var.project}-partners-${var.environment}"
+        PARTNER_AUDIENCE           = "${var.project}-api-${var.environment}"
+        PARTNER_SECRET_TTL_SECONDS = tostring(var.partner_secret_ttl_seconds)
+      }
+    }
+    health = {
+      handler = "meridian.handlers.health.handler"
+      environment = {
+        TABLE_NAME = var.table_name
+      }
+    }
+  }
+
+  function_environment = {
+    for function_name, function in local.functions : function_name => merge(
+      local.common_environment,
+      { POWERTOOLS_SERVICE_NAME = function_name },
+      function.environment,
+    )
+  }
+}

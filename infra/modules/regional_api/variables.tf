@@ -1,0 +1,225 @@
+variable "name" {
+  type        = string
+  description = "Name prefix `<project>-<environment>` carried by every resource name."
+
+  validation {
+    condition     = can(regex("^[a-z0-9-]+$", var.name))
+    error_message = "name must be lowercase letters, digits and dashes."
+  }
+}
+
+variable "environment" {
+  type        = string
+  description = "Environment name passed to the functions as ENVIRONMENT."
+}
+
+variable "project" {
+  type        = string
+  description = "Project name (partner token issuer and audience are `<project>-partners-<environment>` and `<project>-api-<environment>`)."
+}
+
+variable "openapi_template_path" {
+  type        = string
+  description = "Path of the OpenAPI template (infra/api/openapi.yaml)."
+}
+
+variable "schema_dir" {
+  type        = string
+  description = "Directory of the JSON schemas embedded as API models (src/meridian/schemas)."
+}
+
+variable "lambda_package_dir" {
+  type        = string
+  description = "Directory holding `<function>.zip` for profiles, transactions, authorizer and health."
+}
+
+variable "lambda_runtime" {
+  type        = string
+  description = "Python runtime of the functions."
+
+  validation {
+    condition     = contains(["python3.10", "python3.11", "python3.12", "python3.13"], var.lambda_runtime)
+    error_message = "lambda_runtime must be one of python3.10, python3.11, python3.12, python3.13."
+  }
+}
+
+variable "lambda_memory_mb" {
+  type        = number
+  description = "Memory of every function in MB."
+}
+
+variable "lambda_timeout_seconds" {
+  type        = number
+  description = "Timeout of every function in seconds (at most 29, the integration timeout)."
+
+  validation {
+    condition     = var.lambda_timeout_seconds >= 1 && var.lambda_timeout_seconds <= 29
+    error_message = "lambda_timeout_seconds must be between 1 and 29."
+  }
+}
+
+variable "lambda_reserved_concurrency" {
+  type        = map(number)
+  description = "Reserved concurrency per function name; functions not listed are unreserved."
+  default     = {}
+}
+
+variable "log_level" {
+  type        = string
+  description = "LOG_LEVEL of the functions."
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of every log group of the region (at least 90 days)."
+
+  validation {
+    condition     = var.log_retention_days >= 90
+    error_message = "log_retention_days must be at least 90."
+  }
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "This region's KMS key (logs, topic, function environment, table replica)."
+}
+
+variable "table_name" {
+  type        = string
+  description = "Name of the global table."
+}
+
+variable "secret_arn" {
+  type        = string
+  description = "ARN of this region's copy of the partner signing-key secret."
+}
+
+variable "user_pool_arn" {
+  type        = string
+  description = "Cognito user pool behind the COGNITO_USER_POOLS authorizer."
+}
+
+variable "user_pool_id" {
+  type        = string
+  description = "Cognito user pool id (authorizer COGNITO_USER_POOL_ID)."
+}
+
+variable "app_client_ids" {
+  type        = list(string)
+  description = "App client ids accepted by the Lambda authorizer (COGNITO_APP_CLIENT_IDS)."
+}
+
+variable "session_ttl_seconds" {
+  type        = number
+  description = "SESSION_TTL_SECONDS of the profiles function."
+}
+
+variable "max_transaction_amount" {
+  type        = string
+  description = "MAX_TRANSACTION_AMOUNT of the transactions function."
+}
+
+variable "idempotency_ttl_seconds" {
+  type        = number
+  description = "IDEMPOTENCY_TTL_SECONDS of the transactions function."
+}
+
+variable "partner_secret_ttl_seconds" {
+  type        = number
+  description = "PARTNER_SECRET_TTL_SECONDS of the authorizer."
+}
+
+variable "throttling_rate_limit" {
+  type        = number
+  description = "Method throttling: steady-state requests per second."
+
+  validation {
+    condition     = var.throttling_rate_limit > 0
+    error_message = "throttling_rate_limit must be greater than 0."
+  }
+}
+
+variable "throttling_burst_limit" {
+  type        = number
+  description = "Method throttling: burst."
+
+  validation {
+    condition     = var.throttling_burst_limit > 0
+    error_message = "throttling_burst_limit must be greater than 0."
+  }
+}
+
+variable "authorizer_result_ttl_seconds" {
+  type        = number
+  description = "Cache time of Lambda authorizer decisions."
+}
+
+variable "cors_allow_origin" {
+  type        = string
+  description = "Access-Control-Allow-Origin of CORS preflights and gateway responses."
+}
+
+variable "origin_verify_header_name" {
+  type        = string
+  description = "Name of the header CloudFront adds to every origin request."
+}
+
+variable "origin_verify_header_value" {
+  type        = string
+  description = "Value of that header; the regional WAF blocks requests without it."
+  sensitive   = true
+}
+
+variable "partner_names" {
+  type        = set(string)
+  description = "Partners that get an API key on the partner usage plan."
+  default     = []
+}
+
+variable "partner_quota_per_day" {
+  type        = number
+  description = "Daily request quota of each partner key."
+  default     = 100000
+}
+
+variable "alarm_emails" {
+  type        = set(string)
+  description = "E-mail subscriptions of this region's alarm topic."
+  default     = []
+}
+
+variable "alarm_api_5xx_rate_percent" {
+  type        = number
+  description = "5XX error rate (percent) that raises the API alarm."
+}
+
+variable "alarm_api_p99_latency_ms" {
+  type        = number
+  description = "p99 latency (ms) that raises the API latency alarm."
+}
+
+variable "alarm_replication_latency_ms" {
+  type        = number
+  description = "Average replication latency (ms) into this region that raises an alarm."
+}
+
+variable "peer_region" {
+  type        = string
+  description = "The other region: receiving region of this region's table writes (ReplicationLatency)."
+}
+
+variable "xray_sampling_rate" {
+  type        = number
+  description = "X-Ray fixed sampling rate beyond the reservoir."
+
+  validation {
+    condition     = var.xray_sampling_rate >= 0 && var.xray_sampling_rate <= 1
+    error_message = "xray_sampling_rate must be between 0 and 1."
+  }
+}
+
+variable "manage_api_gateway_account" {
+  type        = bool
+  description = "Set the region's API Gateway account CloudWatch role (one per account and region: turn off when another stack already manages it)."
+  default     = true
+}

@@ -1,0 +1,100 @@
+output "primary_region" {
+  description = "Primary region (Cognito, the secret's primary copy, the dashboard)."
+  value       = var.primary_region
+}
+
+output "secondary_region" {
+  description = "Secondary region."
+  value       = var.secondary_region
+}
+
+output "api_ids" {
+  description = "REST API id per region."
+  value = {
+    (var.primary_region)   = module.regional_api_primary.rest_api_id
+    (var.secondary_region) = module.regional_api_secondary.rest_api_id
+  }
+}
+
+output "api_urls" {
+  description = "Invoke URL of the v1 stage per region (execute-api; reachable only through CloudFront, except /v1/health)."
+  value = {
+    (var.primary_region)   = module.regional_api_primary.invoke_url
+    (var.secondary_region) = module.regional_api_secondary.invoke_url
+  }
+}
+
+output "user_pool_id" {
+  description = "Cognito user pool id."
+  value       = module.identity.user_pool_id
+}
+
+output "user_pool_client_id" {
+  description = "Cognito public app client id."
+  value       = module.identity.client_id
+}
+
+output "table_name" {
+  description = "DynamoDB global table name (the same in both regions)."
+  value       = module.data.table_name
+}
+
+output "table_arns" {
+  description = "DynamoDB table ARN per region."
+  value = {
+    (var.primary_region)   = module.data.table_arn
+    (var.secondary_region) = module.data.replica_table_arn
+  }
+}
+
+output "partner_secret_arn" {
+  description = "ARN of the partner JWT signing-key secret (primary region; replicated to the secondary)."
+  value       = module.secrets.secret_arn
+}
+
+output "lambda_function_names" {
+  description = "Function name per region and function key."
+  value = {
+    (var.primary_region)   = module.regional_api_primary.function_names
+    (var.secondary_region) = module.regional_api_secondary.function_names
+  }
+}
+
+output "alarm_topic_arns" {
+  description = "Alarm SNS topic ARN per region, plus `edge` (us-east-1: CloudFront and health-check alarms)."
+  value = {
+    (var.primary_region)   = module.regional_api_primary.alarm_topic_arn
+    (var.secondary_region) = module.regional_api_secondary.alarm_topic_arn
+    edge                   = module.edge.alarm_topic_arn
+  }
+}
+
+output "cloudfront_url" {
+  description = "CloudFront URL of the API (append /v1/...)."
+  value       = "https://${module.edge.distribution_domain_name}"
+}
+
+output "cloudfront_distribution_id" {
+  description = "CloudFront distribution id (cache invalidations, metrics)."
+  value       = module.edge.distribution_id
+}
+
+output "custom_domain_url" {
+  description = "Public URL on the custom domain (append /v1/...), or null without domain_name."
+  value       = local.custom_domain ? "https://${var.domain_name}" : null
+}
+
+output "hosted_zone_name_servers" {
+  description = "Name servers of the hosted zone this stack created (delegate to them), or null."
+  value       = local.custom_domain ? module.dns[var.domain_name].name_servers : null
+}
+
+output "dashboard_url" {
+  description = "Console URL of the CloudWatch dashboard."
+  value       = module.observability.dashboard_url
+}
+
+output "openapi_document" {
+  description = "The rendered OpenAPI document of the primary region's REST API (JSON; the secondary's differs only in region-specific ARNs)."
+  value       = module.regional_api_primary.openapi_document
+}

@@ -1,0 +1,50 @@
+# Terraform platform (infra/): formatting, validation, plan-level tests, checkov, README docs.
+.PHONY: test-infra tf-init tf-fmt tf-validate tf-test checkov docs docs-check
+TEST_TARGETS += test-infra
+
+TF := scripts/terraform.sh
+TF_ROOT := infra
+TF_MODULES := $(sort $(wildcard infra/modules/*))
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell sha256sum requirements/infra.txt | cut -c1-12)
+
+test-infra: build ## Terraform fmt, validate (root and modules), terraform test, checkov, README docs check
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory tf-fmt tf-validate tf-test checkov docs-check; \
+	echo "test-infra: passed in $$(( $$(date +%s) - start )) s"
+
+tf-init: ## terraform init (no backend) of the root module and every module, from the provider mirror when present
+	@for dir in $(TF_ROOT) $(TF_MODULES); do \
+	  $(TF) -chdir=$$dir init -backend=false -input=false -no-color -lockfile=readonly > /dev/null || exit 1; \
+	done
+
+tf-fmt: ## terraform fmt -check over infra/
+	$(TF) fmt -check -recursive -diff $(TF_ROOT)
+
+tf-validate: tf-init ## terraform validate of the root module and every module
+	@for dir in $(TF_ROOT) $(TF_MODULES); do \
+	  printf '%-40s ' "$$dir"; $(TF) -chdir=$$dir validate -no-color || exit 1; \
+	done
+
+tf-test: tf-init ## terraform test (mock providers: no credentials, no network)
+	$(TF) -chdir=$(TF_ROOT) test -no-color
+
+$(CHECKOV_STAMP): requirements/infra.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/infra.txt
+	@rm -f $(CHECKOV_VENV)/.installed-*
+	@touch $@
+
+# checkov pins boto3==1.35.49, which conflicts with the main venv: it gets a venv of its own.
+# It evaluates the production values (envs/prod.tfvars): dev deliberately relaxes some of them
+# (90-day log retention, no deletion protection), which the terraform tests cover instead.
+checkov: $(CHECKOV_STAMP) venv ## checkov over infra/ (0 failed checks) and the inline-skip budget test
+	$(CHECKOV_VENV)/bin/checkov --directory $(TF_ROOT) --framework terraform --quiet --compact \
+	  --var-file $(TF_ROOT)/envs/prod.tfvars --skip-path tests --skip-download
+	$(PY) -m pytest -q -p no:cacheprovider tests/infra
+
+docs: ## regenerate the README's Terraform inputs/outputs tables
+	$(PYTHON) scripts/tf_docs.py
+
+docs-check: ## fail when the README's Terraform tables are stale
+	$(PYTHON) scripts/tf_docs.py --check
