@@ -24,8 +24,8 @@ lint-devstack: venv ## ruff (emulator side; devstack/runtime lints itself) and m
 	$(VENV)/bin/ruff format --check devstack tests/devstack/emulator tests/devstack/conftest.py --exclude devstack/runtime
 	$(VENV)/bin/mypy devstack
 
-test-devstack: lint-devstack ## emulator and runtime tests (no Terraform)
-	$(PY) -m pytest tests/devstack -q -p no:cacheprovider
+test-devstack: lint-devstack ## emulator-side tests: fillers, middleware, faults (no Terraform)
+	$(PY) -m pytest tests/devstack/emulator -q -p no:cacheprovider
 
 # The whole stack end to end: up -> smoke -> e2e -> plan shows no change -> down -> nothing left.
 # `down` always runs (trap), and any failure makes the target fail.
