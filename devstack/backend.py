@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -55,6 +55,8 @@ class MotoBackend:
         self.account_id = account_id
         self.log_path = log_path
         self.invoker: FunctionInvoker | None = None
+        # (region, function name) -> the function's log group (its LoggingConfig), when known.
+        self.log_group_of: Callable[[str, str], str] | None = None
         self._documents: dict[tuple[str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._log_lock = threading.Lock()
@@ -126,7 +128,11 @@ class MotoBackend:
             environment={str(k): str(v) for k, v in (function.environment_vars or {}).items()},
             timeout_seconds=int(function.timeout),
             memory_mb=int(function.memory_size),
-            log_group_name=f"/aws/lambda/{function.function_name}",
+            log_group_name=(
+                self.log_group_of(region, function.function_name)
+                if self.log_group_of is not None
+                else f"/aws/lambda/{function.function_name}"
+            ),
         )
 
     def invoke_spec(self, spec: FunctionSpec, payload: bytes) -> InvokeResult:

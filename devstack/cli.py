@@ -348,8 +348,9 @@ def apply(settings: Settings, instance: str) -> None:
         say("the stack is up to date (terraform plan: no changes)")
         return
     started = time.monotonic()
-    terraform(settings, "apply", "-input=false", "-auto-approve", *var_args(settings))
+    # Recorded first: a failed apply leaves resources that `down` must still destroy.
     settings.applied_file.write_text(json.dumps({"instance": instance}))
+    terraform(settings, "apply", "-input=false", "-auto-approve", *var_args(settings))
     say(f"terraform apply took {time.monotonic() - started:.1f} s")
 
 
@@ -549,13 +550,19 @@ def leftovers(settings: Settings, regions: list[str]) -> list[str]:
 
 
 def _customer_keys(client: Any) -> list[str]:  # noqa: ANN401 - boto3 client
+    """Customer keys not scheduled for deletion (the emulator's AWS-managed keys excluded)."""
+    aws_managed = {
+        alias["TargetKeyId"]
+        for alias in client.list_aliases()["Aliases"]
+        if alias["AliasName"].startswith("alias/aws/") and "TargetKeyId" in alias
+    }
     names = []
     for key in client.list_keys()["Keys"]:
+        if key["KeyId"] in aws_managed:
+            continue
         metadata = client.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
-        if metadata["KeyManager"] == "CUSTOMER" and metadata["KeyState"] not in (
-            "PendingDeletion",
-            "PendingReplicaDeletion",
-        ):
+        pending = metadata["KeyState"] in ("PendingDeletion", "PendingReplicaDeletion")
+        if metadata["KeyManager"] == "CUSTOMER" and not pending:
             names.append(key["KeyId"])
     return names
 

@@ -97,12 +97,19 @@ class DevstackApp:
 
         from devstack.backend import MotoBackend
         from devstack.fillers import MOTO_VERSION, default_fillers
+        from devstack.fillers.awslambda import LambdaSettings
 
         if moto.__version__ != MOTO_VERSION:
             raise RuntimeError(
                 f"the devstack fillers are written for moto {MOTO_VERSION}, "
                 f"found {moto.__version__}"
             )
+        # Nothing is really provisioned: let resources with a lifecycle (a CloudFront distribution
+        # "InProgress" -> "Deployed") reach their final state at once instead of after polls.
+        from moto.moto_api import state_manager
+
+        for model in state_manager.get_registered_models():
+            state_manager.set_transition(model, {"progression": "immediate"})
         self.instance = uuid.uuid4().hex
         self.port = port
         self.state_dir = state_dir
@@ -111,6 +118,9 @@ class DevstackApp:
         self.backend = MotoBackend(DEFAULT_ACCOUNT_ID, state_dir / "devstack.log")
         self.faults = FaultRegistry()
         self.fillers = default_fillers(DEFAULT_ACCOUNT_ID)
+        for filler in self.fillers:
+            if isinstance(filler, LambdaSettings):
+                self.backend.log_group_of = filler.log_group
         self.lambda_runtime = self._make_lambda_runtime()
         self.backend.invoker = self.lambda_runtime
         self.stage_runtime = self._make_stage_runtime()

@@ -31,15 +31,19 @@ class Filler(Protocol):
 def default_fillers(account_id: str) -> list[Filler]:
     """Every filler, in the order the middleware consults them."""
     from devstack.fillers.apigateway import ApiGatewayImports
+    from devstack.fillers.awslambda import LambdaSettings
     from devstack.fillers.cloudfront import CloudFrontPolicies
     from devstack.fillers.dynamodb import DynamoDbReplicas
     from devstack.fillers.kms import KmsMultiRegionKeys
+    from devstack.fillers.secretsmanager import SecretReplicaKeys
     from devstack.fillers.xray import XRaySamplingAndGroups
 
     return [
         ApiGatewayImports(account_id),
+        LambdaSettings(account_id),
         DynamoDbReplicas(account_id),
         CloudFrontPolicies(account_id),
         XRaySamplingAndGroups(account_id),
         KmsMultiRegionKeys(account_id),
+        SecretReplicaKeys(account_id),
     ]

@@ -6,6 +6,13 @@ REST-XML under ``/2020-05-31/{kind}``: Create (POST), List (GET, ``Type=managed|
 references the policy). The policy config document is stored as sent and echoed back, so any field
 the caller sets round-trips unchanged. A few AWS managed policies exist from the start, with
 their real ids, so data sources that look them up by name work.
+
+Distributions: moto rejects a cache behaviour whose ``TargetOriginId`` is an origin *group*
+(``NoSuchOrigin``). On CreateDistribution(WithTags) / UpdateDistribution the filler gives moto the
+group's first member instead and puts the group id back into every answer about that
+distribution (Get, GetConfig, Create, Update), so Terraform reads back what it sent. Two more
+differences from CloudFront are corrected in those answers: moto adds legacy ``ForwardedValues``
+to behaviours that use a cache policy, and ``SSLSupportMethod`` to the default certificate.
 """
 
 from __future__ import annotations
@@ -24,6 +31,10 @@ from devstack.fillers import Forward
 from devstack.wsgi import AwsRequest, Response
 
 _NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
+_DISTRIBUTION_PATH = re.compile(
+    r"^/2020-05-31/distribution(?:/(?P<id>[^/]+)(?P<config>/config)?)?$"
+)
+_TARGET = re.compile(r"<TargetOriginId>(?P<id>[^<]*)</TargetOriginId>")
 _PATH = re.compile(
     r"^/2020-05-31/(?P<kind>cache-policy|origin-request-policy|response-headers-policy)"
     r"(?:/(?P<id>[^/]+)(?P<config>/config)?)?$"
@@ -145,6 +156,8 @@ class CloudFrontPolicies:
         self.account_id = account_id
         self._lock = threading.Lock()
         self._policies: dict[str, _Policy] = {}
+        # distribution id -> {member origin id moto was given: origin group id the caller sent}
+        self._group_targets: dict[str, dict[str, str]] = {}
         for kind, policies in _MANAGED.items():
             for policy_id, config in policies.items():
                 parsed = _parse_config(config.encode(), _KINDS[kind].config)
@@ -164,6 +177,9 @@ class CloudFrontPolicies:
     ) -> Response | None:
         if request.service != "cloudfront":
             return None
+        distribution = _DISTRIBUTION_PATH.match(request.path)
+        if distribution:
+            return self._distribution(request, forward, distribution.group("id"))
         match = _PATH.match(request.path)
         if match is None:
             return None
@@ -282,6 +298,43 @@ class CloudFrontPolicies:
         del self._policies[policy.policy_id]
         return Response(204, [], b"")
 
+    # -- distributions targeting origin groups ------------------------------------------------
+    def _distribution(
+        self, request: AwsRequest, forward: Forward, distribution_id: str | None
+    ) -> Response:
+        writes = request.method == "POST" or (request.method == "PUT" and distribution_id)
+        groups = _origin_group_members(request.body) if writes else {}
+        targeted = {m["id"] for m in _TARGET.finditer(request.body.decode("utf-8", "replace"))}
+        replaced = {group: members[0] for group, members in groups.items() if group in targeted}
+        if replaced:
+            text = _TARGET.sub(
+                lambda m: f"<TargetOriginId>{replaced.get(m['id'], m['id'])}</TargetOriginId>",
+                request.body.decode(),
+            )
+            request = request.with_body(text.encode())
+        response = forward(request)
+        if response.status >= 300:
+            return response
+        with self._lock:
+            if writes:
+                new_id = _first_text(response.body, "Id") if distribution_id is None else None
+                key = distribution_id or new_id
+                if key:
+                    self._group_targets[key] = {member: group for group, member in replaced.items()}
+            if request.method == "DELETE" and distribution_id:
+                self._group_targets.pop(distribution_id, None)
+                return response
+            mapping = self._group_targets.get(
+                distribution_id or _first_text(response.body, "Id") or "", {}
+            )
+        text = _TARGET.sub(
+            lambda m: f"<TargetOriginId>{mapping.get(m['id'], m['id'])}</TargetOriginId>",
+            response.body.decode(),
+        )
+        text = _as_aws_reports(text)
+        headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
+        return Response(response.status, headers, text.encode())
+
     def _referenced(self, policy: _Policy) -> bool:
         attribute = _KINDS[policy.kind].attribute
         for backend in _cloudfront_backends(self.account_id):
@@ -302,3 +355,48 @@ def _cloudfront_backends(account_id: str) -> list[Any]:
 
 def _new_etag() -> str:
     return "E" + uuid.uuid4().hex[:13].upper()
+
+
+def _origin_group_members(body: bytes) -> dict[str, list[str]]:
+    """Origin group id -> member origin ids, from a DistributionConfig document."""
+    try:
+        root = ET.fromstring(body)  # noqa: S314 - local clients only
+    except ET.ParseError:
+        return {}
+    groups: dict[str, list[str]] = {}
+    for group in root.iterfind(".//{*}OriginGroup"):
+        group_id = group.findtext("{*}Id")
+        members = [m.text or "" for m in group.iterfind(".//{*}OriginId")]
+        if group_id and members:
+            groups[group_id] = members
+    return groups
+
+
+def _first_text(body: bytes, tag: str) -> str | None:
+    match = re.search(rf"<{tag}>([^<]*)</{tag}>", body.decode("utf-8", "replace"))
+    return match.group(1) if match else None
+
+
+_BEHAVIOUR = re.compile(
+    r"<(?P<tag>DefaultCacheBehavior|CacheBehavior)>(?P<body>.*?)</(?P=tag)>", re.DOTALL
+)
+_FORWARDED_VALUES = re.compile(r"<ForwardedValues>.*?</ForwardedValues>", re.DOTALL)
+_VIEWER_CERTIFICATE = re.compile(r"<ViewerCertificate>.*?</ViewerCertificate>", re.DOTALL)
+
+
+def _as_aws_reports(text: str) -> str:
+    """Drop what CloudFront itself would not report for this configuration."""
+
+    def behaviour(match: re.Match[str]) -> str:
+        body = match.group("body")
+        if re.search(r"<CachePolicyId>[^<]+</CachePolicyId>", body):
+            body = _FORWARDED_VALUES.sub("", body)
+        return f"<{match.group('tag')}>{body}</{match.group('tag')}>"
+
+    def certificate(match: re.Match[str]) -> str:
+        block = match.group(0)
+        if "<CloudFrontDefaultCertificate>true</CloudFrontDefaultCertificate>" in block:
+            block = re.sub(r"<SSLSupportMethod>[^<]*</SSLSupportMethod>", "", block)
+        return block
+
+    return _VIEWER_CERTIFICATE.sub(certificate, _BEHAVIOUR.sub(behaviour, text))

@@ -161,3 +161,56 @@ def test_policy_used_by_a_distribution_cannot_be_deleted(emulator: Any, unique_n
     with pytest.raises(ClientError) as in_use:
         cloudfront.delete_cache_policy(Id=policy_id, IfMatch=policy["ETag"])
     assert in_use.value.response["Error"]["Code"] == "CachePolicyInUse"
+
+
+def test_distribution_targeting_an_origin_group_reads_back_as_sent(
+    emulator: Any, unique_name: Any
+) -> None:
+    cloudfront = emulator.client("cloudfront")
+    origin = {
+        "CustomOriginConfig": {
+            "HTTPPort": 80,
+            "HTTPSPort": 443,
+            "OriginProtocolPolicy": "https-only",
+        }
+    }
+    config = {
+        "CallerReference": unique_name("group"),
+        "Comment": "",
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 2,
+            "Items": [
+                {"Id": "primary", "DomainName": "a.example.com", **origin},
+                {"Id": "secondary", "DomainName": "b.example.com", **origin},
+            ],
+        },
+        "OriginGroups": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "Id": "failover",
+                    "FailoverCriteria": {"StatusCodes": {"Quantity": 1, "Items": [503]}},
+                    "Members": {
+                        "Quantity": 2,
+                        "Items": [{"OriginId": "primary"}, {"OriginId": "secondary"}],
+                    },
+                }
+            ],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "failover",
+            "ViewerProtocolPolicy": "https-only",
+        },
+    }
+    created = cloudfront.create_distribution(DistributionConfig=config)["Distribution"]
+    assert created["DistributionConfig"]["DefaultCacheBehavior"]["TargetOriginId"] == "failover"
+    fetched = cloudfront.get_distribution(Id=created["Id"])["Distribution"]["DistributionConfig"]
+    assert fetched["DefaultCacheBehavior"]["TargetOriginId"] == "failover"
+    assert fetched["OriginGroups"]["Items"][0]["Id"] == "failover"
+    assert (
+        cloudfront.get_distribution_config(Id=created["Id"])["DistributionConfig"][
+            "DefaultCacheBehavior"
+        ]["TargetOriginId"]
+        == "failover"
+    )
