@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Imported before the clock starts (in cold_start) for the baseline and the functions alike.
+from bench import scenarios
 from bench.fake_aws import CallCounter, FakeAws
 
 
@@ -45,21 +46,90 @@ class LambdaContext:
 
 @dataclass
 class ClientTimer:
-    """Time spent inside botocore API calls (serialise, sign, send, parse), via its events."""
+    """Wall and CPU time spent inside botocore API calls (serialise, sign, send, parse)."""
 
     elapsed_ns: int = 0
-    _started: list[int] = field(default_factory=list)
+    cpu_ns: int = 0
+    _started: list[tuple[int, int]] = field(default_factory=list)
 
     def install(self, events: Any) -> None:  # noqa: ANN401 - a botocore event emitter
         events.register_first("before-parameter-build", self._start)
         events.register_last("after-call", self._stop)
 
     def _start(self, **_: Any) -> None:  # noqa: ANN401
-        self._started.append(time.perf_counter_ns())
+        self._started.append((time.perf_counter_ns(), time.thread_time_ns()))
 
     def _stop(self, **_: Any) -> None:  # noqa: ANN401
         if self._started:
-            self.elapsed_ns += time.perf_counter_ns() - self._started.pop()
+            wall, cpu = self._started.pop()
+            self.elapsed_ns += time.perf_counter_ns() - wall
+            self.cpu_ns += time.thread_time_ns() - cpu
+
+
+@dataclass
+class Samples:
+    """Per-invocation times in ns: wall clock and this thread's CPU time, client work out."""
+
+    wall: list[int] = field(default_factory=list)
+    cpu: list[int] = field(default_factory=list)
+    with_client: list[int] = field(default_factory=list)
+    failures: int = 0
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        return {
+            "own": _summary(self.wall),
+            "own_cpu": _summary(self.cpu),
+            "with_client": _summary(self.with_client),
+        }
+
+
+def time_invocations(
+    handler: Any,  # noqa: ANN401 - a Lambda handler
+    texts: list[str],
+    context_name: str,
+    expected_status: int | None,
+    *,
+    fake: FakeAws | None = None,
+    timer: ClientTimer | None = None,
+) -> Samples:
+    """``json.loads(event)`` → handler → ``json.dumps(response)`` per event, as the runtime does.
+
+    Lambda sets a new trace header for every invocation; that (and building the context
+    object, the runtime's work) happens before the clock starts.
+    """
+    samples = Samples()
+    fake, timer = fake or FakeAws(), timer or ClientTimer()
+    traces = [scenarios.new_trace_header() for _ in texts]
+    for text, trace in zip(texts, traces, strict=True):
+        os.environ["_X_AMZN_TRACE_ID"] = trace
+        context = LambdaContext(context_name)
+        fake_before, client_before, client_cpu_before = (
+            fake.elapsed_ns,
+            timer.elapsed_ns,
+            timer.cpu_ns,
+        )
+        started, started_cpu = time.perf_counter_ns(), time.thread_time_ns()
+        response = handler(json.loads(text), context)
+        json.dumps(response)
+        elapsed_cpu = time.thread_time_ns() - started_cpu
+        elapsed = time.perf_counter_ns() - started
+        samples.with_client.append(elapsed - (fake.elapsed_ns - fake_before))
+        samples.wall.append(elapsed - (timer.elapsed_ns - client_before))
+        samples.cpu.append(elapsed_cpu - (timer.cpu_ns - client_cpu_before))
+        if expected_status is not None:
+            samples.failures += not response_ok(response, expected_status)
+    return samples
+
+
+def _bare_samples(texts: list[str]) -> dict[str, dict[str, float]]:
+    bare = _bare_handler()
+    wall, cpu = [], []
+    for text in texts:
+        started, started_cpu = time.perf_counter_ns(), time.thread_time_ns()
+        bare(text)
+        cpu.append(time.thread_time_ns() - started_cpu)
+        wall.append(time.perf_counter_ns() - started)
+    return {"bare": _summary(wall), "bare_cpu": _summary(cpu)}
 
 
 def response_ok(response: Any, expected_status: int) -> bool:  # noqa: ANN401
@@ -146,8 +216,6 @@ def _seed(
     spec_seeds: dict[str, Any],
 ) -> dict[str, Any]:
     """Data the timed routes need, written through the handler itself where it can be."""
-    from bench import scenarios  # noqa: PLC0415
-
     seeds: dict[str, Any] = dict(spec_seeds)
     if function == "profiles":
         users = ["reader", "updater", "session-writer", "session-deleter"]
@@ -215,8 +283,6 @@ def _seed(
 def warm(spec: dict[str, Any]) -> dict[str, Any]:
     import boto3  # noqa: PLC0415
 
-    from bench import scenarios  # noqa: PLC0415
-
     function, iterations = spec["function"], spec["iterations"]
     boto3.setup_default_session()
     fake = FakeAws(secrets=spec.get("secrets", {}))
@@ -234,45 +300,83 @@ def warm(spec: dict[str, Any]) -> dict[str, Any]:
         return response
 
     seeds = _seed(function, invoke, iterations, spec.get("seeds", {}))
-    bare = _bare_handler()
     results = []
     for route in scenarios.routes_of(function):
         counter.take()
         invoke(route.make(0, seeds), route.expected_status)
         calls = counter.take()
         texts = [json.dumps(route.make(i, seeds)) for i in range(1, iterations + 1)]
-        traces = [scenarios.new_trace_header() for _ in texts]
-        total_ns, own_ns, bare_ns, failures = [], [], [], 0
-        for text, trace in zip(texts, traces, strict=True):
-            os.environ["_X_AMZN_TRACE_ID"] = trace
-            context = LambdaContext(context_name)
-            fake_before, client_before = fake.elapsed_ns, timer.elapsed_ns
-            started = time.perf_counter_ns()
-            response = module.handler(json.loads(text), context)
-            json.dumps(response)
-            elapsed = time.perf_counter_ns() - started
-            total_ns.append(elapsed - (fake.elapsed_ns - fake_before))
-            own_ns.append(elapsed - (timer.elapsed_ns - client_before))
-            failures += not response_ok(response, route.expected_status)
-        for text in texts:
-            started = time.perf_counter_ns()
-            bare(text)
-            bare_ns.append(time.perf_counter_ns() - started)
+        samples = time_invocations(
+            module.handler, texts, context_name, route.expected_status, fake=fake, timer=timer
+        )
         timed_calls = counter.take()
         results.append(
             {
                 "route": route.name,
                 "kind": route.kind,
                 "iterations": iterations,
-                "failures": failures,
-                "own": _summary(own_ns),
-                "with_client": _summary(total_ns),
-                "bare": _summary(bare_ns),
+                "failures": samples.failures,
+                **samples.summary(),
+                **_bare_samples(texts),
                 "calls": [list(call) for call in calls],
                 "timed_call_ops": sorted({op for _, op, _ in timed_calls}),
             }
         )
-    return {"function": function, "routes": results, "all_operations": sorted(counter.seen)}
+    answer: dict[str, Any] = {
+        "function": function,
+        "routes": results,
+        "all_operations": sorted(counter.seen),
+    }
+    if function == "health":
+        answer["floor"] = framework_floor(iterations, context_name)
+    return answer
+
+
+def framework_floor(iterations: int, context_name: str) -> list[dict[str, Any]]:
+    """What Powertools costs before any Meridian code: GET /health answered with a constant
+    by a resolver with one route, then with each decorator the handlers use added in turn."""
+    from aws_lambda_powertools.event_handler import (  # noqa: PLC0415
+        APIGatewayRestResolver,
+        Response,
+    )
+    from aws_lambda_powertools.logging import correlation_paths  # noqa: PLC0415
+
+    from meridian.observability import logger, metrics, tracer  # noqa: PLC0415
+
+    app = APIGatewayRestResolver()
+
+    @app.get("/health")
+    def health() -> Response[str]:
+        return Response(200, "application/json", '{"status":"ok"}')
+
+    def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
+        return app.resolve(event, context)
+
+    with_logger = logger.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_REST
+    )(resolve)
+    with_metrics = logger.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_REST
+    )(metrics.log_metrics(resolve))
+    with_tracer = logger.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_REST
+    )(tracer.capture_lambda_handler(metrics.log_metrics(resolve)))
+    variants = {
+        "APIGatewayRestResolver, one route": resolve,
+        "+ Logger.inject_lambda_context": with_logger,
+        "+ Metrics.log_metrics": with_metrics,
+        "+ Tracer.capture_lambda_handler (all three, as the handlers)": with_tracer,
+    }
+    texts = [
+        json.dumps(scenarios.rest_event("GET", "/health", "/health", authorizer=None))
+        for _ in range(iterations)
+    ]
+    rows: list[dict[str, Any]] = [{"variant": "bare handler", **_bare_samples(texts)}]
+    rows[0]["own"], rows[0]["own_cpu"] = rows[0].pop("bare"), rows[0].pop("bare_cpu")
+    for name, handler in variants.items():
+        samples = time_invocations(handler, texts, context_name, 200)
+        rows.append({"variant": name, "failures": samples.failures, **samples.summary()})
+    return rows
 
 
 def main() -> int:

@@ -89,7 +89,7 @@ def test_every_timed_response_was_the_expected_one(quick_run: tuple[str, Any]) -
         for route in data["routes"]:
             assert route["failures"] == 0, route["route"]
             assert route["iterations"] == 20
-            for figure in ("own", "with_client", "bare"):
+            for figure in ("own", "own_cpu", "with_client", "bare", "bare_cpu"):
                 assert 0 < route[figure]["p50_us"] <= route[figure]["p99_us"]
 
 
@@ -110,6 +110,15 @@ def test_dynamodb_calls_are_counted_per_route(quick_run: tuple[str, Any]) -> Non
     assert scans == []
 
 
+def test_framework_floor_is_measured(quick_run: tuple[str, Any]) -> None:
+    report, results = quick_run
+    floor = results["warm"]["health"]["floor"]
+    assert floor[0]["variant"] == "bare handler"
+    assert len(floor) == 5
+    assert all(row.get("failures", 0) == 0 for row in floor)
+    assert "### The framework's floor" in report
+
+
 def test_packages_and_verdicts(quick_run: tuple[str, Any]) -> None:
     report, results = quick_run
     assert set(results["packages"]) == set(scenarios.FUNCTIONS)
@@ -117,7 +126,11 @@ def test_packages_and_verdicts(quick_run: tuple[str, Any]) -> None:
         assert 0 < package["zipped_bytes"] <= package["unzipped_bytes"]
         assert "meridian" in package["top_level"]
     measures_seen = {verdict["measure"] for verdict in results["verdicts"]}
-    assert {"cold start", "warm p99", "warm p99 vs bare", "DynamoDB calls", "package"} <= (
-        measures_seen
-    )
+    assert {
+        "cold start",
+        "warm p99 (CPU)",
+        "warm p99 vs bare (CPU)",
+        "DynamoDB calls",
+        "package",
+    } <= measures_seen
     assert report.count("| package |") == len(results["packages"])
