@@ -209,3 +209,110 @@ module "regional_api_secondary" {
   origin_verify_header_name  = local.origin_verify_header_name
   origin_verify_header_value = terraform_data.origin_verify.output
 }
+
+# ---------------------------------------------------------------------------------------------
+# Edge (us-east-1): CloudFront, its WAF, its certificate and the alarms on us-east-1-only metrics
+# ---------------------------------------------------------------------------------------------
+locals {
+  custom_domain         = var.domain_name != null
+  latency_origin_domain = local.custom_domain ? "origin.${var.domain_name}" : null
+  domain_instances      = local.custom_domain ? { (var.domain_name) = true } : {}
+}
+
+module "kms_edge" {
+  source = "./modules/kms"
+
+  providers = {
+    aws = aws.us_east_1
+  }
+
+  name = "${local.name}-edge"
+}
+
+module "dns" {
+  source   = "./modules/dns"
+  for_each = local.domain_instances
+
+  name           = local.name
+  domain_name    = each.key
+  hosted_zone_id = var.hosted_zone_id
+}
+
+module "regional_domain_primary" {
+  source   = "./modules/regional_domain"
+  for_each = local.domain_instances
+
+  name               = local.name
+  origin_domain_name = local.latency_origin_domain
+  zone_id            = module.dns[each.key].zone_id
+  rest_api_id        = module.regional_api_primary.rest_api_id
+  stage_name         = module.regional_api_primary.stage_name
+  execute_api_domain = module.regional_api_primary.execute_api_domain
+}
+
+module "regional_domain_secondary" {
+  source   = "./modules/regional_domain"
+  for_each = local.domain_instances
+
+  providers = {
+    aws = aws.secondary
+  }
+
+  name               = local.name
+  origin_domain_name = local.latency_origin_domain
+  zone_id            = module.dns[each.key].zone_id
+  rest_api_id        = module.regional_api_secondary.rest_api_id
+  stage_name         = module.regional_api_secondary.stage_name
+  execute_api_domain = module.regional_api_secondary.execute_api_domain
+}
+
+module "edge" {
+  source = "./modules/edge"
+
+  providers = {
+    aws = aws.us_east_1
+  }
+
+  name                       = local.name
+  environment                = var.environment
+  primary_origin_domain      = module.regional_api_primary.execute_api_domain
+  secondary_origin_domain    = module.regional_api_secondary.execute_api_domain
+  domain_name                = var.domain_name
+  zone_id                    = local.custom_domain ? module.dns[var.domain_name].zone_id : null
+  latency_origin_domain      = local.latency_origin_domain
+  stage_path                 = "/${module.regional_api_primary.stage_name}"
+  origin_verify_header_name  = local.origin_verify_header_name
+  origin_verify_header_value = terraform_data.origin_verify.output
+  waf_rate_limit             = var.waf_rate_limit
+  price_class                = var.cloudfront_price_class
+  log_retention_days         = var.log_retention_days
+  kms_key_arn                = module.kms_edge.key_arn
+  alarm_emails               = var.alarm_emails
+  health_check_ids = merge(
+    { for domain, instance in module.regional_domain_primary : var.primary_region => instance.health_check_id },
+    { for domain, instance in module.regional_domain_secondary : var.secondary_region => instance.health_check_id },
+  )
+}
+
+module "observability" {
+  source = "./modules/observability"
+
+  name              = local.name
+  table_name        = module.data.table_name
+  distribution_id   = module.edge.distribution_id
+  edge_web_acl_name = module.edge.web_acl_name
+  regions = {
+    (var.primary_region) = {
+      api_name       = module.regional_api_primary.rest_api_name
+      stage_name     = module.regional_api_primary.stage_name
+      function_names = module.regional_api_primary.function_names
+      web_acl_name   = module.regional_api_primary.web_acl_name
+    }
+    (var.secondary_region) = {
+      api_name       = module.regional_api_secondary.rest_api_name
+      stage_name     = module.regional_api_secondary.stage_name
+      function_names = module.regional_api_secondary.function_names
+      web_acl_name   = module.regional_api_secondary.web_acl_name
+    }
+  }
+}

@@ -61,11 +61,37 @@ output "lambda_function_names" {
 }
 
 output "alarm_topic_arns" {
-  description = "Alarm SNS topic ARN per region."
+  description = "Alarm SNS topic ARN per region, plus `edge` (us-east-1: CloudFront and health-check alarms)."
   value = {
     (var.primary_region)   = module.regional_api_primary.alarm_topic_arn
     (var.secondary_region) = module.regional_api_secondary.alarm_topic_arn
+    edge                   = module.edge.alarm_topic_arn
   }
+}
+
+output "cloudfront_url" {
+  description = "CloudFront URL of the API (append /v1/...)."
+  value       = "https://${module.edge.distribution_domain_name}"
+}
+
+output "cloudfront_distribution_id" {
+  description = "CloudFront distribution id (cache invalidations, metrics)."
+  value       = module.edge.distribution_id
+}
+
+output "custom_domain_url" {
+  description = "Public URL on the custom domain (append /v1/...), or null without domain_name."
+  value       = local.custom_domain ? "https://${var.domain_name}" : null
+}
+
+output "hosted_zone_name_servers" {
+  description = "Name servers of the hosted zone this stack created (delegate to them), or null."
+  value       = local.custom_domain ? module.dns[var.domain_name].name_servers : null
+}
+
+output "dashboard_url" {
+  description = "Console URL of the CloudWatch dashboard."
+  value       = module.observability.dashboard_url
 }
 
 output "openapi_document" {

@@ -8,8 +8,7 @@ gateway responses for every failure and the request id headers on every answer.
 Nothing here knows a particular application: any REST API deployed with the API Gateway OpenAPI
 extensions is served. Known simplifications: the current document is served (not a snapshot per
 deployment); API keys, IAM (SigV4) authorization and non-proxy ``aws`` / ``http`` integrations are
-answered with a 500 API_CONFIGURATION_ERROR rather than emulated; the 29 s integration timeout is
-not enforced (a Lambda's own timeout is).
+answered with a 500 API_CONFIGURATION_ERROR rather than emulated.
 """
 
 from __future__ import annotations
@@ -36,7 +35,13 @@ from devstack.runtime.authorizers import (
     unauthorized,
     verify_cognito_token,
 )
-from devstack.runtime.contracts import Backend, HttpRequest, HttpResponse, StageConfig
+from devstack.runtime.contracts import (
+    Backend,
+    HttpRequest,
+    HttpResponse,
+    InvokeResult,
+    StageConfig,
+)
 from devstack.runtime.gateway_responses import (
     GatewayError,
     header_parameters,
@@ -51,10 +56,12 @@ from devstack.runtime.validation import check_body, check_parameters
 LOGGER = logging.getLogger("devstack.runtime.apigateway")
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's request payload limit
+DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _STATUS_IN_TEMPLATE = re.compile(r"[\"']?statusCode[\"']?\s*:\s*[\"']?(\d{3})")
 _INTERNAL_ERROR = "Internal server error"
+_PROXY_RESPONSE_FIELDS = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
 
 
 def _matches_media_type(patterns: tuple[str, ...], media_type: str) -> bool:
@@ -428,11 +435,23 @@ class RestApiRuntime:
             LOGGER.error("integration uri %r does not name a Lambda function", uri)
             raise GatewayError("API_CONFIGURATION_ERROR", _INTERNAL_ERROR) from exc
         event = self._proxy_event(call)
-        try:
-            result = self._backend.invoke_function(function_arn, json.dumps(event).encode())
-        except Exception as exc:
-            LOGGER.exception("invoking %s failed", function_arn)
-            raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500) from exc
+        timeout_ms = int(integration.get("timeoutInMillis") or DEFAULT_INTEGRATION_TIMEOUT_MS)
+        outcome = _call_with_timeout(
+            lambda: self._backend.invoke_function(function_arn, json.dumps(event).encode()),
+            timeout_ms / 1000,
+        )
+        if outcome is None:
+            LOGGER.warning(
+                "request %s: %s did not answer within the %d ms integration timeout",
+                call.request_id,
+                function_arn,
+                timeout_ms,
+            )
+            raise GatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out")
+        if isinstance(outcome, BaseException):
+            LOGGER.error("invoking %s failed: %r", function_arn, outcome)
+            raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500) from outcome
+        result = outcome
         if result.function_error:
             LOGGER.warning(
                 "request %s: %s returned a function error: %s",
@@ -467,7 +486,7 @@ class RestApiRuntime:
             (
                 response
                 for pattern, response in responses.items()
-                if pattern != "default" and re.fullmatch(pattern, status)
+                if str(pattern) != "default" and re.fullmatch(str(pattern), status)
             ),
             responses.get("default") or {},
         )
@@ -485,6 +504,31 @@ class RestApiRuntime:
         return HttpResponse(int(chosen.get("statusCode") or status), headers, body.encode())
 
 
+def _call_with_timeout(
+    function: Callable[[], InvokeResult], timeout_seconds: float
+) -> InvokeResult | BaseException | None:
+    """Run ``function`` for at most ``timeout_seconds``: its result, its exception, or None.
+
+    On a timeout the call keeps running in its (daemon) thread, as the Lambda keeps running on AWS
+    after API Gateway has given up on it.
+    """
+    outcome: list[InvokeResult | BaseException] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append(function())
+        except BaseException as exc:  # handed to the caller
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="integration", daemon=True).start()
+    if not done.wait(timeout_seconds):
+        return None
+    return outcome[0]
+
+
 def _scalar(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -493,23 +537,12 @@ def _scalar(value: object) -> str:
     raise TypeError(f"header value {value!r} is not a string, number or boolean")
 
 
-def _parse_proxy_response(output: object, call: _Call) -> HttpResponse:
-    """The Lambda proxy (v1) response as an HTTP response; ValueError/TypeError if malformed."""
-    if not isinstance(output, dict):
-        raise TypeError("the response is not a JSON object")
-    status = output.get("statusCode")
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise ValueError(f"statusCode {status!r} is not an HTTP status code")
-    single = output.get("headers") or {}
-    multi = output.get("multiValueHeaders") or {}
+def _proxy_response_headers(single: object, multi: object) -> list[tuple[str, str]]:
+    """``headers`` and ``multiValueHeaders`` merged; a name in both keeps the multi values."""
+    single = single or {}
+    multi = multi or {}
     if not isinstance(single, dict) or not isinstance(multi, dict):
         raise TypeError("headers / multiValueHeaders must be objects")
-    body = output.get("body")
-    if body is not None and not isinstance(body, str):
-        raise TypeError("body must be a string")
-    is_base64 = output.get("isBase64Encoded", False)
-    if not isinstance(is_base64, bool):
-        raise TypeError("isBase64Encoded must be a boolean")
     headers: list[tuple[str, str]] = []
     multi_names = {str(name).lower() for name in multi}
     for name, value in single.items():
@@ -519,6 +552,27 @@ def _parse_proxy_response(output: object, call: _Call) -> HttpResponse:
         if not isinstance(values, list):
             raise TypeError(f"multiValueHeaders[{name!r}] must be a list")
         headers.extend((str(name), _scalar(value)) for value in values)
+    return headers
+
+
+def _parse_proxy_response(output: object, call: _Call) -> HttpResponse:
+    """The Lambda proxy (v1) response as an HTTP response; ValueError/TypeError if malformed."""
+    if not isinstance(output, dict):
+        raise TypeError("the response is not a JSON object")
+    unexpected = sorted(set(output) - _PROXY_RESPONSE_FIELDS)
+    if unexpected:
+        # API Gateway rejects fields it does not know (e.g. an HTTP API v2 "cookies").
+        raise ValueError(f"unexpected fields {unexpected}")
+    status = output.get("statusCode")
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise ValueError(f"statusCode {status!r} is not an HTTP status code")
+    headers = _proxy_response_headers(output.get("headers"), output.get("multiValueHeaders"))
+    body = output.get("body")
+    if body is not None and not isinstance(body, str):
+        raise TypeError("body must be a string")
+    is_base64 = output.get("isBase64Encoded", False)
+    if not isinstance(is_base64, bool):
+        raise TypeError("isBase64Encoded must be a boolean")
     if not any(name.lower() == "content-type" for name, _ in headers):
         headers.append(("Content-Type", "application/json"))
     data = (body or "").encode()

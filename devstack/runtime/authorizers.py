@@ -27,6 +27,7 @@ from devstack.runtime.contracts import Backend
 from devstack.runtime.gateway_responses import GatewayError
 
 DEFAULT_RESULT_TTL_SECONDS = 300
+_CACHE_PURGE_SIZE = 10_000  # expired entries are dropped once the cache grows this large
 _FUNCTION_URI = re.compile(
     r"arn:aws[a-z-]*:apigateway:[^:]+:lambda:path/[0-9-]+/functions/(?P<arn>.+)/invocations"
 )
@@ -223,7 +224,10 @@ class LambdaAuthorizers:
             latency_ms = int((self._clock() - started) * 1000)
             if caching:
                 with self._lock:
-                    self._cache[key] = (self._clock() + ttl, response)
+                    now = self._clock()
+                    if len(self._cache) >= _CACHE_PURGE_SIZE:
+                        self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
+                    self._cache[key] = (now + ttl, response)
         context = {
             name: _context_string(value) for name, value in (response.get("context") or {}).items()
         }

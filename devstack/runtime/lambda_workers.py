@@ -56,9 +56,17 @@ class _DeadlineExceededError(Exception):
     """The worker did not answer before the deadline."""
 
 
+@dataclass
+class _Pool:
+    idle: list[_Worker] = field(default_factory=list)
+    total: int = 0
+    retired: bool = False
+
+
 @dataclass(eq=False)  # identity semantics: workers live in sets
 class _Worker:
     key: PoolKey
+    pool: _Pool
     process: subprocess.Popen[bytes]
     to_worker: int
     from_worker: int
@@ -108,13 +116,6 @@ class _Worker:
                 os.close(fd)
         if self.process.stdout is not None:
             self.process.stdout.close()
-
-
-@dataclass
-class _Pool:
-    idle: list[_Worker] = field(default_factory=list)
-    total: int = 0
-    retired: bool = False
 
 
 class LambdaRuntime:
@@ -196,12 +197,13 @@ class LambdaRuntime:
                     raise RuntimeError("the Lambda runtime is shut down")
                 if pool.idle:
                     return pool.idle.pop()
-                if pool.total < self._max_workers:
+                # A retired pool (its function changed while we waited) lends a one-off worker.
+                if pool.total < self._max_workers or pool.retired:
                     pool.total += 1
                     break
                 self._condition.wait()
         try:
-            worker = self._spawn(key, spec, code, environment)
+            worker = self._spawn(key, pool, spec, code, environment)
         except BaseException:
             with self._condition:
                 pool.total -= 1
@@ -231,13 +233,12 @@ class LambdaRuntime:
 
     def _release(self, worker: _Worker) -> None:
         with self._condition:
-            pool = self._pools.get(worker.key)
-            keep = not worker.dead and not self._closed and pool is not None and not pool.retired
-            if keep and pool is not None:
+            pool = worker.pool
+            keep = not worker.dead and not self._closed and not pool.retired
+            if keep:
                 pool.idle.append(worker)
             else:
-                if pool is not None:
-                    pool.total -= 1
+                pool.total -= 1
                 self._workers.discard(worker)
             self._condition.notify_all()
         if not keep:
@@ -276,7 +277,12 @@ class LambdaRuntime:
         return environment
 
     def _spawn(
-        self, key: PoolKey, spec: FunctionSpec, code: ExtractedCode, environment: dict[str, str]
+        self,
+        key: PoolKey,
+        pool: _Pool,
+        spec: FunctionSpec,
+        code: ExtractedCode,
+        environment: dict[str, str],
     ) -> _Worker:
         child_read, parent_write = os.pipe()
         parent_read, child_write = os.pipe()
@@ -304,7 +310,7 @@ class LambdaRuntime:
             os.close(child_read)
             os.close(child_write)
         LOGGER.debug("started worker %s for %s", process.pid, spec.function_arn)
-        return _Worker(key, process, parent_write, parent_read, log_stream_name)
+        return _Worker(key, pool, process, parent_write, parent_read, log_stream_name)
 
     def _invoke_on(self, worker: _Worker, spec: FunctionSpec, payload: bytes) -> InvokeResult:
         request_id = str(uuid.uuid4())

@@ -123,21 +123,36 @@ def _body_schemas(
     return schemas
 
 
+def _is_authorizer(scheme: object) -> bool:
+    return isinstance(scheme, dict) and (
+        "x-amazon-apigateway-authorizer" in scheme or "x-amazon-apigateway-authtype" in scheme
+    )
+
+
 def _security(
-    document: dict[str, Any], operation: dict[str, Any]
+    document: dict[str, Any], operation: dict[str, Any], schemes: dict[str, Any]
 ) -> tuple[str, tuple[str, ...]] | None:
     requirements = operation.get("security", document.get("security"))
     if not requirements:
         return None
     for requirement in requirements:
         if isinstance(requirement, dict) and requirement:
-            name, scopes = next(iter(requirement.items()))
-            return str(name), tuple(str(scope) for scope in scopes or ())
+            # A requirement may pair the authorizer with an API key scheme: the authorizer is
+            # what authorizes (API keys are not emulated).
+            names = sorted(requirement, key=lambda name: not _is_authorizer(schemes.get(name)))
+            name = names[0]
+            return str(name), tuple(str(scope) for scope in requirement[name] or ())
     return None  # only empty requirements: authorization explicitly disabled
 
 
 def compile_document(document: dict[str, Any]) -> ApiDocument:
     validators: dict[str, Any] = document.get("x-amazon-apigateway-request-validators") or {}
+    schemes = (document.get("components") or {}).get("securitySchemes") or document.get(
+        "securityDefinitions"
+    )
+    security_schemes: dict[str, Any] = {
+        name: resolve_ref(document, scheme)[0] for name, scheme in (schemes or {}).items()
+    }
     default_validator = document.get("x-amazon-apigateway-request-validator")
     operations: dict[tuple[str, str], Operation] = {}
     for resource_path, raw_item in (document.get("paths") or {}).items():
@@ -171,16 +186,10 @@ def compile_document(document: dict[str, Any]) -> ApiDocument:
                     document, operation, op_pointer, own_bodies or shared_bodies
                 ),
                 integration=operation.get("x-amazon-apigateway-integration"),
-                security=_security(document, operation),
+                security=_security(document, operation, security_schemes),
                 validate_body=bool(validator.get("validateRequestBody", False)),
                 validate_parameters=bool(validator.get("validateRequestParameters", False)),
             )
-    schemes = (document.get("components") or {}).get("securitySchemes") or document.get(
-        "securityDefinitions"
-    )
-    security_schemes = {
-        name: resolve_ref(document, scheme)[0] for name, scheme in (schemes or {}).items()
-    }
     return ApiDocument(
         document=document,
         router=Router({path for path, _ in operations}),

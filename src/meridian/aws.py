@@ -17,11 +17,15 @@ CLIENT_CONFIG = Config(
 
 
 @functools.cache
+def _cached_client(service_name: str) -> Any:  # noqa: ANN401
+    return boto3.client(service_name, config=CLIENT_CONFIG)
+
+
 def client(service_name: str) -> Any:  # noqa: ANN401 - boto3 clients are dynamically typed
     """The process-wide client for ``service_name`` (endpoint and region from the environment)."""
-    return boto3.client(service_name, config=CLIENT_CONFIG)
+    return _cached_client(service_name)
 
 
 def reset_clients() -> None:
     """Forget the cached clients (tests swap the endpoint between cases)."""
-    client.cache_clear()
+    _cached_client.cache_clear()

@@ -84,6 +84,7 @@ def dynamodb(aws_backend: None) -> Any:
 def pytest_configure(config: pytest.Config) -> None:
     # Routes that add no metric of their own make Powertools warn on every flush.
     config.addinivalue_line("filterwarnings", "ignore:No application metrics:UserWarning")
+    config.addinivalue_line("markers", "build: builds the Lambda zips (make test-build)")
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from collections import Counter
 from typing import Any
 
 import jwt
-from conftest import ACCOUNT_ID, REGION, make_spec
 from cryptography.hazmat.primitives.asymmetric import rsa
+from rt_support import ACCOUNT_ID, REGION, make_spec
 
 from devstack.runtime.contracts import FunctionSpec, HttpRequest, InvokeResult, StageConfig
 from devstack.runtime.lambda_workers import LambdaRuntime
@@ -30,6 +30,7 @@ FUNCTIONS = {
     "binary": ("proxy_binary", 3),
     "malformed": ("proxy_malformed", 3),
     "not-a-dict": ("proxy_not_a_dict", 3),
+    "with-cookies": ("proxy_with_cookies", 3),
     "failing": ("fail", 3),
     "slow": ("sleep", 1),
     "token-authorizer": ("token_authorizer", 3),
@@ -173,6 +174,7 @@ def sample_document() -> dict[str, Any]:
             "/binary": {"post": proxy("binary")},
             "/malformed": {"get": proxy("malformed")},
             "/not-a-dict": {"get": proxy("not-a-dict")},
+            "/with-cookies": {"get": proxy("with-cookies")},
             "/failing": {"get": proxy("failing")},
             "/slow": {"get": proxy("slow")},
             "/mock-only": {"get": CORS_OPTIONS},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from apigw_fixtures import (
     TokenFactory,
     request,
 )
-from conftest import ACCOUNT_ID, REGION
+from rt_support import ACCOUNT_ID, REGION
 
 from devstack.runtime.apigateway import RestApiRuntime
 from devstack.runtime.contracts import HttpRequest, HttpResponse
@@ -187,7 +188,7 @@ def test_binary_request_body_is_base64_in_the_event(runtime: RestApiRuntime):
     assert base64.b64decode(event["body"]) == png
 
 
-@pytest.mark.parametrize("path", ["/malformed", "/not-a-dict", "/failing"])
+@pytest.mark.parametrize("path", ["/malformed", "/not-a-dict", "/with-cookies", "/failing"])
 def test_bad_lambda_answers_are_502(runtime: RestApiRuntime, path: str):
     response = send(runtime, request("GET", path))
     assert response.status == 502
@@ -207,6 +208,17 @@ def test_lambda_timeout_is_502_and_the_next_call_works(
     spec = backend.functions[backend_arn("slow")]
     quick = backend.lambda_runtime.invoke(spec, json.dumps({"seconds": 0}).encode())
     assert quick.function_error is None
+
+
+def test_integration_timeout_is_504(backend: FakeBackend):
+    document = backend.documents[(REGION, API_ID)]
+    integration = document["paths"]["/slow"]["get"]["x-amazon-apigateway-integration"]
+    integration["timeoutInMillis"] = 100  # the sample sleeps until its 1 s Lambda timeout
+    response = send(RestApiRuntime(backend), request("GET", "/slow"))
+    assert response.status == 504
+    error = json.loads(response.body)["error"]
+    assert error["code"] == "INTEGRATION_TIMEOUT"
+    assert error["message"] == "Endpoint request timed out"
 
 
 def backend_arn(name: str) -> str:
@@ -496,6 +508,13 @@ def test_method_throttling_override(runtime: RestApiRuntime, backend: FakeBacken
     assert send(runtime, request("GET", "/things/special")).status == 429
     assert send(runtime, request("GET", "/")).status == 200
     assert send(runtime, request("GET", "/")).status == 200
+
+
+def test_concurrent_requests(runtime: RestApiRuntime):
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(lambda _: send(runtime, request("GET", "/")), range(12)))
+    assert [response.status for response in responses] == [200] * 12
+    assert len({header(response, "x-amzn-RequestId") for response in responses}) == 12
 
 
 # -- headers ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import RecordingLogSink, build_zip, make_spec
+from rt_support import RecordingLogSink, build_zip, make_spec
 
 from devstack.runtime.code_cache import CodeCache, is_foreign_native, plan_substitutions
 from devstack.runtime.lambda_workers import LambdaRuntime

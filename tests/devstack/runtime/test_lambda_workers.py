@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import RecordingLogSink, SpecFactory, build_zip, make_spec
+from rt_support import RecordingLogSink, SpecFactory, build_zip, make_spec
 
 from devstack.runtime.lambda_workers import LambdaRuntime
 
@@ -198,3 +198,29 @@ def test_new_code_replaces_the_workers(tmp_path: Path):
     assert runtime.worker_count() == 0
     with pytest.raises(RuntimeError, match="shut down"):
         runtime.invoke(make_spec(first_zip, "app.handler"), b"{}")
+
+
+def test_waiting_call_survives_a_version_change(tmp_path: Path, sample_zip: bytes):
+    """A call queued for a full pool still runs when the function changes meanwhile."""
+    runtime = LambdaRuntime(tmp_path, RecordingLogSink(), {}, max_workers_per_function=1)
+    old = make_spec(sample_zip, "samples.handlers.sleep", name="versioned", timeout_seconds=5)
+    new = make_spec(sample_zip, "samples.handlers.sleep", name="versioned", environment={"V": "2"})
+    results: list[bytes] = []
+    busy = threading.Thread(
+        target=lambda: results.append(runtime.invoke(old, b'{"seconds": 0.6}').payload)
+    )
+    queued = threading.Thread(
+        target=lambda: results.append(runtime.invoke(old, b'{"seconds": 0}').payload)
+    )
+    try:
+        busy.start()
+        while runtime.worker_count() == 0:  # the first call holds the only worker
+            threading.Event().wait(0.01)
+        queued.start()
+        assert runtime.invoke(new, b'{"seconds": 0}').payload == b'"woke up"'
+        busy.join(timeout=20)
+        queued.join(timeout=20)
+        assert not queued.is_alive(), "the queued call never ran"
+        assert results.count(b'"woke up"') == 2
+    finally:
+        runtime.shutdown()

@@ -160,6 +160,18 @@ def test_document_references_and_security_override():
     assert shared.body_schemas == {
         "application/json": "/components/requestBodies/B/content/application~1json/schema"
     }
+    paired = compile_document(
+        {
+            "paths": {"/p": {"get": {"security": [{"key": [], "auth": ["s"]}]}}},
+            "components": {
+                "securitySchemes": {
+                    "key": {"type": "apiKey", "name": "x-api-key", "in": "header"},
+                    "auth": {"x-amazon-apigateway-authtype": "custom"},
+                }
+            },
+        }
+    )
+    assert paired.operation("/p", "GET").security == ("auth", ("s",))  # type: ignore[union-attr]
     with pytest.raises(ValueError, match="only local"):
         resolve_ref(document, {"$ref": "other.yaml#/x"})
     with pytest.raises(ValueError, match="unresolvable"):
