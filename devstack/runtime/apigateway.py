@@ -56,6 +56,7 @@ from devstack.runtime.validation import check_body, check_parameters
 LOGGER = logging.getLogger("devstack.runtime.apigateway")
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's request payload limit
+MAX_HEADER_BYTES = 10 * 1024  # API Gateway's limit on the request line and headers together
 DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
@@ -243,7 +244,10 @@ class RestApiRuntime:
         scope = (call.region, call.api_id, call.stage_name, route.resource_path, call.method)
         if not self._throttler.allow(scope, limits):
             raise GatewayError("THROTTLED", "Too Many Requests")
-        if len(call.request.body) > MAX_PAYLOAD_BYTES:
+        if (
+            len(call.request.body) > MAX_PAYLOAD_BYTES
+            or _header_bytes(call.request) > MAX_HEADER_BYTES
+        ):
             raise GatewayError("REQUEST_TOO_LARGE", "Request Too Long")
         call.authorizer = self._authorize(call, call.api, operation)
         if operation.validate_parameters:
@@ -584,3 +588,11 @@ def _parse_proxy_response(output: object, call: _Call) -> HttpResponse:
         if any(_matches_media_type(binary_types, media_type) for media_type in accepted):
             data = decoded
     return HttpResponse(status, headers, data)
+
+
+def _header_bytes(request: HttpRequest) -> int:
+    """Size of the request line and headers, as API Gateway counts it against its 10 KB quota."""
+    line = (
+        len(request.method) + len(request.path) + sum(len(k) + len(v) + 1 for k, v in request.query)
+    )
+    return line + sum(len(name) + len(value) + 4 for name, value in request.headers)

@@ -122,13 +122,18 @@ def check_body(api: ApiDocument, operation: Operation, content_type: str, body: 
         return  # no model for this content type: API Gateway passes the body through
     try:
         instance = json.loads(body) if body.strip() else {}
-    except ValueError as exc:
-        detail = f"[Unable to parse JSON: {exc}]"
+    except (ValueError, RecursionError) as exc:
+        # RecursionError: a pathologically nested document, refused like unparsable JSON.
+        detail = f"[Unable to parse JSON: {type(exc).__name__}]"
         raise GatewayError("BAD_REQUEST_BODY", "Invalid request body", detail) from exc
-    errors = sorted(
-        _validator(api, pointer).iter_errors(instance),
-        key=lambda error: [str(part) for part in error.path],
-    )
+    try:
+        errors = sorted(
+            _validator(api, pointer).iter_errors(instance),
+            key=lambda error: [str(part) for part in error.path],
+        )
+    except RecursionError as exc:
+        detail = "[Document nesting is too deep to validate]"
+        raise GatewayError("BAD_REQUEST_BODY", "Invalid request body", detail) from exc
     if errors:
         detail = "[" + ", ".join(_describe(error) for error in errors) + "]"
         raise GatewayError("BAD_REQUEST_BODY", "Invalid request body", detail)

@@ -268,6 +268,8 @@ def test_valid_body_passes(runtime: RestApiRuntime, tokens: TokenFactory):
         ({"name": ""}, 'string "" is too short (length: 0, required minimum: 1)'),
         ({"name": "x", "count": -1}, "numeric instance is lower than the required minimum"),
         (b"{not json", "Unable to parse JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "Unable to parse JSON"),
+        ({"name": "x", "count": json.loads("[" * 900 + "]" * 900)}, "does not match"),
     ],
 )
 def test_invalid_body_is_400(runtime: RestApiRuntime, tokens: TokenFactory, body, expected):
@@ -290,6 +292,17 @@ def test_missing_required_header_and_query_are_400(runtime: RestApiRuntime, toke
     assert json.loads(response.body)["error"]["message"] == (
         "Missing required request parameters: [q]"
     )
+
+
+def test_oversized_headers_are_refused_before_the_lambda(
+    runtime: RestApiRuntime, backend: FakeBackend, tokens: TokenFactory
+):
+    before = sum(backend.invocations.values())
+    response = post_thing(
+        runtime, tokens, {"name": "lamp"}, extra_headers=[("X-Request-Tag", "p" * 11_000)]
+    )
+    assert response.status == 413
+    assert sum(backend.invocations.values()) == before
 
 
 def test_operation_validator_override_disables_validation(runtime: RestApiRuntime):
