@@ -9,7 +9,7 @@ from typing import Any
 COLD_START_RATIO = 1.5
 WARM_P99_US = 500.0
 WARM_BARE_RATIO = 5.0
-ZIP_BYTES = 5 * 1024 * 1024
+ZIP_BYTES = 5_000_000
 MB = 1024 * 1024
 # Hand-written analysis (what was tried, the floors), appended to the generated report.
 FINDINGS = Path(__file__).resolve().parent / "findings.md"

@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
-MAX_ZIP_BYTES = 5 * 1024 * 1024
+MAX_ZIP_BYTES = 5_000_000  # the budget is 5 MB, read in decimal to be safe
 PLATFORM_ARGS = (
     "--platform", "manylinux2014_aarch64",
     "--platform", "manylinux_2_28_aarch64",
@@ -136,8 +136,25 @@ def install_function_dependencies(function: str, pins: dict[str, str], build_dir
         return target
     shutil.rmtree(target, ignore_errors=True)
     _pip(*install_args, "--find-links", str(build_dir / "wheels"), "--target", str(target))
+    strip_symbols(target)
     stamp.write_text(fingerprint, encoding="utf-8")
     return target
+
+
+def strip_symbols(site: Path) -> None:
+    """Drop the static symbol tables of the wheels' shared libraries (cryptography ships its
+    aarch64 extension unstripped: -2.7 MB, -0.65 MB zipped). Dynamic symbols stay, so imports
+    work. llvm-strip handles any target architecture; without it the zips are just larger."""
+    tool = shutil.which("llvm-strip") or next(
+        (found for n in range(30, 10, -1) if (found := shutil.which(f"llvm-strip-{n}"))), None
+    )
+    libraries = sorted(site.rglob("*.so"))
+    if tool is None:
+        if libraries:
+            print("build: llvm-strip not found, shared libraries left unstripped", file=sys.stderr)
+        return
+    for library in libraries:
+        subprocess.run([tool, "--strip-all", str(library)], check=True)  # noqa: S603 - fixed argv
 
 
 def _pip(*args: str) -> None:
