@@ -1,15 +1,17 @@
-# Lambda application: lint, type-check and unit tests.
-.PHONY: lint test-unit
-TEST_TARGETS += lint test-unit
+# Lambda application: lint, type-check, unit tests and the deterministic zips.
+.PHONY: lint test-unit test-build build
+TEST_TARGETS += lint test-unit test-build
 
 lint: venv ## ruff and mypy --strict over src/
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests scripts/build_lambda.py
+	$(VENV)/bin/ruff format --check src tests scripts/build_lambda.py
 	$(VENV)/bin/mypy src
 
-test-unit: venv ## unit tests with line coverage of src/
-	$(PY) -m pytest tests/unit --cov --cov-report=term-missing --cov-fail-under=90
+test-unit: venv ## unit tests (moto in-process) with line coverage of src/ >= 90 %
+	$(PY) -m pytest tests/unit -m "not build" --cov --cov-report=term-missing --cov-fail-under=90
 
-.PHONY: build
+test-build: venv ## build the zips twice: identical SHA-256, <= 5 MiB, handlers run from them
+	$(PY) -m pytest tests/unit -m build
+
 build: venv ## build the deterministic Lambda zips under build/lambda/
 	$(PY) scripts/build_lambda.py

@@ -1,50 +1,212 @@
 """Build one deterministic deployment zip per Lambda function under build/lambda/.
 
-Deterministic: entries sorted, fixed timestamps and permissions, so the same sources give a
-byte-identical zip and Terraform's source_code_hash never shows a false change.
+Each zip holds the ``meridian`` package plus only the runtime dependencies that function needs,
+installed for the Lambda platform (CPython 3.13, manylinux aarch64) from the pins in
+requirements/lambda.txt. boto3/botocore/s3transfer are never bundled: the runtime provides them.
+
+Deterministic: entries sorted, fixed timestamps and permissions, no ``__pycache__`` and no
+install-time metadata, so the same sources give a byte-identical zip and Terraform's
+source_code_hash never shows a false change.
+
+Fast and offline-safe on the second run: wheels are cached in build/wheels and each function's
+installed dependency tree in build/site/<function> (reused while its pins are unchanged).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import re
+import shutil
+import subprocess
 import sys
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
-FUNCTIONS = ("profiles", "transactions", "authorizer", "health")
-FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 ROOT = Path(__file__).resolve().parent.parent
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+MAX_ZIP_BYTES = 5 * 1024 * 1024
+PLATFORM_ARGS = (
+    "--platform", "manylinux2014_aarch64",
+    "--platform", "manylinux_2_28_aarch64",
+    "--only-binary=:all:",
+    "--python-version", "3.13",
+    "--implementation", "cp",
+    "--no-deps",
+)  # fmt: skip
+
+# Every function logs, emits metrics and traces (Powertools + X-Ray SDK).
+_OBSERVABILITY = ("aws-lambda-powertools", "jmespath", "typing-extensions", "aws-xray-sdk", "wrapt")
+_REST = (*_OBSERVABILITY, "fastjsonschema")
+FUNCTION_DEPENDENCIES: dict[str, tuple[str, ...]] = {
+    "profiles": _REST,
+    "transactions": _REST,
+    "health": _REST,
+    "authorizer": (*_OBSERVABILITY, "pyjwt", "cryptography", "cffi"),
+}
+
+# Powertools ships utilities we never import; leaving them out keeps zips and cold starts small.
+_UNUSED_POWERTOOLS = tuple(
+    f"aws_lambda_powertools/utilities/{name}/"
+    for name in (
+        "auth_alpha", "batch", "circuit_breaker", "data_masking", "feature_flags", "kafka",
+        "metadata", "parameters", "parser", "streaming", "validation",
+    )
+)  # fmt: skip
+# Tracer patches botocore only, so the SDK's other library integrations are dead weight.
+_UNUSED_XRAY = tuple(
+    f"aws_xray_sdk/ext/{name}"
+    for name in (
+        "aiobotocore/", "aiohttp/", "bottle/", "dbapi2.py", "django/", "flask/",
+        "flask_sqlalchemy/", "httplib/", "httpx/", "mysql/", "pg8000/", "psycopg/", "psycopg2/",
+        "pymongo/", "pymysql/", "pynamodb/", "requests/", "sqlalchemy/", "sqlalchemy_core/",
+        "sqlite3/",
+    )
+)  # fmt: skip
+_UNUSED_EVERYWHERE = (*_UNUSED_POWERTOOLS, *_UNUSED_XRAY, "wrapt-stubs/")
+TRIMMED_PATHS: dict[str, tuple[str, ...]] = {
+    "profiles": _UNUSED_EVERYWHERE,
+    "transactions": _UNUSED_EVERYWHERE,
+    "health": _UNUSED_EVERYWHERE,
+    # cryptography alone is ~4.6 MB zipped, so the authorizer sheds everything it can to stay
+    # under 5 MB: it is no REST resolver, keeps no idempotency records; cffi's Python package
+    # only builds bindings (cryptography needs just the _cffi_backend module at run time); and
+    # wrapt falls back to its pure-Python implementation without its C extension.
+    "authorizer": (
+        *_UNUSED_EVERYWHERE,
+        "aws_lambda_powertools/event_handler/",
+        "aws_lambda_powertools/utilities/data_classes/",
+        "aws_lambda_powertools/utilities/idempotency/",
+        "cffi/",
+        "wrapt/_wrappers.",
+    ),
+}
+# Written by pip at install time, or executables nobody calls inside Lambda.
+_INSTALL_METADATA = re.compile(
+    r"(^bin/|\.dist-info/(RECORD|INSTALLER|REQUESTED|direct_url\.json)$|(^|/)__pycache__/"
+    r"|\.(pyc|pyi|c|h)$)"
+)
 
 
-def _files(package_root: Path) -> list[tuple[str, Path]]:
-    entries = []
-    for path in package_root.rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            entries.append((path.relative_to(package_root.parent).as_posix(), path))
-    return sorted(entries)
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def read_pins(requirements: Path) -> dict[str, str]:
+    """``name==version`` lines of requirements/lambda.txt, keyed by normalised name."""
+    pins: dict[str, str] = {}
+    for raw_line in requirements.read_text(encoding="utf-8").splitlines():
+        requirement = raw_line.split("#", 1)[0].strip()
+        if not requirement:
+            continue
+        name, separator, version = requirement.partition("==")
+        if not separator or not version.strip():
+            raise SystemExit(f"{requirements}: pin every line as name==version: {requirement!r}")
+        pins[normalise(name.strip())] = version.strip()
+    return pins
+
+
+def _wheel_present(wheels: Path, name: str, version: str) -> bool:
+    prefix = f"{name.replace('-', '_')}-{version}-"
+    return any(path.name.lower().startswith(prefix) for path in wheels.glob("*.whl"))
+
+
+def ensure_wheels(wheels: Path, pins: dict[str, str]) -> None:
+    """Download the Lambda-platform wheels that are not cached yet."""
+    missing = [f"{n}=={v}" for n, v in sorted(pins.items()) if not _wheel_present(wheels, n, v)]
+    if not missing:
+        return
+    wheels.mkdir(parents=True, exist_ok=True)
+    _pip("download", "--dest", str(wheels), *PLATFORM_ARGS, *missing)
+
+
+def install_function_dependencies(function: str, pins: dict[str, str], build_dir: Path) -> Path:
+    """Install the function's dependencies into build/site/<function> (reused when unchanged)."""
+    requirements = [f"{name}=={pins[name]}" for name in FUNCTION_DEPENDENCIES[function]]
+    target = build_dir / "site" / function
+    stamp = target / ".meridian-stamp"
+    fingerprint = json.dumps(requirements)
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    _pip(
+        "install",
+        "--no-compile",
+        "--no-index",
+        "--find-links",
+        str(build_dir / "wheels"),
+        "--target",
+        str(target),
+        *PLATFORM_ARGS,
+        *requirements,
+    )
+    stamp.write_text(fingerprint, encoding="utf-8")
+    return target
+
+
+def _pip(*args: str) -> None:
+    command = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet", *args]
+    subprocess.run(command, check=True)  # noqa: S603 - fixed argv, no shell
+
+
+def _tree(root: Path, prefix: str = "") -> Iterable[tuple[str, Path]]:
+    for path in root.rglob("*"):
+        if path.is_file():
+            yield prefix + path.relative_to(root).as_posix(), path
+
+
+def zip_entries(function: str, site: Path) -> list[tuple[str, Path]]:
+    trimmed = TRIMMED_PATHS[function]
+    entries = list(_tree(ROOT / "src" / "meridian", "meridian/"))
+    entries += [
+        (name, path)
+        for name, path in _tree(site)
+        if not name.startswith(".meridian-stamp") and not name.startswith(trimmed)
+    ]
+    return sorted((name, path) for name, path in entries if not _INSTALL_METADATA.search(name))
 
 
 def write_zip(target: Path, entries: list[tuple[str, Path]]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    partial = target.with_suffix(".zip.partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for name, path in entries:
             info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
             info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, whatever the build host
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, path.read_bytes(), compresslevel=9)
+    partial.replace(target)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "lambda")
+    parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
+    parser.add_argument(
+        "--function", action="append", choices=sorted(FUNCTION_DEPENDENCIES), dest="functions"
+    )
     args = parser.parse_args()
-    entries = _files(ROOT / "src" / "meridian")
-    for function in FUNCTIONS:
+    pins = read_pins(ROOT / "requirements" / "lambda.txt")
+    unknown = {dep for deps in FUNCTION_DEPENDENCIES.values() for dep in deps} - set(pins)
+    if unknown:
+        raise SystemExit(f"requirements/lambda.txt has no pin for {sorted(unknown)}")
+    ensure_wheels(args.build_dir / "wheels", pins)
+    too_big = []
+    for function in args.functions or sorted(FUNCTION_DEPENDENCIES):
+        site = install_function_dependencies(function, pins, args.build_dir)
         target = args.out / f"{function}.zip"
-        write_zip(target, entries)
+        write_zip(target, zip_entries(function, site))
+        size = target.stat().st_size
         digest = hashlib.sha256(target.read_bytes()).hexdigest()
-        print(f"{target.relative_to(ROOT)}  {target.stat().st_size:>9} bytes  sha256 {digest[:16]}")
+        print(f"{target}  {size:>9} bytes  sha256 {digest[:16]}")
+        if size > MAX_ZIP_BYTES:
+            too_big.append(function)
+    if too_big:
+        print(f"zip larger than {MAX_ZIP_BYTES} bytes: {too_big}", file=sys.stderr)
+        return 1
     return 0
 
 

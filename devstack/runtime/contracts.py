@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class HttpRequest:
-    """A request to a deployed stage, as received on ``/restapis/{api}/{stage}/_user_request_/…``."""
+    """A request to a deployed stage, received on ``/restapis/{api}/{stage}/_user_request_/…``."""
 
     method: str
     path: str  # the resource path after ``_user_request_``, starting with "/"
@@ -33,7 +33,7 @@ class HttpResponse:
 
 @dataclass(frozen=True)
 class StageConfig:
-    """What the deployed stage says about itself (from CreateStage / UpdateStage / method settings)."""
+    """What the deployed stage says about itself (CreateStage / UpdateStage / method settings)."""
 
     api_id: str
     stage_name: str

@@ -41,3 +41,13 @@ def parse_amount(amount: str, currency: str, maximum: Decimal) -> Decimal:
     if value > maximum:
         raise InvalidAmountError(f"amount must not exceed {maximum}")
     return value
+
+
+def format_amount(value: Decimal, currency: str) -> str:
+    """The amount as a plain decimal string with exactly the currency's minor units ("12.30").
+
+    DynamoDB normalises numbers ("12.30" is stored as 12.3), so responses format from the
+    currency instead of echoing the request text: the same transaction always reads the same.
+    """
+    exponent = Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2))
+    return format(value.quantize(exponent), "f")

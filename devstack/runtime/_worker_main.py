@@ -1,0 +1,185 @@
+"""One warm Lambda worker: imports a handler once and runs it for each invocation it is sent.
+
+Run by ``lambda_workers.LambdaRuntime`` as ``python -I _worker_main.py <task_root> <handler>``
+with the function's environment. It must not import ``devstack`` (the function's code directory
+is the first entry of ``sys.path``, as ``/var/task`` is on Lambda).
+
+Protocol with the parent: frames of ``4-byte big-endian length + UTF-8 JSON`` on two inherited
+pipes (file descriptors given in ``DEVSTACK_WORKER_FDS`` = "read,write"). The function's stdout
+and stderr are the worker's own, read line by line by the parent as the function's log; after each
+invocation the worker prints a sentinel line so the parent knows where that invocation's log ends.
+
+Frames, parent → worker: ``{"request_id", "payload", "deadline_epoch_ms", "trace_id"}``.
+Frames, worker → parent: first ``{"ready": true, "init_ms"}`` or ``{"ready": false, "error"}``,
+then per invocation ``{"ok": true, "result": <json text>}`` or ``{"ok": false, "error": {...}}``
+plus ``max_rss_mb``.
+"""
+
+from __future__ import annotations
+
+import decimal
+import importlib
+import json
+import os
+import resource
+import struct
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+SENTINEL_PREFIX = "\x00devstack-invocation-end "
+_LENGTH = struct.Struct(">I")
+
+
+class LambdaContext:
+    """The context object the Python Lambda runtime passes as the handler's second argument."""
+
+    def __init__(self, request_id: str, deadline_epoch_ms: int) -> None:
+        self.aws_request_id = request_id
+        self.function_name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        self.invoked_function_arn = os.environ["DEVSTACK_FUNCTION_ARN"]
+        # The real runtime reads this from the environment too, so it is a string there as well.
+        self.memory_limit_in_mb = os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"]
+        self.log_group_name = os.environ["AWS_LAMBDA_LOG_GROUP_NAME"]
+        self.log_stream_name = os.environ["AWS_LAMBDA_LOG_STREAM_NAME"]
+        self.identity: Any = None
+        self.client_context: Any = None
+        self._deadline_epoch_ms = deadline_epoch_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, self._deadline_epoch_ms - int(time.time() * 1000))
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks = bytearray()
+    while len(chunks) < size:
+        chunk = os.read(fd, size - len(chunks))
+        if not chunk:
+            return None
+        chunks.extend(chunk)
+    return bytes(chunks)
+
+
+def _receive(fd: int) -> dict[str, Any] | None:
+    header = _read_exact(fd, _LENGTH.size)
+    if header is None:
+        return None
+    body = _read_exact(fd, _LENGTH.unpack(header)[0])
+    if body is None:
+        return None
+    message: dict[str, Any] = json.loads(body)
+    return message
+
+
+def _send(fd: int, message: dict[str, Any]) -> None:
+    body = json.dumps(message).encode()
+    data = _LENGTH.pack(len(body)) + body
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def _json_default(value: object) -> object:
+    # The Lambda runtime serialises Decimal (what boto3 returns for DynamoDB numbers) as a number.
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _error(error_type: str, message: str, stack: list[str] | None = None) -> dict[str, Any]:
+    return {"errorMessage": message, "errorType": error_type, "stackTrace": stack or []}
+
+
+def _exception_error(exc: BaseException) -> dict[str, Any]:
+    frames = traceback.extract_tb(exc.__traceback__)
+    stack = [line for line in traceback.format_list(frames)]
+    return _error(type(exc).__name__, str(exc), stack)
+
+
+def _log_exception(error: dict[str, Any], exc: BaseException) -> None:
+    # Same shape as the managed runtime's log record for an unhandled exception.
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    print(f"[ERROR] {error['errorType']}: {error['errorMessage']}\n{text}", file=sys.stderr)
+
+
+def _load_handler(handler_path: str) -> Callable[[Any, LambdaContext], Any]:
+    module_name, _, function_name = handler_path.rpartition(".")
+    if not module_name:
+        raise ValueError(f"Bad handler '{handler_path}': not enough values to unpack")
+    module = importlib.import_module(module_name.replace("/", "."))
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        raise AttributeError(f"Handler '{function_name}' missing on module '{module_name}'")
+    if not callable(handler):
+        raise TypeError(f"Handler '{function_name}' on module '{module_name}' is not callable")
+    return handler  # type: ignore[no-any-return]
+
+
+def _invoke(
+    handler: Callable[[Any, LambdaContext], Any], request: dict[str, Any]
+) -> dict[str, Any]:
+    os.environ["_X_AMZN_TRACE_ID"] = request.get("trace_id") or ""
+    try:
+        event = json.loads(request["payload"]) if request["payload"] else {}
+    except ValueError as exc:
+        return {"ok": False, "error": _error("Runtime.UnmarshalError", f"Unable to parse: {exc}")}
+    context = LambdaContext(request["request_id"], int(request["deadline_epoch_ms"]))
+    try:
+        result = handler(event, context)
+    except Exception as exc:
+        error = _exception_error(exc)
+        _log_exception(error, exc)
+        return {"ok": False, "error": error}
+    try:
+        return {"ok": True, "result": json.dumps(result, default=_json_default)}
+    except (TypeError, ValueError) as exc:
+        message = f"Unable to marshal response: {exc}"
+        return {"ok": False, "error": _error("Runtime.MarshalError", message)}
+
+
+def main() -> int:
+    task_root, handler_path = sys.argv[1], sys.argv[2]
+    read_fd, write_fd = (int(part) for part in os.environ.pop("DEVSTACK_WORKER_FDS").split(","))
+    sys.path.insert(0, task_root)
+    os.chdir(task_root)
+    started = time.monotonic()
+    try:
+        handler = _load_handler(handler_path)
+    except Exception as exc:
+        error_type = (
+            "Runtime.ImportModuleError"
+            if isinstance(exc, ImportError)
+            else "Runtime.HandlerNotFound"
+            if isinstance(exc, AttributeError | TypeError | ValueError)
+            else "Runtime.UserCodeSyntaxError"
+            if isinstance(exc, SyntaxError)
+            else type(exc).__name__
+        )
+        message = f"Unable to import module '{handler_path.rpartition('.')[0]}': {exc}"
+        error = _error(error_type, message if isinstance(exc, ImportError) else str(exc))
+        _log_exception(error, exc)
+        _flush_with_sentinel("init")
+        _send(write_fd, {"ready": False, "error": error})
+        return 1
+    _send(write_fd, {"ready": True, "init_ms": (time.monotonic() - started) * 1000})
+    while True:
+        request = _receive(read_fd)
+        if request is None:
+            return 0
+        response = _invoke(handler, request)
+        response["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        _flush_with_sentinel(request["request_id"])
+        _send(write_fd, response)
+
+
+def _flush_with_sentinel(request_id: str) -> None:
+    sys.stderr.flush()
+    sys.stdout.write(f"{SENTINEL_PREFIX}{request_id}\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""Function configuration, read from environment variables and validated once at cold start.
+
+A missing or malformed variable raises ``ConfigError`` naming every problem (never the values,
+which could be sensitive); the handler module lets it propagate so the cold start fails loudly
+instead of serving requests with a half-valid configuration.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from meridian.errors import ConfigError
+
+_LOG = logging.getLogger(__name__)
+_USER_POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d)_[A-Za-z0-9]+$")
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
+_LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
+
+ConfigT = TypeVar("ConfigT")
+
+
+class _Reader:
+    """Collects every problem so one failed cold start reports them all."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def text(
+        self, name: str, pattern: re.Pattern[str] | None = None, default: str | None = None
+    ) -> str:
+        value = self.env.get(name, default)
+        if value is None or value == "":
+            self.problems.append(f"{name} is required")
+            return ""
+        if pattern is not None and not pattern.fullmatch(value):
+            self.problems.append(f"{name} is malformed")
+        return value
+
+    def integer(self, name: str, default: int, minimum: int, maximum: int) -> int:
+        raw = self.env.get(name, "")
+        if raw == "":
+            return default
+        if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+            self.problems.append(f"{name} must be an integer between {minimum} and {maximum}")
+            return default
+        return int(raw)
+
+    def decimal(self, name: str) -> Decimal:
+        raw = self.text(name)
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            value = Decimal(0)
+        if raw and (not value.is_finite() or value <= 0):
+            self.problems.append(f"{name} must be a positive decimal number")
+        return value
+
+    def log_level(self) -> str:
+        level = self.env.get("LOG_LEVEL", "INFO").upper()
+        if level not in _LOG_LEVELS:
+            self.problems.append(f"LOG_LEVEL must be one of {sorted(_LOG_LEVELS)}")
+        return level
+
+    def done(self, function: str) -> None:
+        if self.problems:
+            raise ConfigError(f"invalid {function} configuration: " + "; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class ProfilesConfig:
+    table_name: str
+    environment: str
+    session_ttl_seconds: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ProfilesConfig:
+        read = _Reader(env)
+        config = cls(
+            table_name=read.text("TABLE_NAME", _TABLE_NAME),
+            environment=read.text("ENVIRONMENT"),
+            session_ttl_seconds=read.integer("SESSION_TTL_SECONDS", 2_592_000, 60, 31_536_000),
+        )
+        read.log_level()
+        read.done("profiles")
+        return config
+
+
+@dataclass(frozen=True)
+class TransactionsConfig:
+    table_name: str
+    environment: str
+    max_transaction_amount: Decimal
+    idempotency_ttl_seconds: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TransactionsConfig:
+        read = _Reader(env)
+        config = cls(
+            table_name=read.text("TABLE_NAME", _TABLE_NAME),
+            environment=read.text("ENVIRONMENT"),
+            max_transaction_amount=read.decimal("MAX_TRANSACTION_AMOUNT"),
+            idempotency_ttl_seconds=read.integer("IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 2_592_000),
+        )
+        read.log_level()
+        read.done("transactions")
+        return config
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    table_name: str
+    environment: str
+    region: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> HealthConfig:
+        read = _Reader(env)
+        config = cls(
+            table_name=read.text("TABLE_NAME", _TABLE_NAME),
+            environment=read.text("ENVIRONMENT"),
+            region=read.text("AWS_REGION", _REGION),
+        )
+        read.log_level()
+        read.done("health")
+        return config
+
+
+@dataclass(frozen=True)
+class AuthorizerConfig:
+    environment: str
+    region: str
+    user_pool_id: str
+    app_client_ids: frozenset[str]
+    partner_secret_arn: str
+    partner_issuer: str
+    partner_audience: str
+    partner_secret_ttl_seconds: int
+    jwks_url: str
+    cognito_issuer: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> AuthorizerConfig:
+        read = _Reader(env)
+        pool_id = read.text("COGNITO_USER_POOL_ID", _USER_POOL_ID)
+        match = _USER_POOL_ID.fullmatch(pool_id)
+        pool_region = match.group("region") if match else ""
+        client_ids = frozenset(
+            part.strip() for part in read.text("COGNITO_APP_CLIENT_IDS").split(",") if part.strip()
+        )
+        if any(not _CLIENT_ID.fullmatch(client_id) for client_id in client_ids):
+            read.problems.append("COGNITO_APP_CLIENT_IDS is malformed")
+        if env.get("COGNITO_APP_CLIENT_IDS") and not client_ids:
+            read.problems.append("COGNITO_APP_CLIENT_IDS lists no client id")
+        cognito_issuer = f"https://cognito-idp.{pool_region}.amazonaws.com/{pool_id}"
+        # The local emulator serves the JWKS itself; the issuer stays the AWS one either way.
+        endpoint = env.get("AWS_ENDPOINT_URL_COGNITO_IDP") or env.get("AWS_ENDPOINT_URL")
+        jwks_url = (
+            f"{endpoint.rstrip('/')}/{pool_id}/.well-known/jwks.json"
+            if endpoint
+            else f"{cognito_issuer}/.well-known/jwks.json"
+        )
+        config = cls(
+            environment=read.text("ENVIRONMENT"),
+            region=read.text("AWS_REGION", _REGION),
+            user_pool_id=pool_id,
+            app_client_ids=client_ids,
+            partner_secret_arn=read.text(
+                "PARTNER_SECRET_ARN", re.compile(r"^arn:aws[a-z-]*:secretsmanager:.+$")
+            ),
+            partner_issuer=read.text("PARTNER_ISSUER"),
+            partner_audience=read.text("PARTNER_AUDIENCE"),
+            partner_secret_ttl_seconds=read.integer("PARTNER_SECRET_TTL_SECONDS", 300, 0, 86_400),
+            jwks_url=jwks_url,
+            cognito_issuer=cognito_issuer,
+        )
+        read.log_level()
+        read.done("authorizer")
+        return config
+
+
+def load_at_cold_start(
+    factory: Callable[[Mapping[str, str]], ConfigT], env: Mapping[str, str]
+) -> ConfigT:
+    """Build the configuration or log the problems and re-raise, failing the cold start."""
+    try:
+        return factory(env)
+    except ConfigError as error:
+        _LOG.critical("cold start aborted: %s", error)
+        raise

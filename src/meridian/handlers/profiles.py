@@ -1,0 +1,82 @@
+"""Profiles function: /profiles, /profiles/me, sessions and the GDPR export (Cognito auth)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from meridian import http
+from meridian.config import ProfilesConfig, load_at_cold_start
+from meridian.identity import cognito_sub
+from meridian.observability import logger, metrics, tracer
+from meridian.profiles.service import ProfileService
+from meridian.repository import Repository
+
+CONFIG = load_at_cold_start(ProfilesConfig.from_env, os.environ)
+service = ProfileService(Repository(CONFIG.table_name), CONFIG.session_ttl_seconds)
+app = http.new_resolver()
+http.install_error_handlers(app, logger)
+
+
+def _caller() -> str:
+    return cognito_sub(app.current_event.raw_event)
+
+
+@app.post("/profiles")
+def create_profile() -> Response[str]:
+    profile = service.create_profile(_caller(), http.json_body(app, "profile_create"))
+    metrics.add_metric(name="ProfileCreated", unit=MetricUnit.Count, value=1)
+    return http.json_response(201, profile)
+
+
+@app.get("/profiles/me")
+def get_profile() -> Response[str]:
+    return http.json_response(200, service.get_profile(_caller()))
+
+
+@app.put("/profiles/me")
+def update_profile() -> Response[str]:
+    return http.json_response(
+        200, service.update_profile(_caller(), http.json_body(app, "profile_update"))
+    )
+
+
+@app.delete("/profiles/me")
+def delete_profile() -> Response[str]:
+    service.delete_profile(_caller())
+    metrics.add_metric(name="ProfileErased", unit=MetricUnit.Count, value=1)
+    return http.json_response(204)
+
+
+@app.get("/profiles/me/export")
+def export_profile() -> Response[str]:
+    return http.json_response(200, service.export(_caller()))
+
+
+@app.post("/profiles/me/sessions")
+def create_session() -> Response[str]:
+    return http.json_response(
+        201, service.create_session(_caller(), http.json_body(app, "session_create"))
+    )
+
+
+@app.get("/profiles/me/sessions")
+def list_sessions() -> Response[str]:
+    return http.json_response(200, {"items": service.list_sessions(_caller())})
+
+
+@app.delete("/profiles/me/sessions/<session_id>")
+def delete_session(session_id: str) -> Response[str]:
+    service.delete_session(_caller(), session_id)
+    return http.json_response(204)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
+    return http.resolve(app, logger, event, context)

@@ -1,0 +1,57 @@
+"""Transactions function: POST/GET /transactions and GET /transactions/{id} (Lambda authorizer)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from meridian import http
+from meridian.config import TransactionsConfig, load_at_cold_start
+from meridian.identity import lambda_authorizer_sub
+from meridian.observability import logger, metrics, tracer
+from meridian.repository import Repository
+from meridian.transactions.service import TransactionService, parse_limit
+
+CONFIG = load_at_cold_start(TransactionsConfig.from_env, os.environ)
+service = TransactionService(
+    Repository(CONFIG.table_name), CONFIG.max_transaction_amount, CONFIG.idempotency_ttl_seconds
+)
+app = http.new_resolver()
+http.install_error_handlers(app, logger)
+
+
+def _caller() -> str:
+    return lambda_authorizer_sub(app.current_event.raw_event)
+
+
+@app.post("/transactions")
+def create_transaction() -> Response[str]:
+    caller = _caller()
+    key = http.header(app, "Idempotency-Key")
+    body = http.json_body(app, "transaction_create")
+    status, transaction = service.create(caller, key, body, app.lambda_context)
+    metrics.add_metric(name="TransactionRequested", unit=MetricUnit.Count, value=1)
+    return http.json_response(status, transaction)
+
+
+@app.get("/transactions")
+def list_transactions() -> Response[str]:
+    caller = _caller()
+    limit = parse_limit(http.query_parameter(app, "limit"))
+    return http.json_response(200, service.list(caller, limit, http.query_parameter(app, "cursor")))
+
+
+@app.get("/transactions/<transaction_id>")
+def get_transaction(transaction_id: str) -> Response[str]:
+    return http.json_response(200, service.get(_caller(), transaction_id))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
+    return http.resolve(app, logger, event, context)

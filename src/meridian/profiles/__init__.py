@@ -1,0 +1,1 @@
+"""Profiles and device sessions of the signed-in (Cognito) user."""

@@ -1,0 +1,1 @@
+"""Idempotent money transactions of an authenticated caller (Cognito user or partner)."""

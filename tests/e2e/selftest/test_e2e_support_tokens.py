@@ -1,0 +1,123 @@
+"""The token forgery used by the auth matrix builds exactly the tokens it claims to build."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import hmac
+import importlib.util
+import json
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from e2e_support import tokens
+from e2e_support.partner import Partner
+from e2e_support.users import jwt_claims
+
+CLAIMS = {"sub": "abc", "iss": "https://issuer", "aud": "client", "exp": int(time.time()) + 60}
+
+
+def _b64decode(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def test_rs256_verifies_with_the_public_key_only() -> None:
+    key = tokens.new_rsa_key()
+    token = tokens.sign_rs256(CLAIMS, key, kid="k1")
+    assert tokens.header_of(token) == {"alg": "RS256", "typ": "JWT", "kid": "k1"}
+    decoded = jwt.decode(token, key.public_key(), algorithms=["RS256"], audience="client")
+    assert decoded == CLAIMS
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(
+            token, tokens.new_rsa_key().public_key(), algorithms=["RS256"], audience="client"
+        )
+
+
+def test_hs256_verifies_with_the_shared_key() -> None:
+    token = tokens.sign_hs256(CLAIMS, b"s3cret-key-of-sufficient-length!!")
+    decoded = jwt.decode(
+        token, b"s3cret-key-of-sufficient-length!!", algorithms=["HS256"], audience="client"
+    )
+    assert decoded == CLAIMS
+
+
+def test_tampered_signature_no_longer_verifies() -> None:
+    key = tokens.new_rsa_key()
+    token = tokens.sign_rs256(CLAIMS, key)
+    tampered = tokens.tamper_signature(token)
+    assert tampered.split(".")[:2] == token.split(".")[:2]
+    assert tampered != token
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(tampered, key.public_key(), algorithms=["RS256"], audience="client")
+
+
+def test_alg_none_token_has_an_empty_signature() -> None:
+    token = tokens.unsigned(CLAIMS, kid="k1")
+    head, payload, signature = token.split(".")
+    assert json.loads(_b64decode(head)) == {"alg": "none", "typ": "JWT", "kid": "k1"}
+    assert json.loads(_b64decode(payload)) == CLAIMS
+    assert signature == ""
+    with pytest.raises(jwt.InvalidAlgorithmError):
+        jwt.decode(token, "", algorithms=["RS256", "HS256"], audience="client")
+
+
+def test_algorithm_confusion_token_is_hmac_over_the_public_key_pem() -> None:
+    private = tokens.new_rsa_key()
+    public_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+    pem = tokens.public_key_pem(public_jwk)
+    assert pem.startswith(b"-----BEGIN PUBLIC KEY-----")
+    token = tokens.sign_hs256(CLAIMS, pem, header={"kid": "k1"})
+    head, payload, signature = token.split(".")
+    assert tokens.header_of(token)["alg"] == "HS256"
+    expected = hmac.new(pem, f"{head}.{payload}".encode(), hashlib.sha256).digest()
+    assert _b64decode(signature) == expected
+    # A verifier pinned to RS256 refuses it.
+    with pytest.raises(jwt.InvalidAlgorithmError):
+        jwt.decode(token, private.public_key(), algorithms=["RS256"], audience="client")
+
+
+def test_emulator_key_matches_the_emulators_published_jwks() -> None:
+    key, kid = tokens.emulator_signing_key()
+    assert isinstance(key, rsa.RSAPrivateKey)
+    spec = importlib.util.find_spec("moto")
+    assert spec is not None
+    assert spec.submodule_search_locations
+    resources = Path(next(iter(spec.submodule_search_locations))) / "cognitoidp" / "resources"
+    public_jwks = json.loads(gzip.decompress((resources / "jwks-public.json.gz").read_bytes()))
+    published = next(k for k in public_jwks["keys"] if k["kid"] == kid)
+    public_key = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(published))
+    token = tokens.sign_rs256(CLAIMS, key, kid)
+    assert jwt.decode(token, public_key, algorithms=["RS256"], audience="client") == CLAIMS
+
+
+def test_cognito_claims_follow_cognitos_token_shapes() -> None:
+    id_claims = tokens.cognito_claims(issuer="iss", client_id="c", sub="s")
+    assert id_claims["aud"] == "c"
+    assert id_claims["token_use"] == "id"
+    assert "client_id" not in id_claims
+    access = tokens.cognito_claims(issuer="iss", client_id="c", sub="s", token_use="access")
+    assert access["client_id"] == "c"
+    assert "aud" not in access
+    expired = tokens.cognito_claims(
+        issuer="i", client_id="c", sub="s", lifetime=60, issued_ago=7200
+    )
+    assert expired["exp"] < time.time()
+
+
+def test_partner_tokens_carry_scope_issuer_and_audience() -> None:
+    partner = Partner("meridian-partners-dev", "meridian-api-dev", "k" * 40)
+    token = partner.token("p1", "transactions:read")
+    claims = jwt.decode(token, "k" * 40, algorithms=["HS256"], audience="meridian-api-dev")
+    assert claims["iss"] == "meridian-partners-dev"
+    assert claims["sub"] == "p1"
+    assert claims["scope"] == "transactions:read"
+    assert "scope" not in jwt_claims(partner.token("p1", ""))
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(
+            partner.token("p1", key="other" * 8), "k" * 40, algorithms=["HS256"],
+            audience="meridian-api-dev",
+        )  # fmt: skip

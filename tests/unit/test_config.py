@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import pytest
+
+from meridian.config import (
+    AuthorizerConfig,
+    HealthConfig,
+    ProfilesConfig,
+    TransactionsConfig,
+    load_at_cold_start,
+)
+from meridian.errors import ConfigError
+
+AUTHORIZER_ENV = {
+    "ENVIRONMENT": "dev",
+    "AWS_REGION": "eu-west-1",
+    "COGNITO_USER_POOL_ID": "eu-west-1_AbCdEf123",
+    "COGNITO_APP_CLIENT_IDS": "abc, def",
+    "PARTNER_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:p-1",
+    "PARTNER_ISSUER": "iss",
+    "PARTNER_AUDIENCE": "aud",
+}
+
+
+def test_profiles_config_defaults_and_values() -> None:
+    config = ProfilesConfig.from_env({"TABLE_NAME": "meridian-dev", "ENVIRONMENT": "dev"})
+    assert config.session_ttl_seconds == 2_592_000
+    config = ProfilesConfig.from_env(
+        {"TABLE_NAME": "meridian-dev", "ENVIRONMENT": "dev", "SESSION_TTL_SECONDS": "600"}
+    )
+    assert config.session_ttl_seconds == 600
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(ConfigError) as caught:
+        ProfilesConfig.from_env({"SESSION_TTL_SECONDS": "soon", "LOG_LEVEL": "LOUD"})
+    message = str(caught.value)
+    for needle in (
+        "TABLE_NAME is required",
+        "ENVIRONMENT is required",
+        "SESSION_TTL_SECONDS",
+        "LOG_LEVEL",
+    ):
+        assert needle in message
+
+
+@pytest.mark.parametrize("amount", ["", "abc", "-5", "0", "Infinity", "NaN"])
+def test_transactions_config_rejects_bad_maximum(amount: str) -> None:
+    env = {"TABLE_NAME": "meridian-dev", "ENVIRONMENT": "dev", "MAX_TRANSACTION_AMOUNT": amount}
+    with pytest.raises(ConfigError, match="MAX_TRANSACTION_AMOUNT"):
+        TransactionsConfig.from_env(env)
+
+
+def test_transactions_config() -> None:
+    env = {
+        "TABLE_NAME": "t-1",
+        "ENVIRONMENT": "dev",
+        "MAX_TRANSACTION_AMOUNT": "2500.50",
+        "IDEMPOTENCY_TTL_SECONDS": "3600",
+    }
+    config = TransactionsConfig.from_env(env)
+    assert config.max_transaction_amount == Decimal("2500.50")
+    assert config.idempotency_ttl_seconds == 3600
+
+
+def test_health_config_needs_a_valid_region() -> None:
+    with pytest.raises(ConfigError, match="AWS_REGION is malformed"):
+        HealthConfig.from_env({"TABLE_NAME": "t-1", "ENVIRONMENT": "dev", "AWS_REGION": "mars"})
+    with pytest.raises(ConfigError, match="TABLE_NAME is malformed"):
+        HealthConfig.from_env(
+            {"TABLE_NAME": "a b", "ENVIRONMENT": "dev", "AWS_REGION": "us-east-1"}
+        )
+
+
+def test_authorizer_config_derives_jwks_url_and_issuer() -> None:
+    config = AuthorizerConfig.from_env(AUTHORIZER_ENV)
+    issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
+    assert config.cognito_issuer == issuer
+    assert config.jwks_url == f"{issuer}/.well-known/jwks.json"
+    assert config.app_client_ids == frozenset({"abc", "def"})
+    assert config.partner_secret_ttl_seconds == 300
+
+
+@pytest.mark.parametrize("override", ["AWS_ENDPOINT_URL_COGNITO_IDP", "AWS_ENDPOINT_URL"])
+def test_authorizer_jwks_url_follows_the_local_endpoint(override: str) -> None:
+    config = AuthorizerConfig.from_env({**AUTHORIZER_ENV, override: "http://127.0.0.1:4566/"})
+    assert config.jwks_url == "http://127.0.0.1:4566/eu-west-1_AbCdEf123/.well-known/jwks.json"
+    # The issuer never changes: tokens carry the AWS issuer even from the emulator.
+    assert config.cognito_issuer.startswith("https://cognito-idp.eu-west-1.amazonaws.com/")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("COGNITO_USER_POOL_ID", "not-a-pool"),
+        ("COGNITO_APP_CLIENT_IDS", " , "),
+        ("COGNITO_APP_CLIENT_IDS", "bad id!"),
+        ("PARTNER_SECRET_ARN", "my-secret"),
+        ("PARTNER_SECRET_TTL_SECONDS", "-1"),
+    ],
+)
+def test_authorizer_config_rejects(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        AuthorizerConfig.from_env({**AUTHORIZER_ENV, name: value})
+
+
+def test_cold_start_logs_and_fails(caplog) -> None:
+    with caplog.at_level(logging.CRITICAL), pytest.raises(ConfigError):
+        load_at_cold_start(HealthConfig.from_env, {})
+    assert "cold start aborted" in caplog.text
+    assert "TABLE_NAME is required" in caplog.text
