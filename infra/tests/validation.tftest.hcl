@@ -38,156 +38,62 @@ variables {
   environment = "dev"
 }
 
-run "environment_with_uppercase" {
+# Each run sets several independent wrong values; every one of them must be rejected (a listed
+# failure that does not happen fails the run). Values of the same variable need runs of their own.
+run "rejects_malformed_names_and_sizes" {
   command = plan
   variables {
-    environment = "Dev"
+    environment                 = "Dev"
+    project                     = "meridian-platform"
+    primary_region              = "useast1"
+    lambda_runtime              = "python3.9"
+    api_throttling_rate_limit   = 0
+    waf_rate_limit              = 50
+    log_retention_days          = 30
+    secret_recovery_window_days = 3
+    lambda_timeout_seconds      = 60
+    lambda_reserved_concurrency = { payments = 10 }
+    domain_name                 = "https://api.example.com"
+    alarm_emails                = ["not-an-address"]
+    cors_allow_origin           = "app.example.com/*"
+    cognito_mfa_configuration   = "SMS"
+    max_transaction_amount      = "1e6"
   }
-  expect_failures = [var.environment]
+  expect_failures = [
+    var.environment,
+    var.project,
+    var.primary_region,
+    var.lambda_runtime,
+    var.api_throttling_rate_limit,
+    var.waf_rate_limit,
+    var.log_retention_days,
+    var.secret_recovery_window_days,
+    var.lambda_timeout_seconds,
+    var.lambda_reserved_concurrency,
+    var.domain_name,
+    var.alarm_emails,
+    var.cors_allow_origin,
+    var.cognito_mfa_configuration,
+    var.max_transaction_amount,
+  ]
 }
 
-run "environment_with_underscore" {
+run "rejects_environment_with_underscore_and_equal_regions" {
   command = plan
   variables {
-    environment = "pr_123"
-  }
-  expect_failures = [var.environment]
-}
-
-run "environment_ending_with_dash" {
-  command = plan
-  variables {
-    environment = "pr-"
-  }
-  expect_failures = [var.environment]
-}
-
-run "project_too_long" {
-  command = plan
-  variables {
-    project = "meridian-platform"
-  }
-  expect_failures = [var.project]
-}
-
-run "regions_equal" {
-  command = plan
-  variables {
+    environment      = "pr_123"
     primary_region   = "eu-west-1"
     secondary_region = "eu-west-1"
   }
-  expect_failures = [var.secondary_region]
+  expect_failures = [var.environment, var.secondary_region]
 }
 
-run "region_malformed" {
+run "rejects_environment_ending_with_dash_and_burst_below_rate" {
   command = plan
   variables {
-    primary_region = "useast1"
-  }
-  expect_failures = [var.primary_region]
-}
-
-run "runtime_unsupported" {
-  command = plan
-  variables {
-    lambda_runtime = "python3.9"
-  }
-  expect_failures = [var.lambda_runtime]
-}
-
-run "throttling_rate_zero" {
-  command = plan
-  variables {
-    api_throttling_rate_limit = 0
-  }
-  expect_failures = [var.api_throttling_rate_limit]
-}
-
-run "throttling_burst_below_rate" {
-  command = plan
-  variables {
+    environment                = "pr-"
     api_throttling_rate_limit  = 5000
     api_throttling_burst_limit = 100
   }
-  expect_failures = [var.api_throttling_burst_limit]
-}
-
-run "waf_rate_limit_too_low" {
-  command = plan
-  variables {
-    waf_rate_limit = 50
-  }
-  expect_failures = [var.waf_rate_limit]
-}
-
-run "log_retention_below_90_days" {
-  command = plan
-  variables {
-    log_retention_days = 30
-  }
-  expect_failures = [var.log_retention_days]
-}
-
-run "secret_recovery_window_invalid" {
-  command = plan
-  variables {
-    secret_recovery_window_days = 3
-  }
-  expect_failures = [var.secret_recovery_window_days]
-}
-
-run "lambda_timeout_above_integration_timeout" {
-  command = plan
-  variables {
-    lambda_timeout_seconds = 60
-  }
-  expect_failures = [var.lambda_timeout_seconds]
-}
-
-run "reserved_concurrency_unknown_function" {
-  command = plan
-  variables {
-    lambda_reserved_concurrency = { payments = 10 }
-  }
-  expect_failures = [var.lambda_reserved_concurrency]
-}
-
-run "domain_name_malformed" {
-  command = plan
-  variables {
-    domain_name = "https://api.example.com"
-  }
-  expect_failures = [var.domain_name]
-}
-
-run "alarm_email_malformed" {
-  command = plan
-  variables {
-    alarm_emails = ["not-an-address"]
-  }
-  expect_failures = [var.alarm_emails]
-}
-
-run "cors_origin_malformed" {
-  command = plan
-  variables {
-    cors_allow_origin = "app.example.com/*"
-  }
-  expect_failures = [var.cors_allow_origin]
-}
-
-run "mfa_configuration_unknown" {
-  command = plan
-  variables {
-    cognito_mfa_configuration = "SMS"
-  }
-  expect_failures = [var.cognito_mfa_configuration]
-}
-
-run "max_transaction_amount_not_decimal" {
-  command = plan
-  variables {
-    max_transaction_amount = "1e6"
-  }
-  expect_failures = [var.max_transaction_amount]
+  expect_failures = [var.environment, var.api_throttling_burst_limit]
 }
