@@ -26,8 +26,12 @@ tf-validate: tf-init ## terraform validate of the root module and every module
 	  printf '%-40s ' "$$dir"; $(TF) -chdir=$$dir validate -no-color || exit 1; \
 	done
 
-tf-test: tf-init ## terraform test (mock providers: no credentials, no network)
+# tests/*.tftest.hcl run with the variable defaults; tests/prod and tests/local plan the real
+# envs/*.tfvars files (terraform test cannot pick a var-file per run).
+tf-test: tf-init ## terraform test (mock providers: no credentials, no network), defaults and envs/*.tfvars
 	$(TF) -chdir=$(TF_ROOT) test -no-color
+	$(TF) -chdir=$(TF_ROOT) test -no-color -test-directory=tests/prod -var-file=envs/prod.tfvars
+	$(TF) -chdir=$(TF_ROOT) test -no-color -test-directory=tests/local -var-file=envs/local.tfvars
 
 $(CHECKOV_STAMP): requirements/infra.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)

@@ -17,3 +17,13 @@ output "stream_arn" {
   description = "Stream ARN of the table in the primary region."
   value       = aws_dynamodb_table.main.stream_arn
 }
+
+output "deletion_protection_enabled" {
+  description = "Whether the table has deletion protection."
+  value       = aws_dynamodb_table.main.deletion_protection_enabled
+}
+
+output "replica_regions" {
+  description = "Regions of the table's replicas."
+  value       = [for replica in aws_dynamodb_table.main.replica : replica.region_name]
+}

@@ -22,3 +22,8 @@ output "hosted_ui_domain" {
   description = "Hosted-UI domain prefix, or null."
   value       = one([for domain in aws_cognito_user_pool_domain.hosted_ui : domain.domain])
 }
+
+output "deletion_protection" {
+  description = "User pool deletion protection (ACTIVE or INACTIVE)."
+  value       = aws_cognito_user_pool.main.deletion_protection
+}

@@ -117,12 +117,26 @@ mock_resource "aws_cloudfront_distribution" {
 mock_resource "aws_acm_certificate" {
   defaults = {
     arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000001"
+    domain_validation_options = [
+      {
+        domain_name           = "api.example.com"
+        resource_record_name  = "_0123456789abcdef.api.example.com."
+        resource_record_type  = "CNAME"
+        resource_record_value = "_fedcba9876543210.acm-validations.aws."
+      },
+    ]
   }
 }
 
 mock_resource "aws_acm_certificate_validation" {
   defaults = {
     certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000001"
+  }
+}
+
+mock_resource "aws_route53_record" {
+  defaults = {
+    fqdn = "_0123456789abcdef.api.example.com"
   }
 }
 

@@ -1,0 +1,415 @@
+# The smaller modules on their own: data, identity, secrets, KMS, edge and the dashboard.
+mock_provider "aws" {
+  source          = "./tests/mocks"
+  override_during = plan
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+}
+
+run "global_table" {
+  command = plan
+
+  module {
+    source = "./modules/data"
+  }
+
+  variables {
+    name                = "meridian-dev"
+    kms_key_arn         = "arn:aws:kms:us-east-1:123456789012:key/mrk-1"
+    replica_region      = "us-west-2"
+    replica_kms_key_arn = "arn:aws:kms:us-west-2:123456789012:key/mrk-1"
+    deletion_protection = false
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.main.name == "meridian-dev-main" && aws_dynamodb_table.main.hash_key == "pk" && aws_dynamodb_table.main.range_key == "sk"
+    error_message = "the single table is <name>-main keyed by pk/sk"
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.main.global_secondary_index) == 0
+    error_message = "no secondary index: every route is a GetItem or a Query"
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.main.billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.main.stream_view_type == "NEW_AND_OLD_IMAGES"
+    error_message = "on-demand, streams with new and old images"
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.main.point_in_time_recovery[0].enabled
+    error_message = "point-in-time recovery is on"
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.main.server_side_encryption[0].enabled && aws_dynamodb_table.main.server_side_encryption[0].kms_key_arn == var.kms_key_arn
+    error_message = "the table is encrypted with the customer-managed key"
+  }
+
+  assert {
+    condition = anytrue([
+      for replica in aws_dynamodb_table.main.replica :
+      replica.region_name == "us-west-2" && replica.kms_key_arn == var.replica_kms_key_arn && replica.point_in_time_recovery
+    ])
+    error_message = "the replica lives in the secondary region, encrypted with its key, with PITR"
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.main.ttl[0].attribute_name == "expires_at" && aws_dynamodb_table.main.ttl[0].enabled
+    error_message = "TTL on expires_at"
+  }
+
+  assert {
+    condition     = !aws_dynamodb_table.main.deletion_protection_enabled
+    error_message = "deletion protection follows the variable"
+  }
+}
+
+run "user_pool_without_password_auth" {
+  command = plan
+
+  module {
+    source = "./modules/identity"
+  }
+
+  variables {
+    name                          = "meridian-dev"
+    deletion_protection           = false
+    mfa_configuration             = "OPTIONAL"
+    password_auth_enabled         = false
+    access_token_validity_minutes = 60
+    id_token_validity_minutes     = 60
+    refresh_token_validity_days   = 30
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.username_attributes == toset(["email"]) && aws_cognito_user_pool.main.name == "meridian-dev-users"
+    error_message = "email is the username"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.password_policy[0].minimum_length >= 12 && aws_cognito_user_pool.main.password_policy[0].require_symbols
+    error_message = "a strong password policy"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.deletion_protection == "INACTIVE" && aws_cognito_user_pool.main.mfa_configuration == "OPTIONAL"
+    error_message = "deletion protection off and optional MFA for dev"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool_client.app.explicit_auth_flows == toset(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    error_message = "SRP and refresh only, unless password auth is enabled"
+  }
+
+  assert {
+    condition     = !aws_cognito_user_pool_client.app.generate_secret && aws_cognito_user_pool_client.app.access_token_validity == 60 && aws_cognito_user_pool_client.app.token_validity_units[0].access_token == "minutes"
+    error_message = "public client with the configured token validity"
+  }
+
+  assert {
+    condition     = length(aws_cognito_user_pool_domain.hosted_ui) == 0
+    error_message = "no hosted UI without a prefix"
+  }
+}
+
+run "user_pool_with_password_auth" {
+  command = plan
+
+  module {
+    source = "./modules/identity"
+  }
+
+  variables {
+    name                          = "meridian-local"
+    deletion_protection           = true
+    mfa_configuration             = "OFF"
+    password_auth_enabled         = true
+    domain_prefix                 = "meridian-local-login"
+    access_token_validity_minutes = 60
+    id_token_validity_minutes     = 60
+    refresh_token_validity_days   = 30
+  }
+
+  assert {
+    condition     = contains(aws_cognito_user_pool_client.app.explicit_auth_flows, "ALLOW_USER_PASSWORD_AUTH")
+    error_message = "password auth is added when enabled"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.main.deletion_protection == "ACTIVE"
+    error_message = "deletion protection switches on"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool_domain.hosted_ui["meridian-local-login"].domain == "meridian-local-login"
+    error_message = "hosted UI domain when a prefix is given"
+  }
+}
+
+run "partner_secret" {
+  command = plan
+
+  module {
+    source = "./modules/secrets"
+  }
+
+  variables {
+    name                 = "meridian-dev"
+    kms_key_arn          = "arn:aws:kms:us-east-1:123456789012:key/mrk-1"
+    replica_region       = "us-west-2"
+    replica_kms_key_arn  = "arn:aws:kms:us-west-2:123456789012:key/mrk-1"
+    recovery_window_days = 0
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret.partner_signing_key.kms_key_id == var.kms_key_arn
+    error_message = "the secret is encrypted with the customer-managed key"
+  }
+
+  assert {
+    condition     = anytrue([for replica in aws_secretsmanager_secret.partner_signing_key.replica : replica.region == "us-west-2" && replica.kms_key_id == var.replica_kms_key_arn])
+    error_message = "the secret is replicated to the secondary region with its key"
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret.partner_signing_key.recovery_window_in_days == 0
+    error_message = "dev secrets are deleted at once"
+  }
+
+  assert {
+    condition     = output.replica_secret_arn == "arn:aws:secretsmanager:us-west-2:123456789012:secret:meridian/partner-jwt-signing-key-AbCdEf"
+    error_message = "the replica ARN is the primary ARN in the replica region"
+  }
+}
+
+run "recovery_window_is_validated" {
+  command = plan
+
+  module {
+    source = "./modules/secrets"
+  }
+
+  variables {
+    name                 = "meridian-dev"
+    kms_key_arn          = "arn:aws:kms:us-east-1:123456789012:key/mrk-1"
+    replica_region       = "us-west-2"
+    replica_kms_key_arn  = "arn:aws:kms:us-west-2:123456789012:key/mrk-1"
+    recovery_window_days = 3
+  }
+
+  expect_failures = [var.recovery_window_days]
+}
+
+run "kms_primary_key" {
+  command = plan
+
+  module {
+    source = "./modules/kms"
+  }
+
+  variables {
+    name = "meridian-dev"
+  }
+
+  assert {
+    condition     = aws_kms_key.primary[0].multi_region && aws_kms_key.primary[0].enable_key_rotation && length(aws_kms_replica_key.replica) == 0
+    error_message = "a rotating multi-region primary key"
+  }
+
+  assert {
+    condition     = aws_kms_alias.key.name == "alias/meridian-dev"
+    error_message = "the alias carries the environment"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for statement in data.aws_iam_policy_document.key.statement : [for action in statement.actions : !strcontains(action, "*")]
+    ]))
+    error_message = "no * in key policy actions (Resource * in a key policy means the key itself)"
+  }
+}
+
+run "kms_replica_key" {
+  command = plan
+
+  module {
+    source = "./modules/kms"
+  }
+
+  variables {
+    name              = "meridian-dev"
+    replica           = true
+    replicate_key_arn = "arn:aws:kms:us-east-1:123456789012:key/mrk-1"
+  }
+
+  assert {
+    condition     = length(aws_kms_key.primary) == 0 && aws_kms_replica_key.replica[0].primary_key_arn == var.replicate_key_arn
+    error_message = "the replica replicates the primary key"
+  }
+}
+
+run "edge_without_custom_domain" {
+  command = plan
+
+  module {
+    source = "./modules/edge"
+  }
+
+  variables {
+    name                       = "meridian-dev"
+    environment                = "dev"
+    primary_origin_domain      = "abcdef1234.execute-api.us-east-1.amazonaws.com"
+    secondary_origin_domain    = "bcdefa2345.execute-api.us-west-2.amazonaws.com"
+    origin_verify_header_name  = "X-Origin-Verify"
+    origin_verify_header_value = "00000000-0000-4000-8000-000000000000"
+    waf_rate_limit             = 10000
+    price_class                = "PriceClass_100"
+    log_retention_days         = 90
+    kms_key_arn                = "arn:aws:kms:us-east-1:123456789012:key/mrk-2"
+  }
+
+  assert {
+    condition     = aws_wafv2_web_acl.edge.scope == "CLOUDFRONT" && aws_cloudfront_distribution.api.web_acl_id == aws_wafv2_web_acl.edge.arn
+    error_message = "a CLOUDFRONT-scope web ACL on the distribution"
+  }
+
+  assert {
+    condition = toset(flatten([
+      for rule in aws_wafv2_web_acl.edge.rule : [for group in rule.statement[0].managed_rule_group_statement : group.name]
+      ])) == toset([
+      "AWSManagedRulesCommonRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAnonymousIpList",
+    ])
+    error_message = "Common (XSS), SQLi, KnownBadInputs and AnonymousIp managed rule groups"
+  }
+
+  assert {
+    condition = one([
+      for rule in aws_wafv2_web_acl.edge.rule : rule.statement[0].rate_based_statement[0]
+      if length(rule.statement[0].rate_based_statement) > 0
+    ]).limit == 10000
+    error_message = "rate-based rule at waf_rate_limit per IP"
+  }
+
+  assert {
+    condition     = startswith(aws_cloudwatch_log_group.waf.name, "aws-waf-logs-") && aws_cloudwatch_log_group.waf.kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.waf.retention_in_days >= 90
+    error_message = "WAF logs go to an encrypted aws-waf-logs-* group kept 90+ days"
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.api.default_cache_behavior[0].viewer_protocol_policy == "redirect-to-https" && aws_cloudfront_distribution.api.default_cache_behavior[0].compress
+    error_message = "HTTPS only (redirect) and compression"
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.api.viewer_certificate[0].minimum_protocol_version == "TLSv1.2_2021"
+    error_message = "TLS 1.2 minimum"
+  }
+
+  assert {
+    condition     = length(aws_cloudfront_distribution.api.origin_group) == 1 && length(aws_cloudfront_distribution.api.origin) == 2 && aws_cloudfront_distribution.api.default_cache_behavior[0].target_origin_id == "api-meridian-dev-failover"
+    error_message = "without a custom domain the distribution fails over from the primary to the secondary origin"
+  }
+
+  assert {
+    condition     = alltrue([for origin in aws_cloudfront_distribution.api.origin : anytrue([for header in origin.custom_header : header.name == "X-Origin-Verify" && header.value == var.origin_verify_header_value])])
+    error_message = "every origin request carries the origin-verify header"
+  }
+
+  assert {
+    condition     = aws_cloudfront_cache_policy.api.parameters_in_cache_key_and_forwarded_to_origin[0].headers_config[0].headers[0].items == toset(["Authorization"]) && aws_cloudfront_cache_policy.api.default_ttl == 0
+    error_message = "the API cache key holds Authorization and nothing is cached by default"
+  }
+
+  assert {
+    condition     = aws_cloudfront_response_headers_policy.security.security_headers_config[0].strict_transport_security[0].access_control_max_age_sec >= 31536000
+    error_message = "HSTS for at least a year"
+  }
+
+  assert {
+    condition     = aws_sns_topic.alarms.kms_master_key_id == var.kms_key_arn && length(aws_cloudwatch_metric_alarm.health_check) == 0
+    error_message = "encrypted edge topic; no health-check alarms without health checks"
+  }
+}
+
+run "edge_with_custom_domain" {
+  command = plan
+
+  module {
+    source = "./modules/edge"
+  }
+
+  variables {
+    name                       = "meridian-prod"
+    environment                = "prod"
+    primary_origin_domain      = "abcdef1234.execute-api.us-east-1.amazonaws.com"
+    secondary_origin_domain    = "bcdefa2345.execute-api.us-west-2.amazonaws.com"
+    domain_name                = "api.example.com"
+    zone_id                    = "Z0123456789ABCDEFGHIJ"
+    latency_origin_domain      = "origin.api.example.com"
+    origin_verify_header_name  = "X-Origin-Verify"
+    origin_verify_header_value = "00000000-0000-4000-8000-000000000000"
+    waf_rate_limit             = 2000
+    price_class                = "PriceClass_All"
+    log_retention_days         = 365
+    kms_key_arn                = "arn:aws:kms:us-east-1:123456789012:key/mrk-2"
+    health_check_ids           = { us-east-1 = "hc-1", us-west-2 = "hc-2" }
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.api.aliases == toset(["api.example.com"]) && aws_cloudfront_distribution.api.viewer_certificate[0].ssl_support_method == "sni-only"
+    error_message = "the custom domain is served with its own certificate"
+  }
+
+  assert {
+    condition     = length(aws_cloudfront_distribution.api.origin_group) == 0 && one(aws_cloudfront_distribution.api.origin).domain_name == "origin.api.example.com"
+    error_message = "with a custom domain the origin is the latency-routed record"
+  }
+
+  assert {
+    condition     = toset(keys(aws_route53_record.alias)) == toset(["A", "AAAA"])
+    error_message = "A and AAAA alias records for CloudFront"
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.health_check) == 2
+    error_message = "one health-check alarm per region"
+  }
+}
+
+run "dashboard" {
+  command = plan
+
+  module {
+    source = "./modules/observability"
+  }
+
+  variables {
+    name              = "meridian-dev"
+    table_name        = "meridian-dev-main"
+    distribution_id   = "EDFDVBD6EXAMPLE"
+    edge_web_acl_name = "meridian-dev-edge"
+    regions = {
+      us-east-1 = { api_name = "meridian-dev-api", stage_name = "v1", function_names = { profiles = "meridian-dev-profiles" }, web_acl_name = "meridian-dev-api-us-east-1" }
+      us-west-2 = { api_name = "meridian-dev-api", stage_name = "v1", function_names = { profiles = "meridian-dev-profiles" }, web_acl_name = "meridian-dev-api-us-west-2" }
+    }
+  }
+
+  assert {
+    condition = alltrue([for title in [
+      "API requests and errors (us-east-1)", "API latency p50 / p99 (us-west-2)", "Lambda invocations (us-east-1)",
+      "Lambda errors (us-west-2)", "Lambda throttles (us-east-1)", "Lambda duration p99 (us-east-1)", "Lambda concurrency (us-west-2)",
+      "DynamoDB capacity and throttles (us-east-1)", "DynamoDB latency (us-west-2)", "CloudFront requests and error rates", "WAF allowed / blocked requests",
+    ] : contains(output.widget_titles, title)])
+    error_message = "the dashboard covers API, Lambda, DynamoDB, CloudFront and WAF in both regions"
+  }
+
+  assert {
+    condition     = strcontains(aws_cloudwatch_dashboard.main.dashboard_body, "ReplicationLatency") && strcontains(aws_cloudwatch_dashboard.main.dashboard_body, "SuccessfulRequestLatency") && strcontains(aws_cloudwatch_dashboard.main.dashboard_body, "\"p99\"")
+    error_message = "replication latency, request latency and p99 are on the dashboard"
+  }
+}

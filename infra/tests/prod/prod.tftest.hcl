@@ -1,0 +1,60 @@
+# Run with `-var-file=envs/prod.tfvars -test-directory=tests/prod` (see mk/infra.mk): the real
+# production values flip the dev defaults.
+mock_provider "aws" {
+  source          = "./tests/mocks"
+  override_during = plan
+}
+
+mock_provider "aws" {
+  alias           = "secondary"
+  source          = "./tests/mocks"
+  override_during = plan
+}
+
+mock_provider "aws" {
+  alias           = "us_east_1"
+  source          = "./tests/mocks"
+  override_during = plan
+}
+
+provider "aws" {
+  alias                       = "secret_writer"
+  region                      = "us-east-1"
+  access_key                  = "offline-test"
+  secret_key                  = "offline-test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+override_module {
+  target = module.partner_signing_key
+  outputs = {
+    version_id = "00000000-0000-0000-0000-000000000001"
+  }
+}
+
+run "prod_tfvars_turn_protections_on" {
+  command = plan
+
+  assert {
+    condition     = var.environment == "prod" && module.data.deletion_protection_enabled && module.identity.deletion_protection == "ACTIVE"
+    error_message = "prod.tfvars turns deletion protection on (table and user pool)"
+  }
+
+  assert {
+    condition     = module.secrets.recovery_window_days >= 7
+    error_message = "prod.tfvars keeps deleted secrets recoverable"
+  }
+
+  assert {
+    condition     = !contains(module.identity.explicit_auth_flows, "ALLOW_USER_PASSWORD_AUTH")
+    error_message = "prod.tfvars keeps password auth off"
+  }
+
+  assert {
+    condition     = alltrue([for name in values(module.regional_api_primary.function_names) : strcontains(name, "meridian-prod")])
+    error_message = "prod names carry the prod environment"
+  }
+}

@@ -1,0 +1,392 @@
+# The regional API module alone: every resource is visible to the assertions.
+mock_provider "aws" {
+  source          = "./tests/mocks"
+  override_during = plan
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+}
+
+variables {
+  name                          = "meridian-dev"
+  project                       = "meridian"
+  environment                   = "dev"
+  openapi_template_path         = "./api/openapi.yaml"
+  schema_dir                    = "../src/meridian/schemas"
+  lambda_package_dir            = "../build/lambda"
+  lambda_runtime                = "python3.13"
+  lambda_memory_mb              = 512
+  lambda_timeout_seconds        = 10
+  lambda_reserved_concurrency   = { authorizer = 50 }
+  log_level                     = "INFO"
+  log_retention_days            = 90
+  kms_key_arn                   = "arn:aws:kms:us-east-1:123456789012:key/mrk-00000000000000000000000000000001"
+  table_name                    = "meridian-dev-main"
+  secret_arn                    = "arn:aws:secretsmanager:us-east-1:123456789012:secret:meridian-dev/partner-jwt-signing-key-AbCdEf"
+  user_pool_arn                 = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"
+  user_pool_id                  = "us-east-1_AbCdEf123"
+  app_client_ids                = ["client-one", "client-two"]
+  session_ttl_seconds           = 2592000
+  max_transaction_amount        = "1000000"
+  idempotency_ttl_seconds       = 86400
+  partner_secret_ttl_seconds    = 300
+  throttling_rate_limit         = 5000
+  throttling_burst_limit        = 10000
+  authorizer_result_ttl_seconds = 300
+  cors_allow_origin             = "*"
+  origin_verify_header_name     = "X-Origin-Verify"
+  origin_verify_header_value    = "00000000-0000-4000-8000-000000000000"
+  partner_names                 = ["acme"]
+  alarm_emails                  = ["ops@example.com"]
+  alarm_api_5xx_rate_percent    = 1
+  alarm_api_p99_latency_ms      = 2000
+  alarm_replication_latency_ms  = 60000
+  peer_region                   = "us-west-2"
+  xray_sampling_rate            = 0.05
+}
+
+run "functions_follow_the_contract" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
+  assert {
+    condition = {
+      for name, function in aws_lambda_function.function : name => function.handler
+      } == {
+      authorizer   = "meridian.handlers.authorizer.handler"
+      health       = "meridian.handlers.health.handler"
+      profiles     = "meridian.handlers.profiles.handler"
+      transactions = "meridian.handlers.transactions.handler"
+    }
+    error_message = "handlers must match docs/interfaces.md"
+  }
+
+  assert {
+    condition = jsonencode({
+      for name, function in aws_lambda_function.function : name => sort(keys(function.environment[0].variables))
+      }) == jsonencode({
+      authorizer   = ["COGNITO_APP_CLIENT_IDS", "COGNITO_USER_POOL_ID", "ENVIRONMENT", "LOG_LEVEL", "PARTNER_AUDIENCE", "PARTNER_ISSUER", "PARTNER_SECRET_ARN", "PARTNER_SECRET_TTL_SECONDS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME"]
+      health       = ["ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
+      profiles     = ["ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "SESSION_TTL_SECONDS", "TABLE_NAME"]
+      transactions = ["ENVIRONMENT", "IDEMPOTENCY_TTL_SECONDS", "LOG_LEVEL", "MAX_TRANSACTION_AMOUNT", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
+    })
+    error_message = "each function must get exactly the environment variables of docs/interfaces.md"
+  }
+
+  assert {
+    condition     = aws_lambda_function.function["authorizer"].environment[0].variables.PARTNER_SECRET_ARN == var.secret_arn && aws_lambda_function.function["authorizer"].environment[0].variables.COGNITO_APP_CLIENT_IDS == "client-one,client-two"
+    error_message = "the authorizer gets the secret's ARN (never its value) and the comma-separated client ids"
+  }
+
+  assert {
+    condition     = aws_lambda_function.function["authorizer"].environment[0].variables.PARTNER_ISSUER == "meridian-partners-dev" && aws_lambda_function.function["authorizer"].environment[0].variables.PARTNER_AUDIENCE == "meridian-api-dev"
+    error_message = "partner issuer and audience carry project and environment"
+  }
+
+  assert {
+    condition     = alltrue([for function in aws_lambda_function.function : function.environment[0].variables.POWERTOOLS_METRICS_NAMESPACE == "Meridian"])
+    error_message = "metrics namespace is Meridian"
+  }
+
+  assert {
+    condition     = alltrue([for name, function in aws_lambda_function.function : function.environment[0].variables.POWERTOOLS_SERVICE_NAME == name])
+    error_message = "POWERTOOLS_SERVICE_NAME is the function's short name"
+  }
+
+  assert {
+    condition     = alltrue([for function in aws_lambda_function.function : function.tracing_config[0].mode == "Active"])
+    error_message = "X-Ray must be Active on every function"
+  }
+
+  assert {
+    condition     = alltrue([for function in aws_lambda_function.function : function.architectures == tolist(["arm64"]) && function.runtime == "python3.13"])
+    error_message = "functions run python3.13 on arm64"
+  }
+
+  assert {
+    condition     = alltrue([for function in aws_lambda_function.function : function.kms_key_arn == var.kms_key_arn])
+    error_message = "function environments are encrypted with the customer-managed key"
+  }
+
+  assert {
+    condition     = aws_lambda_function.function["authorizer"].reserved_concurrent_executions == 50 && aws_lambda_function.function["profiles"].reserved_concurrent_executions == -1
+    error_message = "reserved concurrency is optional per function"
+  }
+
+  assert {
+    condition     = alltrue([for name, function in aws_lambda_function.function : function.source_code_hash == filebase64sha256("../build/lambda/${name}.zip")])
+    error_message = "source_code_hash must be the zip's filebase64sha256"
+  }
+
+  assert {
+    condition     = alltrue([for name, function in aws_lambda_function.function : function.function_name == "meridian-dev-${name}" && function.logging_config[0].log_group == "/meridian-dev/lambda/${name}"])
+    error_message = "function and log group names carry the environment"
+  }
+}
+
+run "logs_are_encrypted_and_retained" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
+  assert {
+    condition = alltrue([
+      for group in concat(values(aws_cloudwatch_log_group.function), [aws_cloudwatch_log_group.access, aws_cloudwatch_log_group.execution, aws_cloudwatch_log_group.waf]) :
+      group.retention_in_days >= 90 && group.kms_key_id == var.kms_key_arn
+    ])
+    error_message = "every log group keeps 90+ days and is KMS-encrypted"
+  }
+
+  assert {
+    condition     = startswith(aws_cloudwatch_log_group.waf.name, "aws-waf-logs-meridian-dev-")
+    error_message = "WAF log groups must start with aws-waf-logs-"
+  }
+
+  assert {
+    condition     = aws_sns_topic.alarms.kms_master_key_id == var.kms_key_arn
+    error_message = "the alarm topic is KMS-encrypted"
+  }
+
+  assert {
+    condition     = toset([for subscription in aws_sns_topic_subscription.email : subscription.endpoint]) == toset(["ops@example.com"])
+    error_message = "one e-mail subscription per address"
+  }
+}
+
+run "stage_tracing_logging_and_throttling" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
+  assert {
+    condition     = aws_api_gateway_stage.v1.xray_tracing_enabled && aws_api_gateway_stage.v1.stage_name == "v1"
+    error_message = "stage v1 with X-Ray tracing"
+  }
+
+  assert {
+    condition     = can(jsondecode(aws_api_gateway_stage.v1.access_log_settings[0].format).request_id)
+    error_message = "access logs are JSON with the request id"
+  }
+
+  assert {
+    condition     = aws_api_gateway_method_settings.all.settings[0].throttling_rate_limit == 5000 && aws_api_gateway_method_settings.all.settings[0].throttling_burst_limit == 10000
+    error_message = "method throttling comes from the variables (5,000 rps / 10,000 burst)"
+  }
+
+  assert {
+    condition     = aws_api_gateway_method_settings.all.settings[0].metrics_enabled && !aws_api_gateway_method_settings.all.settings[0].data_trace_enabled
+    error_message = "metrics on, data trace off"
+  }
+
+  assert {
+    condition     = aws_api_gateway_deployment.api.triggers.redeployment == sha256(aws_api_gateway_rest_api.api.body)
+    error_message = "the deployment is re-triggered by the body's hash"
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_account.this) == 1
+    error_message = "the region's API Gateway account gets the CloudWatch role"
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_api_key.partner) == 1 && aws_api_gateway_usage_plan.partners["partners"].quota_settings[0].limit == 100000
+    error_message = "partner API keys join a usage plan with a daily quota"
+  }
+}
+
+run "openapi_document" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
+  assert {
+    condition = toset(keys(jsondecode(aws_api_gateway_rest_api.api.body).paths)) == toset([
+      "/health", "/profiles", "/profiles/me", "/profiles/me/export", "/profiles/me/sessions",
+      "/profiles/me/sessions/{session_id}", "/transactions", "/transactions/{transaction_id}",
+    ])
+    error_message = "the document holds exactly the routes of docs/interfaces.md"
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.api.body).paths["/health"].get.security == []
+    error_message = "/health needs no auth"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in jsondecode(aws_api_gateway_rest_api.api.body).paths : [
+        for method, operation in item : jsonencode(keys(operation.security[0])) == jsonencode(["cognito"])
+      if contains(["get", "post", "put", "delete"], method)] if startswith(path, "/profiles")
+    ]))
+    error_message = "/profiles routes use the COGNITO_USER_POOLS authorizer"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in jsondecode(aws_api_gateway_rest_api.api.body).paths : [
+        for method, operation in item : jsonencode(keys(operation.security[0])) == jsonencode(["partner"])
+      if contains(["get", "post", "put", "delete"], method)] if startswith(path, "/transactions")
+    ]))
+    error_message = "/transactions routes use the Lambda TOKEN authorizer"
+  }
+
+  assert {
+    condition = alltrue([
+      for path, item in jsondecode(aws_api_gateway_rest_api.api.body).paths :
+      item.options["x-amazon-apigateway-integration"].type == "mock" && item.options.security == []
+    ])
+    error_message = "every path answers CORS preflights with an unauthenticated mock integration"
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.api.body).components.securitySchemes.cognito["x-amazon-apigateway-authorizer"].providerARNs == [var.user_pool_arn]
+    error_message = "the Cognito authorizer points at the user pool"
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.api.body).components.securitySchemes.partner["x-amazon-apigateway-authorizer"].type == "token" && jsondecode(aws_api_gateway_rest_api.api.body).components.securitySchemes.partner["x-amazon-apigateway-authorizer"].authorizerResultTtlInSeconds == 300
+    error_message = "the Lambda authorizer is a TOKEN authorizer with a 300 s result cache"
+  }
+
+  assert {
+    condition = jsondecode(aws_api_gateway_rest_api.api.body).components.schemas.TransactionCreate == {
+      for key, value in jsondecode(file("../src/meridian/schemas/transaction_create.json")) : key => value if key != "$schema"
+    }
+    error_message = "models are the JSON schemas of src/meridian/schemas (one source of truth)"
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.api.body).paths["/transactions"].post["x-amazon-apigateway-request-validator"] == "all" && jsondecode(aws_api_gateway_rest_api.api.body).paths["/transactions"].post.parameters[0].name == "Idempotency-Key"
+    error_message = "POST /transactions validates its body and requires Idempotency-Key"
+  }
+
+  assert {
+    condition = alltrue([
+      for response_type in ["DEFAULT_4XX", "DEFAULT_5XX", "UNAUTHORIZED", "ACCESS_DENIED", "THROTTLED", "BAD_REQUEST_BODY", "MISSING_AUTHENTICATION_TOKEN"] :
+      can(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"][response_type].responseTemplates["application/json"])
+    ])
+    error_message = "gateway responses cover the required types"
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].MISSING_AUTHENTICATION_TOKEN.statusCode == "404" && strcontains(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].MISSING_AUTHENTICATION_TOKEN.responseTemplates["application/json"], "\"code\":\"NOT_FOUND\"")
+    error_message = "unknown routes answer 404 NOT_FOUND"
+  }
+
+  assert {
+    condition     = strcontains(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY.responseTemplates["application/json"], "$context.error.validationErrorString")
+    error_message = "body validation errors explain what failed"
+  }
+
+  assert {
+    condition = alltrue([
+      for response in values(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"]) :
+      strcontains(response.responseTemplates["application/json"], "\"request_id\":\"$context.requestId\"")
+    ])
+    error_message = "every gateway response carries the request id in the app's error shape"
+  }
+}
+
+run "iam_is_least_privilege" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for role, statements in output.iam_policy_statements : [
+        for statement in statements : [for action in statement.actions : !strcontains(action, "*")]
+      ]
+    ]))
+    error_message = "no IAM action may contain *"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for role, statements in output.iam_policy_statements : [
+        for statement in statements : alltrue([for action in statement.actions : startswith(action, "xray:")])
+        if contains(statement.resources, "*")
+      ]
+    ]))
+    error_message = "the only * resource allowed is X-Ray's"
+  }
+
+  assert {
+    condition     = toset(flatten([for statement in output.iam_policy_statements.authorizer : statement.resources if statement.sid == "PartnerSigningKey"])) == toset([var.secret_arn])
+    error_message = "the authorizer may read exactly this region's secret"
+  }
+
+  assert {
+    condition     = toset(flatten([for statement in output.iam_policy_statements.profiles : statement.resources if statement.sid == "Table"])) == toset(["arn:aws:dynamodb:us-east-1:123456789012:table/meridian-dev-main"])
+    error_message = "table access is on this region's table ARN only"
+  }
+
+  assert {
+    condition     = length([for statement in output.iam_policy_statements.authorizer : statement if statement.sid == "Table"]) == 0
+    error_message = "the authorizer has no table access"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.function) == 4 && alltrue([for name, role in aws_iam_role.function : role.name == "meridian-dev-${name}-us-east-1"])
+    error_message = "one role per function, named per region"
+  }
+
+  assert {
+    condition     = aws_lambda_permission.api["authorizer"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/authorizers/*" && aws_lambda_permission.api["profiles"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/*"
+    error_message = "Lambda permissions are scoped to this API's stage or authorizers"
+  }
+}
+
+run "regional_waf_requires_the_origin_header" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
+  assert {
+    condition     = aws_wafv2_web_acl.api.scope == "REGIONAL" && aws_wafv2_web_acl.api.name == "meridian-dev-api-us-east-1"
+    error_message = "a regional web ACL per region"
+  }
+
+  assert {
+    condition = one([
+      for rule in aws_wafv2_web_acl.api.rule : rule.statement[0].not_statement[0].statement[0].byte_match_statement[0].field_to_match[0].single_header[0].name
+      if rule.name == "block-without-origin-header"
+    ]) == "x-origin-verify"
+    error_message = "requests without the origin-verify header are blocked"
+  }
+
+  assert {
+    condition     = one([for rule in aws_wafv2_web_acl.api.rule : length(rule.action[0].block) if rule.name == "block-without-origin-header"]) == 1
+    error_message = "the header rule blocks"
+  }
+}
+
+run "invalid_runtime_is_rejected" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
+  variables {
+    lambda_runtime = "python3.9"
+  }
+
+  expect_failures = [var.lambda_runtime]
+}

@@ -1,0 +1,193 @@
+# The whole root module, planned with dev defaults: no AWS account, no network.
+mock_provider "aws" {
+  source          = "./tests/mocks"
+  override_during = plan
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+}
+
+mock_provider "aws" {
+  alias           = "secondary"
+  source          = "./tests/mocks"
+  override_during = plan
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-west-2"
+    }
+  }
+}
+
+mock_provider "aws" {
+  alias           = "us_east_1"
+  source          = "./tests/mocks"
+  override_during = plan
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+}
+
+# Mock providers cannot open ephemeral resources (Terraform 1.11), so the configuration that
+# writes the generated signing key is a real provider with offline test credentials, and the
+# module using it is replaced by its output: nothing ever calls AWS.
+provider "aws" {
+  alias                       = "secret_writer"
+  region                      = "us-east-1"
+  access_key                  = "offline-test"
+  secret_key                  = "offline-test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+override_module {
+  target = module.partner_signing_key
+  outputs = {
+    version_id = "00000000-0000-0000-0000-000000000001"
+  }
+}
+
+variables {
+  environment = "dev"
+}
+
+run "dev_defaults_are_destroyable" {
+  command = plan
+
+  assert {
+    condition     = !module.data.deletion_protection_enabled && module.identity.deletion_protection == "INACTIVE"
+    error_message = "dev defaults: no deletion protection on the table or the user pool"
+  }
+
+  assert {
+    condition     = module.secrets.recovery_window_days == 0
+    error_message = "dev defaults: the secret is deleted at once"
+  }
+
+  assert {
+    condition     = !contains(module.identity.explicit_auth_flows, "ALLOW_USER_PASSWORD_AUTH")
+    error_message = "password auth is off by default"
+  }
+}
+
+run "every_name_carries_project_and_environment" {
+  command = plan
+
+  assert {
+    condition = alltrue([for name in concat(
+      [module.data.table_name, module.secrets.secret_name, module.edge.web_acl_name, module.edge.waf_log_group_name, module.observability.dashboard_name],
+      [module.regional_api_primary.rest_api_name, module.regional_api_primary.web_acl_name, module.regional_api_secondary.web_acl_name],
+      values(module.regional_api_primary.function_names), values(module.regional_api_secondary.function_names),
+    ) : strcontains(name, "meridian-dev")])
+    error_message = "every resource name carries <project>-<environment>"
+  }
+}
+
+run "regions_are_wired" {
+  command = plan
+
+  assert {
+    condition     = output.primary_region == "us-east-1" && output.secondary_region == "us-west-2"
+    error_message = "default region pair"
+  }
+
+  assert {
+    condition     = module.data.replica_regions == ["us-west-2"]
+    error_message = "the global table's replica is in the secondary region"
+  }
+
+  assert {
+    condition     = module.secrets.kms_key_ids["us-west-2"] == "arn:aws:kms:us-west-2:123456789012:key/mrk-00000000000000000000000000000001"
+    error_message = "the secret's replica uses the secondary region's replica key"
+  }
+
+  assert {
+    condition = toset(flatten([for statement in module.regional_api_secondary.iam_policy_statements.authorizer : statement.resources if statement.sid == "PartnerSigningKey"])) == toset([
+      "arn:aws:secretsmanager:us-west-2:123456789012:secret:meridian/partner-jwt-signing-key-AbCdEf",
+    ])
+    error_message = "the secondary authorizer reads its own region's copy of the secret"
+  }
+
+  assert {
+    condition     = toset(flatten([for statement in module.regional_api_secondary.iam_policy_statements.transactions : statement.resources if statement.sid == "Table"])) == toset(["arn:aws:dynamodb:us-west-2:123456789012:table/meridian-dev-main"])
+    error_message = "the secondary functions use their own region's replica"
+  }
+
+  assert {
+    condition     = keys(output.api_ids) == ["us-east-1", "us-west-2"] && keys(output.api_urls) == ["us-east-1", "us-west-2"]
+    error_message = "API ids and URLs per region for the devstack"
+  }
+
+  assert {
+    condition     = can(jsondecode(output.openapi_document).paths["/health"])
+    error_message = "the rendered OpenAPI document is an output"
+  }
+
+  assert {
+    condition     = output.custom_domain_url == null && output.hosted_zone_name_servers == null
+    error_message = "no DNS without domain_name"
+  }
+}
+
+run "no_wildcards_in_any_policy" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for statements in concat(values(module.regional_api_primary.iam_policy_statements), values(module.regional_api_secondary.iam_policy_statements)) : [
+        for statement in statements : concat(
+          [for action in statement.actions : !strcontains(action, "*")],
+          [!contains(statement.resources, "*") || alltrue([for action in statement.actions : startswith(action, "xray:")])],
+        )
+      ]
+    ]))
+    error_message = "no * action anywhere; * resources only for X-Ray"
+  }
+}
+
+run "any_region_pair" {
+  command = plan
+
+  variables {
+    environment      = "pr123"
+    primary_region   = "eu-west-1"
+    secondary_region = "us-east-1"
+  }
+
+  assert {
+    condition     = keys(output.api_ids) == ["eu-west-1", "us-east-1"] && module.data.replica_regions == ["us-east-1"]
+    error_message = "any region pair works, including us-east-1 as the secondary"
+  }
+}
+
+run "custom_domain" {
+  command = plan
+
+  variables {
+    environment = "prod"
+    domain_name = "api.example.com"
+  }
+
+  assert {
+    condition     = output.custom_domain_url == "https://api.example.com"
+    error_message = "the custom-domain URL is an output"
+  }
+
+  assert {
+    condition     = length(module.regional_domain_primary) == 1 && length(module.regional_domain_secondary) == 1 && length(module.dns) == 1
+    error_message = "DNS, certificates and regional custom domains exist with domain_name"
+  }
+
+  assert {
+    condition     = module.regional_domain_primary["api.example.com"].custom_domain_url == "https://origin.api.example.com/v1"
+    error_message = "each region maps v1 on the latency-routed origin name"
+  }
+}
