@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -299,6 +300,26 @@ def terraform(
     return code
 
 
+def terraform_logged(settings: Settings, *args: str) -> None:
+    """Run a long Terraform command with its output in .devstack/terraform.log (the summary and,
+    on failure, the end of the log are printed)."""
+    command = [*terraform_command(), f"-chdir={settings.infra_dir}", *args, "-no-color"]
+    env = terraform_env(settings, primary_region(settings))
+    log_path = settings.state_dir / "terraform.log"
+    say(f"terraform {args[0]} (output in {log_path})")
+    with log_path.open("w") as log:
+        code = subprocess.run(  # noqa: S603 - fixed program
+            command, env=env, check=False, stdout=log, stderr=subprocess.STDOUT
+        ).returncode
+    lines = log_path.read_text(errors="replace").splitlines()
+    if code != 0:
+        print("\n".join(lines[-60:]), flush=True)
+        raise DevstackError(f"terraform {args[0]} failed ({code}); full output in {log_path}")
+    for line in lines:
+        if re.match(r"^(Apply|Destroy) complete!", line):
+            say(line)
+
+
 def var_args(settings: Settings) -> list[str]:
     return [f"-var-file={settings.var_file}", f"-state={settings.tfstate}"]
 
@@ -362,7 +383,7 @@ def apply(settings: Settings, instance: str) -> None:
     started = time.monotonic()
     # Recorded first: a failed apply leaves resources that `down` must still destroy.
     settings.applied_file.write_text(json.dumps({"instance": instance}))
-    terraform(settings, "apply", "-input=false", "-auto-approve", *var_args(settings))
+    terraform_logged(settings, "apply", "-input=false", "-auto-approve", *var_args(settings))
     settings.applied_file.write_text(json.dumps({"instance": instance, "fingerprint": fingerprint}))
     say(f"terraform apply took {time.monotonic() - started:.1f} s")
 
@@ -601,7 +622,7 @@ def cmd_down(settings: Settings) -> int:
         regions = [primary_region(settings)]
         with contextlib.suppress(DevstackError):
             regions = stack_regions(terraform_outputs(settings), regions[0])
-        terraform(settings, "destroy", "-input=false", "-auto-approve", *var_args(settings))
+        terraform_logged(settings, "destroy", "-input=false", "-auto-approve", *var_args(settings))
         remaining = leftovers(settings, regions)
         if remaining:
             problems.append("the emulator still holds:\n  " + "\n  ".join(remaining))
