@@ -3,7 +3,8 @@
 * ``up``: start the emulator in the background (unless it already runs), apply the root module
   ``infra/`` with ``infra/envs/local.tfvars`` and a local state under ``.devstack/``, wait until
   every deployed API's ``/health`` answers 200, write ``.devstack/stack.json``, print the URLs.
-  Run again, it only checks: the server answers and ``terraform plan`` shows no change.
+  Run again with the same emulator and unchanged inputs (infra/, var file, zips) it skips
+  Terraform; otherwise it applies the difference.
 * ``down``: ``terraform destroy``, check the emulator holds nothing the stack created, stop the
   server and its Lambda workers, check no process is left.
 * ``logs``: follow ``.devstack/devstack.log``. ``status``: what runs. ``plan``: ``terraform plan
@@ -18,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -297,6 +300,26 @@ def terraform(
     return code
 
 
+def terraform_logged(settings: Settings, *args: str) -> None:
+    """Run a long Terraform command with its output in .devstack/terraform.log (the summary and,
+    on failure, the end of the log are printed)."""
+    command = [*terraform_command(), f"-chdir={settings.infra_dir}", *args, "-no-color"]
+    env = terraform_env(settings, primary_region(settings))
+    log_path = settings.state_dir / "terraform.log"
+    say(f"terraform {args[0]} (output in {log_path})")
+    with log_path.open("w") as log:
+        code = subprocess.run(  # noqa: S603 - fixed program
+            command, env=env, check=False, stdout=log, stderr=subprocess.STDOUT
+        ).returncode
+    lines = log_path.read_text(errors="replace").splitlines()
+    if code != 0:
+        print("\n".join(lines[-60:]), flush=True)
+        raise DevstackError(f"terraform {args[0]} failed ({code}); full output in {log_path}")
+    for line in lines:
+        if re.match(r"^(Apply|Destroy) complete!", line):
+            say(line)
+
+
 def var_args(settings: Settings) -> list[str]:
     return [f"-var-file={settings.var_file}", f"-state={settings.tfstate}"]
 
@@ -319,38 +342,49 @@ def terraform_init(settings: Settings) -> None:
     terraform(settings, "init", "-input=false", capture=True)
 
 
-def stack_applied(settings: Settings, instance: str) -> bool:
+def inputs_fingerprint(settings: Settings) -> str:
+    """SHA-256 over everything Terraform reads: the module tree, the var file, the zips."""
+    digest = hashlib.sha256()
+    roots = [settings.infra_dir, REPO_ROOT / "build" / "lambda"]
+    for root in roots:
+        if not root.exists():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and ".terraform" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def applied_record(settings: Settings) -> dict[str, Any]:
     try:
         document = json.loads(settings.applied_file.read_text())
     except (OSError, ValueError):
-        return False
-    return bool(document.get("instance") == instance and settings.tfstate.exists())
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def stack_applied(settings: Settings, instance: str) -> bool:
+    return bool(applied_record(settings).get("instance") == instance and settings.tfstate.exists())
 
 
 def apply(settings: Settings, instance: str) -> None:
+    fingerprint = inputs_fingerprint(settings)
     if not stack_applied(settings, instance):
         # The state describes another (stopped) emulator whose resources are gone.
         for stale in settings.state_dir.glob("terraform.tfstate*"):
             stale.unlink()
         settings.applied_file.unlink(missing_ok=True)
-    elif (
-        terraform(
-            settings,
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-lock=false",
-            *var_args(settings),
-            check=False,
-        )
-        == 0
-    ):
-        say("the stack is up to date (terraform plan: no changes)")
+    elif applied_record(settings).get("fingerprint") == fingerprint:
+        # Same emulator, same inputs as the last successful apply: nothing can have changed
+        # (`make stack-plan` runs the full refresh-and-compare).
+        say("the stack is up to date (same emulator, same Terraform inputs)")
         return
     started = time.monotonic()
     # Recorded first: a failed apply leaves resources that `down` must still destroy.
     settings.applied_file.write_text(json.dumps({"instance": instance}))
-    terraform(settings, "apply", "-input=false", "-auto-approve", *var_args(settings))
+    terraform_logged(settings, "apply", "-input=false", "-auto-approve", *var_args(settings))
+    settings.applied_file.write_text(json.dumps({"instance": instance, "fingerprint": fingerprint}))
     say(f"terraform apply took {time.monotonic() - started:.1f} s")
 
 
@@ -588,7 +622,7 @@ def cmd_down(settings: Settings) -> int:
         regions = [primary_region(settings)]
         with contextlib.suppress(DevstackError):
             regions = stack_regions(terraform_outputs(settings), regions[0])
-        terraform(settings, "destroy", "-input=false", "-auto-approve", *var_args(settings))
+        terraform_logged(settings, "destroy", "-input=false", "-auto-approve", *var_args(settings))
         remaining = leftovers(settings, regions)
         if remaining:
             problems.append("the emulator still holds:\n  " + "\n  ".join(remaining))

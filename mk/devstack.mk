@@ -36,7 +36,8 @@ test-stack: venv build ## make up, smoke and e2e tests, plan check, make down (C
 	trap '$(DEVSTACK) down' EXIT; \
 	$(DEVSTACK) up; \
 	if $(MAKE) -n smoke >/dev/null 2>&1; then $(MAKE) smoke; fi; \
-	if [ -d tests/e2e ]; then $(PY) -m pytest tests/e2e -q -p no:cacheprovider; fi; \
+	if $(MAKE) -n test-e2e >/dev/null 2>&1; then $(MAKE) test-e2e; \
+	elif [ -d tests/e2e ]; then $(PY) -m pytest tests/e2e -q -p no:cacheprovider; fi; \
 	$(DEVSTACK) plan || { echo "test-stack: terraform plan shows changes after make up"; exit 1; }; \
 	trap - EXIT; \
 	$(DEVSTACK) down

@@ -8,3 +8,4 @@ secret_recovery_window_days   = 0
 cognito_password_auth_enabled = true # the e2e tests sign in with USER_PASSWORD_AUTH
 cognito_mfa_configuration     = "OFF"
 log_level                     = "DEBUG"
+partner_secret_ttl_seconds    = 30 # lets the e2e fault suite see a fail-closed authorizer quickly

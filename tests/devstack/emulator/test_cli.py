@@ -1,0 +1,118 @@
+"""The orchestration helpers of devstack.cli that need no Terraform."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devstack import cli
+
+from .conftest import free_port
+
+
+def settings_for(tmp_path: Path, port: int | None = None) -> cli.Settings:
+    infra = tmp_path / "infra"
+    (infra / "envs").mkdir(parents=True)
+    (infra / "envs" / "local.tfvars").write_text(
+        'environment = "local"\nprimary_region = "eu-west-1"\n'
+    )
+    return cli.Settings(
+        port=port or free_port(),
+        state_dir=tmp_path / "state",
+        infra_dir=infra,
+        var_file="envs/local.tfvars",
+    )
+
+
+def test_primary_region_comes_from_the_var_file(tmp_path: Path) -> None:
+    assert cli.primary_region(settings_for(tmp_path)) == "eu-west-1"
+
+
+def test_stack_regions_prefer_terraform_outputs() -> None:
+    outputs = {"primary_region": "us-east-1", "secondary_region": "us-west-2"}
+    assert cli.stack_regions(outputs, "eu-west-1") == ["us-east-1", "us-west-2"]
+    assert cli.stack_regions({}, "eu-west-1") == ["eu-west-1"]
+
+
+def test_fingerprint_follows_the_terraform_inputs(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    before = cli.inputs_fingerprint(settings)
+    assert cli.inputs_fingerprint(settings) == before
+    (settings.infra_dir / "main.tf").write_text("# changed\n")
+    assert cli.inputs_fingerprint(settings) != before
+
+
+def test_descendants_lists_the_child_of_a_child() -> None:
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time; "
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)']); "
+            "time.sleep(30)",
+        ]
+    )
+    try:
+        for _ in range(100):
+            found = cli.descendants(parent.pid)
+            if found:
+                break
+            time.sleep(0.05)
+        assert len(found) == 1
+        (child,) = found
+        assert cli.pid_alive(child)
+    finally:
+        for pid in cli.descendants(parent.pid):
+            cli.os.kill(pid, 9)
+        parent.kill()
+        parent.wait()
+
+
+def test_start_is_idempotent_and_stop_leaves_no_process(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    first = cli.start_server(settings)
+    try:
+        assert cli.start_server(settings)["pid"] == first["pid"]
+        assert cli.running_server(settings) is not None
+    finally:
+        cli.stop_server(settings)
+    assert not cli.pid_alive(int(first["pid"]))
+    assert cli.running_server(settings) is None
+    assert not settings.server_file.exists()
+
+
+def test_a_foreign_server_on_the_port_is_not_adopted(tmp_path: Path, emulator: Any) -> None:
+    settings = settings_for(tmp_path, port=emulator.port)
+    with pytest.raises(cli.DevstackError, match="not a server started from"):
+        cli.start_server(settings)
+
+
+def test_leftovers_reports_what_remains(emulator: Any, tmp_path: Path, unique_name: Any) -> None:
+    settings = settings_for(tmp_path, port=emulator.port)
+    region = "ap-southeast-2"  # a region no other test uses
+    assert cli.leftovers(settings, [region]) == [
+        entry
+        for entry in cli.leftovers(settings, [region])
+        if entry.startswith("IAM roles")
+        or entry.startswith("CloudFront")
+        or entry.startswith("WAF")
+        or entry.startswith("Route 53")
+    ]
+    table = unique_name("left")
+    emulator.client("dynamodb", region).create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    assert f"dynamodb tables ({region}): {table}" in cli.leftovers(settings, [region])
+
+
+def test_plan_refuses_when_the_stack_is_not_up(tmp_path: Path) -> None:
+    with pytest.raises(cli.DevstackError, match="not up"):
+        cli.cmd_plan(settings_for(tmp_path))
