@@ -132,11 +132,21 @@ def test_fuzz_operation(
         # Our valid token replaces any generated Authorization: a case whose only "invalid" part
         # was the credential would otherwise be judged as negative data.
         assume(not fuzz_schema.is_security_param_negated(case))
+        if target.is_devstack and _has_line_break_in_path(case):
+            # KNOWN DEVSTACK BUG (reported): the emulator's stage route pattern has no DOTALL, so
+            # a path with %0A falls through to moto's HTML 404 instead of the API. Real API
+            # Gateway routes such paths; the filter applies to the devstack only.
+            assume(False)
         response = case.call(base_url=base_url, session=session, headers=headers)
         SENT[f"{method} {path}"] += 1
         STATUSES[response.status_code] += 1
         assert response.status_code < 500, f"{response.status_code}: {response.text[:500]}"
-        allowed = {SUCCESS[(method, path)], *CLIENT_ERRORS}
+        if "Authorization" in response.request.headers:
+            allowed = {SUCCESS[(method, path)], *CLIENT_ERRORS}
+        else:
+            # A negative case that drops the required headers drops the credential too (the
+            # document declares it as a header): the gateway must refuse it, before anything else.
+            allowed = {401}
         assert response.status_code in allowed, f"{response.status_code}: {response.text[:500]}"
         case.validate_response(response, excluded_checks=excluded, headers=headers)
         if response.status_code in ERROR_CODES:
@@ -144,6 +154,11 @@ def test_fuzz_operation(
 
     run()
     assert SENT[f"{method} {path}"] > 0
+
+
+def _has_line_break_in_path(case: Any) -> bool:
+    values = (case.path_parameters or {}).values()
+    return any(isinstance(value, str) and ("\n" in value or "\r" in value) for value in values)
 
 
 def _has_inputs(operation: Any) -> bool:
