@@ -1,0 +1,1 @@
+"""Meridian performance benchmarks (`make bench`, see docs/benchmarks.md)."""

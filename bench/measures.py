@@ -1,0 +1,287 @@
+"""The measures of issue 7, each run in fresh interpreters started by the parent process."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from bench import scenarios
+
+ROOT = scenarios.ROOT
+
+
+@dataclass(frozen=True)
+class Settings:
+    cold_runs: int
+    warm_iterations: int
+    devstack_requests: int
+    quick: bool
+
+
+# -- helpers ------------------------------------------------------------------------------
+@contextlib.contextmanager
+def jwks_server(jwks: dict[str, Any]) -> Iterator[str]:
+    """Serve the bench user pool's JWKS on an ephemeral local port (no clash with anyone)."""
+    document = json.dumps(jwks).encode()
+    wanted = f"/{scenarios.USER_POOL_ID}/.well-known/jwks.json"
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            found = self.path == wanted
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(document if found else b"{}")
+
+        def log_message(self, *_: Any) -> None:  # noqa: ANN401 - keep the bench output clean
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def available_functions() -> list[str]:
+    """Functions whose handler module exists in this checkout (the authorizer may land later)."""
+    return [
+        function
+        for function in scenarios.FUNCTIONS
+        if (ROOT / "src" / "meridian" / "handlers" / f"{function}.py").is_file()
+    ]
+
+
+def run_child(spec: dict[str, Any], env: dict[str, str], extra_args: tuple[str, ...] = ()) -> Any:  # noqa: ANN401
+    """Run ``bench.child`` with ``spec`` in a fresh interpreter and return what it wrote.
+
+    The child's stdout (the functions' JSON logs and metrics, as Lambda would ship them) goes to
+    /dev/null: writing it is part of the measured cost, reading it back is not.
+    """
+    with tempfile.TemporaryDirectory(prefix="meridian-bench-") as tmp:
+        spec_path, output_path = Path(tmp) / "spec.json", Path(tmp) / "out.json"
+        spec_path.write_text(json.dumps({**spec, "output": str(output_path)}), encoding="utf-8")
+        completed = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, *extra_args, "-m", "bench.child", str(spec_path)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(
+                f"bench child failed ({spec['mode']} {spec.get('function')}): "
+                f"{completed.stderr[-2000:]}"
+            )
+        result = json.loads(output_path.read_text(encoding="utf-8"))
+        if extra_args:
+            result["stderr"] = completed.stderr
+        return result
+
+
+def secrets_for(kit: scenarios.TokenKit) -> dict[str, str]:
+    return {scenarios.PARTNER_SECRET_ARN: json.dumps({"signing_key": kit.partner_secret})}
+
+
+# -- 1. cold start ------------------------------------------------------------------------
+_IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)$")
+
+
+def top_imports(stderr: str, limit: int = 6) -> list[tuple[str, float]]:
+    """Self time per top-level package from ``-X importtime`` (ms), largest first."""
+    per_package: dict[str, float] = {}
+    for line in stderr.splitlines():
+        match = _IMPORTTIME.match(line)
+        if match:
+            package = match.group(4).split(".")[0]
+            if package == "bench":  # the bench's own fake, loaded before the clock starts
+                continue
+            per_package[package] = per_package.get(package, 0.0) + int(match.group(1)) / 1000
+    return sorted(per_package.items(), key=lambda item: -item[1])[:limit]
+
+
+def cold_start(
+    settings: Settings, kit: scenarios.TokenKit, jwks_url: str, functions: list[str]
+) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    baseline_env = scenarios.lambda_environment("baseline", jwks_url)
+    baseline_spec: dict[str, Any] = {"mode": "coldstart", "function": None}
+    specs = {}
+    for function in functions:
+        route = scenarios.route_named(scenarios.COLD_START_ROUTES[function])
+        specs[function] = {
+            "mode": "coldstart",
+            "function": function,
+            "module": scenarios.HANDLER_MODULES[function],
+            "route": route.name,
+            "event": route.make(0, kit_seeds(kit)),
+            "expected_status": route.expected_status,
+            "secrets": secrets_for(kit),
+        }
+        # One discarded run: writes the .pyc files, as a deployed package would have them.
+        run_child(specs[function], scenarios.lambda_environment(function, jwks_url))
+    run_child(baseline_spec, baseline_env)
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in [*functions, "baseline"]}
+    walls: dict[str, list[float]] = {name: [] for name in samples}
+    # Interleaved, so a burst of load from the other users of this machine hits every side.
+    for _ in range(settings.cold_runs):
+        for name, runs in samples.items():
+            spec = baseline_spec if name == "baseline" else specs[name]
+            env = (
+                baseline_env if name == "baseline" else scenarios.lambda_environment(name, jwks_url)
+            )
+            started = time.perf_counter()
+            runs.append(run_child(spec, env))
+            walls[name].append((time.perf_counter() - started) * 1000)
+    baseline_ms = statistics.median(s["total_ms"] for s in samples["baseline"])
+    baseline_wall = statistics.median(walls["baseline"])
+    results["baseline"] = {"total_ms": baseline_ms, "wall_ms": baseline_wall}
+    for function in functions:
+        runs = samples[function]
+        total = statistics.median(run["total_ms"] for run in runs)
+        diagnosis = run_child(
+            specs[function],
+            scenarios.lambda_environment(function, jwks_url),
+            extra_args=("-X", "importtime"),
+        )
+        results[function] = {
+            "route": specs[function]["route"],
+            "total_ms": total,
+            "init_ms": statistics.median(run["init_ms"] for run in runs),
+            "first_request_ms": statistics.median(run["first_request_ms"] for run in runs),
+            "wall_ms": statistics.median(walls[function]),
+            "ratio": total / baseline_ms,
+            "wall_ratio": statistics.median(walls[function]) / baseline_wall,
+            "top_imports": top_imports(diagnosis["stderr"]),
+        }
+    results["runs"] = settings.cold_runs
+    return results
+
+
+def kit_seeds(kit: scenarios.TokenKit) -> dict[str, Any]:
+    return {"cognito_token": kit.cognito_token, "partner_token": kit.partner_token}
+
+
+# -- 2 and 4. warm overhead and DynamoDB calls ----------------------------------------------
+def warm(
+    settings: Settings, kit: scenarios.TokenKit, jwks_url: str, functions: list[str]
+) -> dict[str, Any]:
+    results = {}
+    for function in functions:
+        spec = {
+            "mode": "warm",
+            "function": function,
+            "iterations": settings.warm_iterations,
+            "secrets": secrets_for(kit),
+            "seeds": kit_seeds(kit),
+        }
+        results[function] = run_child(spec, scenarios.lambda_environment(function, jwks_url))
+    return results
+
+
+# -- 3. package ---------------------------------------------------------------------------
+def packages(build_dir: Path) -> dict[str, Any]:
+    results = {}
+    for zip_path in sorted(build_dir.glob("*.zip")):
+        with zipfile.ZipFile(zip_path) as archive:
+            infos = archive.infolist()
+        top_level = sorted({info.filename.split("/")[0] for info in infos})
+        results[zip_path.stem] = {
+            "zipped_bytes": zip_path.stat().st_size,
+            "unzipped_bytes": sum(info.file_size for info in infos),
+            "files": len(infos),
+            "top_level": top_level,
+        }
+    return results
+
+
+# -- 5. devstack --------------------------------------------------------------------------
+def devstack_available() -> bool:
+    """``make up`` exists on this checkout (the devstack lands separately)."""
+    probe = subprocess.run(
+        ["make", "-n", "up"],  # noqa: S607 - make from PATH, like every other target
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+def devstack(settings: Settings) -> dict[str, Any]:
+    if not devstack_available():
+        return {"status": "not available: this checkout has no `make up` target yet"}
+    subprocess.run(["make", "down"], cwd=ROOT, capture_output=True, check=False)  # noqa: S607
+    started = time.perf_counter()
+    up = subprocess.run(["make", "up"], cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S607
+    up_seconds = time.perf_counter() - started
+    try:
+        if up.returncode != 0:
+            return {"status": f"`make up` failed: {up.stderr[-500:]}", "up_seconds": up_seconds}
+        stack = json.loads((ROOT / ".devstack" / "stack.json").read_text(encoding="utf-8"))
+        region = stack["primary_region"]
+        url = stack["regions"][region]["api_url"].rstrip("/") + "/health"
+        for _ in range(5):  # warm the worker processes
+            urllib.request.urlopen(url, timeout=30).read()  # noqa: S310 - our local stack
+        samples = []
+        for _ in range(settings.devstack_requests):
+            started = time.perf_counter()
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
+                response.read()
+            samples.append((time.perf_counter() - started) * 1_000_000)
+        samples.sort()
+        return {
+            "status": "measured",
+            "up_seconds": up_seconds,
+            "route": "GET /health",
+            "requests": len(samples),
+            "p50_us": samples[len(samples) // 2],
+            "p99_us": samples[min(len(samples) - 1, int(len(samples) * 0.99))],
+        }
+    finally:
+        subprocess.run(["make", "down"], cwd=ROOT, capture_output=True, check=False)  # noqa: S607
+
+
+# -- machine ------------------------------------------------------------------------------
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "arch": os.uname().machine,
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "python": sys.version.split()[0],
+        "os": f"{os.uname().sysname} {os.uname().release}",
+        "commit": commit or "unknown",
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }

@@ -1,0 +1,136 @@
+"""`python -m bench --quick` end to end: the bench runs and its report has every section.
+
+Only structure and correctness are asserted (responses as expected, calls counted, sizes read),
+never a timing: the budgets are `make bench`'s job on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import measures, scenarios
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("bench")
+    capacity = out / "capacity.md"
+    capacity.write_text("# Capacity\n", encoding="utf-8")
+    completed = subprocess.run(  # noqa: S603 - our interpreter running our module
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--quick",
+            "--output",
+            str(out / "benchmarks.md"),
+            "--json",
+            str(out / "results.json"),
+            "--capacity",
+            str(capacity),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    # --quick never edits docs/capacity.md
+    assert capacity.read_text(encoding="utf-8") == "# Capacity\n"
+    report = (out / "benchmarks.md").read_text(encoding="utf-8")
+    return report, json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+def test_report_has_machine_date_and_every_section(quick_run: tuple[str, Any]) -> None:
+    report, results = quick_run
+    for heading in (
+        "# Benchmarks",
+        "## Budgets",
+        "## 1. Cold start",
+        "## 2. Warm overhead",
+        "## 3. Packages",
+        "## 5. Devstack",
+        "## Method",
+    ):
+        assert heading in report
+    assert "QUICK SMOKE RUN" in report
+    machine = results["machine"]
+    assert machine["python"]
+    assert machine["arch"]
+    assert machine["date"] in report
+
+
+def test_every_present_function_is_measured(quick_run: tuple[str, Any]) -> None:
+    report, results = quick_run
+    functions = measures.available_functions()
+    assert {"profiles", "transactions", "health"} <= set(functions)
+    for function in functions:
+        cold = results["cold_start"][function]
+        assert cold["total_ms"] > 0
+        assert cold["ratio"] > 0
+        assert cold["top_imports"], "the -X importtime diagnosis found no imports"
+        assert f"| {function} | {cold['route']} |" in report
+        routes = {route["route"] for route in results["warm"][function]["routes"]}
+        assert routes == {route.name for route in scenarios.routes_of(function)}
+    assert results["cold_start"]["baseline"]["total_ms"] > 0
+
+
+def test_every_timed_response_was_the_expected_one(quick_run: tuple[str, Any]) -> None:
+    _, results = quick_run
+    for data in results["warm"].values():
+        for route in data["routes"]:
+            assert route["failures"] == 0, route["route"]
+            assert route["iterations"] == 20
+            for figure in ("own", "own_cpu", "with_client", "bare", "bare_cpu"):
+                assert 0 < route[figure]["p50_us"] <= route[figure]["p99_us"]
+
+
+def test_dynamodb_calls_are_counted_per_route(quick_run: tuple[str, Any]) -> None:
+    _, results = quick_run
+    calls = {
+        route["route"]: [op for _, op, _ in route["calls"]]
+        for data in results["warm"].values()
+        for route in data["routes"]
+    }
+    assert calls["GET /health"] == ["GetItem"]
+    assert calls["GET /profiles/me"] == ["GetItem"]
+    assert calls["GET /transactions"] == ["Query"]
+    assert "TransactWriteItems" in calls["POST /transactions"]
+    scans = [
+        op for data in results["warm"].values() for op in data["all_operations"] if "Scan" in op
+    ]
+    assert scans == []
+
+
+def test_framework_floor_is_measured(quick_run: tuple[str, Any]) -> None:
+    report, results = quick_run
+    floor = results["warm"]["health"]["floor"]
+    assert floor[0]["variant"] == "bare handler"
+    assert len(floor) == 5
+    assert all(row.get("failures", 0) == 0 for row in floor)
+    assert "### The framework's floor" in report
+
+
+def test_packages_and_verdicts(quick_run: tuple[str, Any]) -> None:
+    report, results = quick_run
+    assert set(results["packages"]) == set(scenarios.FUNCTIONS)
+    for package in results["packages"].values():
+        assert 0 < package["zipped_bytes"] <= package["unzipped_bytes"]
+        assert "meridian" in package["top_level"]
+    measures_seen = {verdict["measure"] for verdict in results["verdicts"]}
+    assert {
+        "cold start",
+        "warm p99 (CPU)",
+        "warm p99 vs bare (CPU)",
+        "DynamoDB calls",
+        "package",
+    } <= measures_seen
+    assert report.count("| package |") == len(results["packages"])

@@ -1,0 +1,95 @@
+"""Budget verdicts and the capacity paragraph, from hand-made results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench import capacity, report
+
+
+def _route(kind: str, calls: list[list[Any]], p99: float = 100.0) -> dict[str, Any]:
+    figure = {"p50_us": p99 / 2, "p99_us": p99}
+    return {
+        "route": f"{kind} route",
+        "kind": kind,
+        "iterations": 10,
+        "failures": 0,
+        "own": figure,
+        "own_cpu": figure,
+        "with_client": {"p50_us": p99, "p99_us": p99 * 2},
+        "bare": {"p50_us": 10.0, "p99_us": 30.0},
+        "bare_cpu": {"p50_us": 10.0, "p99_us": 30.0},
+        "calls": calls,
+    }
+
+
+def _results(routes: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "machine": {"date": "2026-11-23 19:00 UTC", "arch": "x86_64"},
+        "cold_start": {
+            "baseline": {"total_ms": 100.0, "wall_ms": 120.0},
+            "health": {"total_ms": 140.0, "ratio": 1.4},
+            "profiles": {"total_ms": 160.0, "ratio": 1.6},
+        },
+        "warm": {"profiles": {"routes": routes, "all_operations": ["dynamodb:GetItem"]}},
+        "packages": {"profiles": {"zipped_bytes": 6 * 1024 * 1024}},
+        "missing_functions": ["authorizer"],
+    }
+
+
+def _by_measure(verdicts: list[report.Verdict], measure: str) -> list[bool]:
+    return [verdict.ok for verdict in verdicts if verdict.measure == measure]
+
+
+def test_budgets() -> None:
+    routes = [
+        _route("read", [["dynamodb", "GetItem", False]]),
+        _route("read", [["dynamodb", "GetItem", False], ["dynamodb", "Query", False]], 600.0),
+        _route(
+            "write",
+            [
+                ["dynamodb", "PutItem", True],
+                ["dynamodb", "TransactWriteItems", False],
+                ["dynamodb", "UpdateItem", True],
+            ],
+        ),
+        _route("write", [["dynamodb", "GetItem", False], ["dynamodb", "BatchWriteItem", False]]),
+    ]
+    verdicts = report.verdicts(_results(routes))
+    assert _by_measure(verdicts, "cold start") == [True, False]
+    assert _by_measure(verdicts, "DynamoDB calls") == [True, False, True, False]
+    assert _by_measure(verdicts, "warm p99 (CPU)") == [True, False, True, True]
+    # 100 µs own p99 against a 30 µs bare p99 is within 5x; 600 µs is not
+    assert _by_measure(verdicts, "warm p99 vs bare (CPU)") == [True, False, True, True]
+    assert _by_measure(verdicts, "package") == [False]
+    assert _by_measure(verdicts, "every measure") == [False]
+    assert _by_measure(verdicts, "no Scan") == [True]
+
+
+def test_scan_is_always_over_budget() -> None:
+    results = _results([_route("read", [["dynamodb", "Scan", False]])])
+    results["warm"]["profiles"]["all_operations"] = ["dynamodb:Scan"]
+    verdicts = report.verdicts(results)
+    assert _by_measure(verdicts, "no Scan") == [False]
+    assert _by_measure(verdicts, "DynamoDB calls") == [False]
+
+
+def test_authorizer_makes_no_dynamodb_call() -> None:
+    assert report.expected_calls(_route("auth", []))[0]
+    assert not report.expected_calls(_route("auth", [["dynamodb", "GetItem", False]]))[0]
+
+
+def test_capacity_paragraph_is_replaced_not_duplicated(tmp_path: Path) -> None:
+    doc = tmp_path / "capacity.md"
+    doc.write_text("# Capacity\n\nhand-written text\n", encoding="utf-8")
+    results = _results([_route("read", [["dynamodb", "GetItem", False]], 400.0)])
+    capacity.update(doc, results)
+    capacity.update(doc, results)
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("# Capacity\n\nhand-written text\n")
+    assert text.count(capacity.START) == 1
+    assert text.count(capacity.END) == 1
+    # 0.8 ms of code + 1 call x 10 ms = 10.8 ms; 1,157 rps x 10.8 ms = 12.5 -> 13
+    assert "**10.8 ms**" in text
+    assert "**13 concurrent executions**" in text
