@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from e2e_support.api import Api, assert_error_body, describe, expect_error, expect_status
+from e2e_support.target import Target
 from e2e_support.users import User, UserFactory
 
 VALID_TXN = {"amount": "10.00", "currency": "USD", "type": "debit"}
@@ -148,6 +149,39 @@ SESSION_BODIES = {
 }
 
 
+# Known bugs, found by this suite and reported to their owners. Only the exact known symptom is
+# tolerated (reported as xfail); any other answer is judged normally, so a fix makes the case pass.
+NESTING_BUG = (
+    500,
+    "KNOWN BUG (devstack runtime, and the app's json_body): json.loads raises RecursionError on "
+    "20,000-deep JSON, answered 500 instead of 400",
+)
+SURROGATE_BUG_500 = (
+    500,
+    "KNOWN BUG (app): a lone UTF-16 surrogate in a string passes validation and fails when the "
+    "item is written: 500 instead of 400",
+)
+SURROGATE_BUG_503 = (
+    503,
+    "KNOWN BUG (app): a lone UTF-16 surrogate in a string passes validation and the failed write "
+    "is reported as 503 (data store unavailable) instead of 400",
+)
+KNOWN_BUGS: dict[tuple[str, str], tuple[int, str]] = {
+    ("transaction", "deeply_nested"): NESTING_BUG,
+    ("profile_create", "deeply_nested"): NESTING_BUG,
+    ("profile_update", "deeply_nested"): NESTING_BUG,
+    ("session", "deeply_nested"): NESTING_BUG,
+    ("transaction", "reference_lone_surrogate"): SURROGATE_BUG_500,
+    ("profile_create", "display_name_lone_surrogate"): SURROGATE_BUG_503,
+}
+
+
+def tolerate_known_bug(kind: str, case: str, response: Any) -> None:
+    known = KNOWN_BUGS.get((kind, case))
+    if known is not None and response.status_code == known[0]:
+        pytest.xfail(known[1])
+
+
 @pytest.fixture(scope="module")
 def module_user(user_factory: UserFactory) -> User:
     return user_factory.create()
@@ -171,6 +205,7 @@ def test_bad_transaction_is_400_and_not_written(api: Api, module_user: User, cas
         api, "POST", "/transactions", module_user.id_token, TRANSACTION_BODIES[case],
         headers={"Idempotency-Key": uuid.uuid4().hex},
     )  # fmt: skip
+    tolerate_known_bug("transaction", case, response)
     expect_error(response, 400)
     assert api.all_transactions(module_user.id_token) == []
 
@@ -178,6 +213,7 @@ def test_bad_transaction_is_400_and_not_written(api: Api, module_user: User, cas
 @pytest.mark.parametrize("case", sorted(PROFILE_CREATE_BODIES))
 def test_bad_profile_create_is_400_and_not_written(api: Api, module_user: User, case: str) -> None:
     response = _send(api, "POST", "/profiles", module_user.id_token, PROFILE_CREATE_BODIES[case])
+    tolerate_known_bug("profile_create", case, response)
     expect_error(response, 400)
     expect_error(api.get("/profiles/me", token=module_user.id_token), 404)
 
@@ -190,6 +226,7 @@ def test_bad_profile_update_is_400_and_not_written(
     response = _send(
         api, "PUT", "/profiles/me", profiled_user.id_token, PROFILE_UPDATE_BODIES[case]
     )
+    tolerate_known_bug("profile_update", case, response)
     expect_error(response, 400)
     assert api.get("/profiles/me", token=profiled_user.id_token).json() == before
 
@@ -199,6 +236,7 @@ def test_bad_session_is_400_and_not_written(api: Api, profiled_user: User, case:
     response = _send(
         api, "POST", "/profiles/me/sessions", profiled_user.id_token, SESSION_BODIES[case]
     )
+    tolerate_known_bug("session", case, response)
     expect_error(response, 400)
     listed = api.get("/profiles/me/sessions", token=profiled_user.id_token)
     expect_status(listed, 200)
@@ -231,18 +269,25 @@ def test_bad_idempotency_key_is_400(api: Api, module_user: User, case: str) -> N
     assert api.all_transactions(module_user.id_token) == []
 
 
-def test_huge_unrelated_header_is_refused_without_writing(api: Api, module_user: User) -> None:
+def test_huge_unrelated_header_is_refused_without_writing(
+    api: Api, user: User, target: Target
+) -> None:
     """12 KB of headers is over API Gateway's 10 KB limit. Which 4xx the gateway picks for that
     (400, 413 or 431) is the gateway's business; what matters is: refused, not a 5xx, no write."""
     response = api.request(
-        "POST", "/transactions", token=module_user.id_token,
+        "POST", "/transactions", token=user.id_token,
         data=json.dumps(VALID_TXN).encode(),
         headers={**JSON, "Idempotency-Key": uuid.uuid4().hex, "X-Padding": "p" * 12_000},
     )  # fmt: skip
+    if target.is_devstack and response.status_code == 201:
+        pytest.xfail(
+            "KNOWN GAP (devstack runtime): API Gateway's 10,240-byte limit on the request line "
+            "and headers is not enforced; a 12 KB header is accepted"
+        )
     assert response.status_code in (400, 413, 431), describe(response)
     if response.status_code == 400:
         assert_error_body(response, "VALIDATION_ERROR")
-    assert api.all_transactions(module_user.id_token) == []
+    assert api.all_transactions(user.id_token) == []
 
 
 BAD_QUERIES: dict[str, dict[str, str | int]] = {

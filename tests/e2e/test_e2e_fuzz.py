@@ -20,6 +20,7 @@ Disabled checks (and why):
 from __future__ import annotations
 
 import os
+import uuid
 from collections import Counter
 from typing import Any
 
@@ -54,6 +55,7 @@ OPERATIONS = [
 # Per operation; operations with a small input space (no parameters) end early by themselves.
 EXAMPLES = int(os.environ.get("E2E_FUZZ_EXAMPLES", "110"))
 MIN_REQUESTS = int(os.environ.get("E2E_FUZZ_MIN_REQUESTS", "1000"))
+REQUEST_TIMEOUT = 60
 EXCLUDED_CHECK_NAMES = (
     "status_code_conformance",
     "positive_data_acceptance",
@@ -112,6 +114,12 @@ def test_fuzz_operation(
     except KeyError:
         pytest.fail(f"{method} {path} is missing from the OpenAPI document")
     base_url = target.primary_api_url
+    # Each operation starts from "the user has a profile" (an earlier DELETE may have erased it),
+    # so the session and update routes reach their success paths too.
+    restored = Api(base_url, target.primary_region).post(
+        "/profiles", token=fuzz_user.id_token, json_body={"display_name": "F"}
+    )
+    expect_status(restored, 201, 409)
     session = requests.Session()
     headers = {**extra_headers(), "Authorization": f"Bearer {fuzz_user.id_token}"}
     excluded = _excluded_checks()
@@ -132,18 +140,46 @@ def test_fuzz_operation(
         # Our valid token replaces any generated Authorization: a case whose only "invalid" part
         # was the credential would otherwise be judged as negative data.
         assume(not fuzz_schema.is_security_param_negated(case))
-        response = case.call(base_url=base_url, session=session, headers=headers)
+        if target.is_devstack and _has_line_break_in_path(case):
+            # KNOWN DEVSTACK BUG (reported): the emulator's stage route pattern has no DOTALL, so
+            # a path with %0A falls through to moto's HTML 404 instead of the API. Real API
+            # Gateway routes such paths; the filter applies to the devstack only.
+            assume(False)
+        call_headers = headers
+        if case.meta is not None and not case.meta.generation.mode.is_negative:
+            # The document's Idempotency-Key is a bare string; the contract allows 1-64 of
+            # [A-Za-z0-9_-]. A valid key lets valid bodies reach the write path instead of 400.
+            call_headers = {**headers, "Idempotency-Key": uuid.uuid4().hex}
+        # A generous timeout: the budget is about answers, and a shared CI machine can be slow.
+        response = case.call(
+            base_url=base_url, session=session, headers=call_headers, timeout=REQUEST_TIMEOUT
+        )
         SENT[f"{method} {path}"] += 1
         STATUSES[response.status_code] += 1
         assert response.status_code < 500, f"{response.status_code}: {response.text[:500]}"
-        allowed = {SUCCESS[(method, path)], *CLIENT_ERRORS}
+        if "Authorization" in response.request.headers:
+            allowed = {SUCCESS[(method, path)], *CLIENT_ERRORS}
+        else:
+            # A negative case that drops the required headers drops the credential too (the
+            # document declares it as a header): the gateway must refuse it, before anything else.
+            allowed = {401}
         assert response.status_code in allowed, f"{response.status_code}: {response.text[:500]}"
-        case.validate_response(response, excluded_checks=excluded, headers=headers)
+        case.validate_response(response, excluded_checks=excluded, headers=call_headers)
         if response.status_code in ERROR_CODES:
             assert_error_body(response, ERROR_CODES[response.status_code])
 
     run()
     assert SENT[f"{method} {path}"] > 0
+
+
+def _has_line_break_in_path(case: Any) -> bool:
+    values = (case.path_parameters or {}).values()
+    # Schemathesis may hand the values over already percent-encoded.
+    markers = ("\n", "\r", "%0a", "%0d")
+    return any(
+        isinstance(value, str) and any(marker in value.lower() for marker in markers)
+        for value in values
+    )
 
 
 def _has_inputs(operation: Any) -> bool:

@@ -131,11 +131,13 @@ class Api:
             params = {"limit": 100, "cursor": page["next_cursor"]}
 
 
-def describe(response: requests.Response) -> str:
-    body = response.text
+def describe(response: Any) -> str:
+    """One line for a failure message (a requests or a schemathesis response)."""
+    body = str(response.text)
     if len(body) > 600:
         body = body[:600] + "…"
-    return f"{response.request.method} {response.url} -> {response.status_code}: {body}"
+    request = response.request
+    return f"{request.method} {request.url} -> {response.status_code}: {body}"
 
 
 def expect_status(response: requests.Response, *statuses: int) -> None:
@@ -149,7 +151,7 @@ def expect_error(response: requests.Response, status: int, code: str | None = No
     assert_error_body(response, code or ERROR_CODES[status])
 
 
-def assert_error_body(response: requests.Response, code: str) -> None:
+def assert_error_body(response: Any, code: str) -> None:
     try:
         body = response.json()
     except ValueError as error:
