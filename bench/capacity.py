@@ -31,7 +31,11 @@ def paragraph(results: dict[str, Any]) -> str:
     concurrency = math.ceil(PEAK_RPS * duration_ms / 1000)
     cold = results.get("cold_start", {})
     cold_ms = max(
-        (row["total_ms"] for name, row in cold.items() if name not in {"baseline", "runs"}),
+        (
+            row["total_ms"]
+            for name, row in cold.items()
+            if name not in {"baseline", "runs", "reference"}
+        ),
         default=0.0,
     )
     return "\n".join(

@@ -120,6 +120,9 @@ def top_imports(stderr: str, limit: int = 6) -> list[tuple[str, float]]:
     return sorted(per_package.items(), key=lambda item: -item[1])[:limit]
 
 
+TRACING_OFF = "health with tracing off"
+
+
 def cold_start(
     settings: Settings, kit: scenarios.TokenKit, jwks_url: str, functions: list[str]
 ) -> dict[str, Any]:
@@ -141,15 +144,19 @@ def cold_start(
         # One discarded run: writes the .pyc files, as a deployed package would have them.
         run_child(specs[function], scenarios.lambda_environment(function, jwks_url))
     run_child(baseline_spec, baseline_env)
-    samples: dict[str, list[dict[str, float]]] = {name: [] for name in [*functions, "baseline"]}
+    envs = {name: scenarios.lambda_environment(name, jwks_url) for name in functions}
+    envs["baseline"] = baseline_env
+    specs["baseline"] = baseline_spec
+    if "health" in functions:
+        # Reference, not budgeted: what tracing adds to a cold start.
+        specs[TRACING_OFF] = specs["health"]
+        envs[TRACING_OFF] = {**envs["health"], "POWERTOOLS_TRACE_DISABLED": "1"}
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in specs}
     walls: dict[str, list[float]] = {name: [] for name in samples}
     # Interleaved, so a burst of load from the other users of this machine hits every side.
     for _ in range(settings.cold_runs):
         for name, runs in samples.items():
-            spec = baseline_spec if name == "baseline" else specs[name]
-            env = (
-                baseline_env if name == "baseline" else scenarios.lambda_environment(name, jwks_url)
-            )
+            spec, env = specs[name], envs[name]
             started = time.perf_counter()
             runs.append(run_child(spec, env))
             walls[name].append((time.perf_counter() - started) * 1000)
@@ -173,6 +180,13 @@ def cold_start(
             "ratio": total / baseline_ms,
             "wall_ratio": statistics.median(walls[function]) / baseline_wall,
             "top_imports": top_imports(diagnosis["stderr"]),
+        }
+    if TRACING_OFF in samples:
+        total = statistics.median(run["total_ms"] for run in samples[TRACING_OFF])
+        results["reference"] = {
+            "name": TRACING_OFF,
+            "total_ms": total,
+            "ratio": total / baseline_ms,
         }
     results["runs"] = settings.cold_runs
     return results

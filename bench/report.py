@@ -55,7 +55,7 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
     ]
     cold = results.get("cold_start", {})
     for function, row in cold.items():
-        if function in {"baseline", "runs"}:
+        if function in {"baseline", "runs", "reference"}:
             continue
         found.append(
             Verdict(
@@ -180,7 +180,7 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
     ]
     diagnosis = []
     for function, row in cold.items():
-        if function in {"baseline", "runs"}:
+        if function in {"baseline", "runs", "reference"}:
             continue
         lines.append(
             f"| {function} | {row['route']} | {_ms(row['init_ms'])} | "
@@ -189,6 +189,14 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
         )
         imports = ", ".join(f"{name} {ms:.0f} ms" for name, ms in row["top_imports"])
         diagnosis.append(f"- {function}: {imports}")
+    reference = cold.get("reference")
+    if reference:
+        lines += [
+            "",
+            f"Reference (not budgeted): {reference['name']}: {_ms(reference['total_ms'])} "
+            f"({reference['ratio']:.2f}x), so tracing adds "
+            f"{_ms(cold['health']['total_ms'] - reference['total_ms'])} to that cold start.",
+        ]
     lines += ["", "Import time by top-level package (`python -X importtime`, self time):", ""]
     return lines + diagnosis
 

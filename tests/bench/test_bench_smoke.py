@@ -81,6 +81,8 @@ def test_every_present_function_is_measured(quick_run: tuple[str, Any]) -> None:
         routes = {route["route"] for route in results["warm"][function]["routes"]}
         assert routes == {route.name for route in scenarios.routes_of(function)}
     assert results["cold_start"]["baseline"]["total_ms"] > 0
+    assert results["cold_start"]["reference"]["name"] == "health with tracing off"
+    assert "Reference (not budgeted): health with tracing off" in report
 
 
 def test_every_timed_response_was_the_expected_one(quick_run: tuple[str, Any]) -> None:
