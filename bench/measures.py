@@ -251,6 +251,11 @@ def devstack(settings: Settings) -> dict[str, Any]:
     try:
         if up.returncode != 0:
             return {"status": f"`make up` failed: {up.stderr[-500:]}", "up_seconds": up_seconds}
+        started = time.perf_counter()
+        again = subprocess.run(["make", "up"], cwd=ROOT, capture_output=True, check=False)  # noqa: S607
+        again_seconds = time.perf_counter() - started
+        if again.returncode != 0:
+            return {"status": "a second `make up` failed", "up_seconds": up_seconds}
         stack = json.loads((ROOT / ".devstack" / "stack.json").read_text(encoding="utf-8"))
         region = stack["primary_region"]
         url = stack["regions"][region]["api_url"].rstrip("/") + "/health"
@@ -266,6 +271,7 @@ def devstack(settings: Settings) -> dict[str, Any]:
         return {
             "status": "measured",
             "up_seconds": up_seconds,
+            "up_again_seconds": again_seconds,
             "route": "GET /health",
             "requests": len(samples),
             "p50_us": samples[len(samples) // 2],
