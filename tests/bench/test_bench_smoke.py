@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bench import measures, scenarios
+from bench.__main__ import main as bench_main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,8 +82,10 @@ def test_every_present_function_is_measured(quick_run: tuple[str, Any]) -> None:
         routes = {route["route"] for route in results["warm"][function]["routes"]}
         assert routes == {route.name for route in scenarios.routes_of(function)}
     assert results["cold_start"]["baseline"]["total_ms"] > 0
-    assert results["cold_start"]["reference"]["name"] == "health with tracing off"
-    assert "Reference (not budgeted): health with tracing off" in report
+    references = [reference["name"] for reference in results["cold_start"]["reference"]]
+    assert references == [measures.TRACING_OFF, measures.FLOOR]
+    for name in references:
+        assert f"- {name}: " in report
 
 
 def test_every_timed_response_was_the_expected_one(quick_run: tuple[str, Any]) -> None:
@@ -119,6 +122,17 @@ def test_framework_floor_is_measured(quick_run: tuple[str, Any]) -> None:
     assert len(floor) == 5
     assert all(row.get("failures", 0) == 0 for row in floor)
     assert "### The framework's floor" in report
+
+
+def test_render_only_rewrites_the_report_from_the_json(
+    quick_run: tuple[str, Any], tmp_path: Path
+) -> None:
+    report, results = quick_run
+    source = tmp_path / "results.json"
+    source.write_text(json.dumps(results), encoding="utf-8")
+    output = tmp_path / "again.md"
+    assert bench_main(["--render-only", "--json", str(source), "--output", str(output)]) == 0
+    assert output.read_text(encoding="utf-8") == report
 
 
 def test_packages_and_verdicts(quick_run: tuple[str, Any]) -> None:
