@@ -1,1 +1,1 @@
-"""Meridian devstack: a local AWS (moto server plus gap fillers) with API Gateway and Lambda runtimes."""
+"""The devstack: a local AWS (moto plus gap fillers) with API Gateway and Lambda runtimes."""

@@ -83,9 +83,11 @@ TRIMMED_PATHS: dict[str, tuple[str, ...]] = {
         "wrapt/_wrappers.",
     ),
 }
-# Written by pip at install time, or executables nobody calls inside Lambda.
+# Written by pip at install time, executables nobody calls inside Lambda, bytecode and C sources.
+# RECORD stays: it says which files belong to which distribution (the devstack runtime uses it to
+# swap a distribution with arm64 binaries for the host's copy).
 _INSTALL_METADATA = re.compile(
-    r"(^bin/|\.dist-info/(RECORD|INSTALLER|REQUESTED|direct_url\.json)$|(^|/)__pycache__/"
+    r"(^bin/|\.dist-info/(INSTALLER|REQUESTED|direct_url\.json)$|(^|/)__pycache__/"
     r"|\.(pyc|pyi|c|h)$)"
 )
 
@@ -127,21 +129,13 @@ def install_function_dependencies(function: str, pins: dict[str, str], build_dir
     requirements = [f"{name}=={pins[name]}" for name in FUNCTION_DEPENDENCIES[function]]
     target = build_dir / "site" / function
     stamp = target / ".meridian-stamp"
-    fingerprint = json.dumps(requirements)
+    install_args = ["install", "--no-compile", "--no-index", *PLATFORM_ARGS, *requirements]
+    # The tree is reused only if it was installed with exactly these pins and options.
+    fingerprint = json.dumps(install_args)
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
         return target
     shutil.rmtree(target, ignore_errors=True)
-    _pip(
-        "install",
-        "--no-compile",
-        "--no-index",
-        "--find-links",
-        str(build_dir / "wheels"),
-        "--target",
-        str(target),
-        *PLATFORM_ARGS,
-        *requirements,
-    )
+    _pip(*install_args, "--find-links", str(build_dir / "wheels"), "--target", str(target))
     stamp.write_text(fingerprint, encoding="utf-8")
     return target
 

@@ -42,6 +42,7 @@ class Component:
 
 
 CLUSTERS: dict[str, str] = {
+    "edge": "Global edge (us-east-1)",
     "shared": "Shared services (primary region)",
     PRIMARY: "Primary region (default us-east-1)",
     SECONDARY: "Secondary region (default us-west-2)",
@@ -120,20 +121,59 @@ def _regional(region: str) -> tuple[Component, ...]:
 COMPONENTS: tuple[Component, ...] = (
     Component("client", "Clients\n(apps, partners)", "onprem.client.Users", "", ()),
     Component(
+        "route53",
+        "Route 53\nlatency records + health checks\n(with a custom domain)",
+        "aws.network.Route53",
+        "edge",
+        ("aws_route53_record", "aws_route53_health_check"),
+    ),
+    Component(
+        "acm",
+        "ACM certificates\n(with a custom domain)",
+        "aws.security.CertificateManager",
+        "edge",
+        ("aws_acm_certificate",),
+    ),
+    Component(
+        "cloudfront",
+        "CloudFront\nHTTPS, origin failover",
+        "aws.network.CloudFront",
+        "edge",
+        ("aws_cloudfront_distribution",),
+    ),
+    Component(
+        "waf_edge",
+        "WAF (CLOUDFRONT)\nmanaged rules + rate limit",
+        "aws.security.WAF",
+        "edge",
+        ("aws_wafv2_web_acl",),
+    ),
+    Component(
         "cognito",
         "Cognito user pool\n+ app client",
         "aws.security.Cognito",
         "shared",
         ("aws_cognito_user_pool", "aws_cognito_user_pool_client"),
     ),
+    Component(
+        "dashboard",
+        "CloudWatch dashboard\n(both regions)",
+        "aws.management.Cloudwatch",
+        "shared",
+        ("aws_cloudwatch_dashboard",),
+    ),
     *_regional(PRIMARY),
     *_regional(SECONDARY),
 )
 
 EDGES: tuple[tuple[str, str, str], ...] = (
-    ("client", "api_primary", "HTTPS"),
-    ("client", "api_secondary", "HTTPS"),
+    ("client", "route53", "DNS"),
+    ("client", "cloudfront", "HTTPS"),
     ("client", "cognito", "sign-in"),
+    ("waf_edge", "cloudfront", "filters"),
+    ("acm", "cloudfront", "TLS"),
+    ("cloudfront", "api_primary", "origin"),
+    ("cloudfront", "api_secondary", "failover"),
     *(
         edge
         for region in (PRIMARY, SECONDARY)

@@ -21,6 +21,7 @@ _USER_POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d)_[A-Za-z0-9]+$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
+_DIGITS = re.compile(r"^[0-9]{1,12}$")
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 
 ConfigT = TypeVar("ConfigT")
@@ -48,7 +49,7 @@ class _Reader:
         raw = self.env.get(name, "")
         if raw == "":
             return default
-        if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+        if not _DIGITS.fullmatch(raw) or not minimum <= int(raw) <= maximum:
             self.problems.append(f"{name} must be an integer between {minimum} and {maximum}")
             return default
         return int(raw)

@@ -76,26 +76,51 @@ def json_body(app: APIGatewayRestResolver, schema_name: str) -> dict[str, Any]:
     body = raw_event.get("body")
     if body is None or body == "":
         raise errors.ValidationError("request body is required")
-    if raw_event.get("isBase64Encoded"):
-        try:
-            payload = base64.b64decode(str(body), validate=True)
-        except (binascii.Error, ValueError):
-            raise errors.ValidationError("request body is not valid base64") from None
-    else:
-        payload = str(body).encode("utf-8")
-    if len(payload) > MAX_BODY_BYTES:
+    try:
+        if raw_event.get("isBase64Encoded"):
+            text = base64.b64decode(str(body), validate=True).decode("utf-8")
+        else:
+            text = str(body)
+    except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
+        raise errors.ValidationError("request body must be UTF-8 encoded JSON") from None
+    if len(text.encode("utf-8", errors="surrogatepass")) > MAX_BODY_BYTES:
         raise errors.ValidationError(f"request body must not exceed {MAX_BODY_BYTES} bytes")
     try:
-        document = json.loads(payload, parse_float=_reject_float_parse, parse_constant=_reject)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        document = json.loads(text, parse_float=_reject_float_parse, parse_constant=_reject)
+    except json.JSONDecodeError:
         raise errors.ValidationError("request body is not valid JSON") from None
+    except RecursionError:
+        raise errors.ValidationError("request body is nested too deeply") from None
     except _NonStandardJsonError as problem:
         raise errors.ValidationError(str(problem)) from None
+    _reject_lone_surrogates(document)
     return validate(schema_name, document)
 
 
 class _NonStandardJsonError(ValueError):
     pass
+
+
+def _reject_lone_surrogates(document: Any) -> None:  # noqa: ANN401 - any JSON value
+    """JSON may escape a lone surrogate (``"\\ud800"``); it is not text and cannot be stored.
+
+    Iterative, so a deeply nested (but parseable) body cannot exhaust the stack.
+    """
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise errors.ValidationError(
+                    "request body contains an invalid unicode escape"
+                ) from None
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
 
 
 def _reject(token: str) -> Any:  # noqa: ANN401 - json hook signature

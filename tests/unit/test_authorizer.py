@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import io
@@ -12,6 +13,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from moto.cognitoidp.responses import CognitoIdpJsonWebKeyResponse
 from test_faults import FailingClient, client_error
 from unit_support import ACCOUNT_ID, API_ID, REGION, FakeLambdaContext
 
@@ -473,3 +475,51 @@ def test_rejections_are_logged_without_the_token(log_output) -> None:
     logged = log_output.getvalue()
     assert '"reason":"expired"' in logged
     assert token.split(".")[1] not in logged
+
+
+# -- tokens issued by moto's Cognito (the same shape the devstack's emulator issues) -------
+
+
+def test_tokens_from_moto_cognito_are_accepted(monkeypatch, clock) -> None:
+    cognito = aws.client("cognito-idp")
+    pool_id = cognito.create_user_pool(PoolName="meridian-test")["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ADMIN_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool_id, Username="ada@example.com")
+    cognito.admin_set_user_password(
+        UserPoolId=pool_id, Username="ada@example.com", Password="Correct-Horse-9", Permanent=True
+    )
+    tokens = cognito.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ada@example.com", "PASSWORD": "Correct-Horse-9"},
+    )["AuthenticationResult"]
+    config = authorizer.CONFIG
+    pool_config = dataclasses.replace(
+        config,
+        user_pool_id=pool_id,
+        app_client_ids=frozenset({client_id}),
+        cognito_issuer=f"https://cognito-idp.{REGION}.amazonaws.com/{pool_id}",
+    )
+    monkeypatch.setattr(authorizer.verifier, "config", pool_config)
+    moto_jwks = json.loads(CognitoIdpJsonWebKeyResponse.json_web_key)
+    monkeypatch.setattr(
+        authorizer.verifier, "jwks", JwksCache("unused", fetch=lambda _url: moto_jwks, clock=clock)
+    )
+    for token in (tokens["IdToken"], tokens["AccessToken"]):
+        policy = authorize(token)
+        assert statements(policy) == {"Allow": ALL_METHODS}
+        assert policy["context"]["token_type"] == "cognito"
+        assert (
+            policy["principalId"] == jwt.decode(token, options={"verify_signature": False})["sub"]
+        )
+    # The same tokens are refused when the pool or client does not match the configuration.
+    monkeypatch.setattr(
+        authorizer.verifier,
+        "config",
+        dataclasses.replace(pool_config, app_client_ids=frozenset({"x"})),
+    )
+    assert_unauthorized(tokens["IdToken"])
+    assert_unauthorized(tokens["AccessToken"])

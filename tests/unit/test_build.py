@@ -76,8 +76,11 @@ def test_zip_contents(builds, function) -> None:
     top_level = {name.split("/")[0] for name in names}
     assert not top_level & {"boto3", "botocore", "s3transfer"}
     assert {"aws_lambda_powertools", "aws_xray_sdk", "wrapt", "jmespath"} <= top_level
+    # RECORD tells the devstack which files to swap for the host's copy of a native distribution.
+    assert any(n.startswith("wrapt-") and n.endswith(".dist-info/RECORD") for n in names)
     if function == "authorizer":
         assert {"jwt", "cryptography"} <= top_level
+        assert "cryptography-48.0.0.dist-info/RECORD" in names
         assert "fastjsonschema" not in top_level
     else:
         assert not top_level & {"jwt", "cryptography", "cffi"}

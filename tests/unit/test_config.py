@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -100,6 +104,7 @@ def test_authorizer_jwks_url_follows_the_local_endpoint(override: str) -> None:
         ("COGNITO_APP_CLIENT_IDS", "bad id!"),
         ("PARTNER_SECRET_ARN", "my-secret"),
         ("PARTNER_SECRET_TTL_SECONDS", "-1"),
+        ("PARTNER_SECRET_TTL_SECONDS", "\u00b2"),
     ],
 )
 def test_authorizer_config_rejects(name: str, value: str) -> None:
@@ -112,3 +117,24 @@ def test_cold_start_logs_and_fails(caplog) -> None:
         load_at_cold_start(HealthConfig.from_env, {})
     assert "cold start aborted" in caplog.text
     assert "TABLE_NAME is required" in caplog.text
+
+
+@pytest.mark.parametrize("function", ["profiles", "transactions", "health", "authorizer"])
+def test_cold_start_of_a_misconfigured_function_fails(function: str) -> None:
+    """Importing the handler module is the cold start: it must fail, naming the variable."""
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "ENVIRONMENT": "test",
+        "POWERTOOLS_TRACE_DISABLED": "1",
+    }
+    completed = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-c", f"import meridian.handlers.{function}"],
+        env=environment, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert completed.returncode != 0
+    assert "cold start aborted" in completed.stderr
+    expected = "COGNITO_USER_POOL_ID" if function == "authorizer" else "TABLE_NAME"
+    assert f"{expected} is required" in completed.stderr

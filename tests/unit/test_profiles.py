@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+
 import pytest
 from unit_support import TABLE_NAME, Reply, cognito_authorizer, invoke, rest_event
 
@@ -313,3 +315,54 @@ def test_update_needs_a_change_and_a_version() -> None:
     create()
     assert call("PUT", "/profiles/me", body={"version": 1}).status == 400
     assert call("PUT", "/profiles/me", body={"display_name": "B"}).status == 400
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle"),
+    [
+        pytest.param('{"display_name": "\\udc00abc"}', "unicode", id="lone-surrogate"),
+        pytest.param(
+            '{"display_name": "a", "x": ' + "[" * 5000 + "]" * 5000 + "}",
+            "nested",
+            id="deeply-nested",
+        ),
+        pytest.param(
+            '{"display_name": "a", "x": ' + "[" * 500 + "]" * 500 + "}",
+            "x",
+            id="nested-but-parseable",
+        ),
+        pytest.param("null", "body must be object", id="json-null"),
+        pytest.param('{"display_name": 1e400}', "non-integer", id="huge-number"),
+    ],
+)
+def test_awkward_json_is_400(raw, needle) -> None:
+    reply = call("POST", "/profiles", raw_body=raw, headers={"Content-Type": "application/json"})
+    assert reply.status == 400
+    assert needle in reply.body["error"]["message"]
+
+
+def test_non_utf8_base64_body_is_400() -> None:
+    body = base64.b64encode('{"display_name": "x"}'.encode("utf-16")).decode()
+    event = rest_event(
+        "POST",
+        "/profiles",
+        authorizer=cognito_authorizer(ALICE),
+        raw_body=body,
+        headers={"Content-Type": "application/json"},
+    )
+    event["isBase64Encoded"] = True
+    reply = invoke(profiles.handler, event)
+    assert reply.status == 400
+    assert "UTF-8" in reply.body["error"]["message"]
+
+
+def test_utf16_text_body_is_400() -> None:
+    text = '{"display_name": "x"}'.encode("utf-16-le").decode("latin-1")
+    reply = call("POST", "/profiles", raw_body=text, headers={"Content-Type": "application/json"})
+    assert reply.status == 400
+
+
+def test_unicode_round_trips() -> None:
+    name = "Zoe\u0308 \U0001f600 \u5317\u4eac \u202eRTL \u200b"
+    assert create(display_name=name).body["display_name"] == name
+    assert call("GET", "/profiles/me").body["display_name"] == name

@@ -187,7 +187,9 @@ def test_list_default_limit_and_other_callers_are_invisible() -> None:
     assert get(sub="nobody").body == {"items": [], "next_cursor": None}
 
 
-@pytest.mark.parametrize("limit", ["0", "101", "abc", "-1", "1.5", ""])
+@pytest.mark.parametrize(
+    "limit", ["0", "101", "abc", "-1", "1.5", "", "\u00b2", "\u0661\u0662", "1e1", " 5", "99999"]
+)
 def test_bad_limit_is_400(limit) -> None:
     reply = get(query={"limit": limit})
     assert reply.status == 400

@@ -40,6 +40,7 @@ def bearer_token(event: dict[str, Any]) -> str:
 
 
 @logger.inject_lambda_context
+# Responses hold personal data (profiles, policies): keep them out of X-Ray metadata.
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401

@@ -36,6 +36,7 @@ IN_PROGRESS_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.0)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 _CURSOR_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,512}$")
+_LIMIT_PATTERN = re.compile(r"^[0-9]{1,4}$")
 
 
 def encode_cursor(key: Key) -> str:
@@ -65,7 +66,8 @@ def decode_cursor(cursor: str, user_id: str) -> Key:
 def parse_limit(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    # ASCII digits only: str.isdigit() would let "²" through to int() (a 500).
+    if not _LIMIT_PATTERN.fullmatch(raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise errors.ValidationError(f"limit must be an integer between 1 and {MAX_PAGE_SIZE}")
     return int(raw)
 

@@ -1,0 +1,669 @@
+"""Orchestration of the local stack: ``python -m devstack.cli up|down|logs|status|plan``.
+
+* ``up``: start the emulator in the background (unless it already runs), apply the root module
+  ``infra/`` with ``infra/envs/local.tfvars`` and a local state under ``.devstack/``, wait until
+  every deployed API's ``/health`` answers 200, write ``.devstack/stack.json``, print the URLs.
+  Run again, it only checks: the server answers and ``terraform plan`` shows no change.
+* ``down``: ``terraform destroy``, check the emulator holds nothing the stack created, stop the
+  server and its Lambda workers, check no process is left.
+* ``logs``: follow ``.devstack/devstack.log``. ``status``: what runs. ``plan``: ``terraform plan
+  -detailed-exitcode`` against the devstack (exit 0 = no changes, 2 = changes).
+
+Environment: ``DEVSTACK_PORT`` (default 4566), ``DEVSTACK_STATE_DIR`` (default ``.devstack``),
+``DEVSTACK_INFRA_DIR`` (default ``infra``), ``DEVSTACK_VAR_FILE`` (default ``envs/local.tfvars``,
+relative to the infra directory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3  # type: ignore[import-untyped]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SERVER_START_TIMEOUT_S = 60.0
+HEALTH_TIMEOUT_S = 120.0
+STOP_TIMEOUT_S = 15.0
+TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+
+
+class DevstackError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int
+    state_dir: Path
+    infra_dir: Path
+    var_file: str
+
+    @staticmethod
+    def from_env() -> Settings:
+        return Settings(
+            port=int(os.environ.get("DEVSTACK_PORT", "4566")),
+            state_dir=Path(os.environ.get("DEVSTACK_STATE_DIR", REPO_ROOT / ".devstack")).resolve(),
+            infra_dir=Path(os.environ.get("DEVSTACK_INFRA_DIR", REPO_ROOT / "infra")).resolve(),
+            var_file=os.environ.get("DEVSTACK_VAR_FILE", "envs/local.tfvars"),
+        )
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_file(self) -> Path:
+        return self.state_dir / "devstack.log"
+
+    @property
+    def server_file(self) -> Path:
+        return self.state_dir / "server.json"
+
+    @property
+    def tfstate(self) -> Path:
+        return self.state_dir / "terraform.tfstate"
+
+    @property
+    def applied_file(self) -> Path:
+        """Which server instance the Terraform state describes (moto keeps state in memory)."""
+        return self.state_dir / "applied.json"
+
+    @property
+    def stack_file(self) -> Path:
+        return self.state_dir / "stack.json"
+
+
+def say(message: str) -> None:
+    print(f"[devstack] {message}", flush=True)
+
+
+# -- the server process ---------------------------------------------------------------------------
+def server_health(settings: Settings) -> dict[str, Any] | None:
+    try:
+        with urllib.request.urlopen(  # noqa: S310 - fixed local http URL
+            f"{settings.endpoint}/_devstack/health", timeout=2
+        ) as answer:
+            document = json.loads(answer.read())
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) and document.get("status") == "ok" else None
+
+
+def recorded_server(settings: Settings) -> dict[str, Any] | None:
+    try:
+        document = json.loads(settings.server_file.read_text())
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie still "exists"; treat it as gone.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def running_server(settings: Settings) -> dict[str, Any] | None:
+    """Health of the server we started (same instance as recorded), or None."""
+    health = server_health(settings)
+    recorded = recorded_server(settings)
+    if health is None or recorded is None or health.get("instance") != recorded.get("instance"):
+        return None
+    return health
+
+
+def start_server(settings: Settings) -> dict[str, Any]:
+    health = running_server(settings)
+    if health is not None:
+        say(f"emulator already running (pid {health['pid']}) on {settings.endpoint}")
+        return health
+    if server_health(settings) is not None:
+        raise DevstackError(
+            f"port {settings.port} answers but is not a server started from {settings.state_dir}"
+        )
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    settings.server_file.unlink(missing_ok=True)
+    env = dict(os.environ)
+    env.update(
+        DEVSTACK_PORT=str(settings.port),
+        DEVSTACK_STATE_DIR=str(settings.state_dir),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])),
+    )
+    with settings.log_file.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "devstack.server"],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=REPO_ROOT,
+            start_new_session=True,  # survives `make up`; stopped by `make down`
+        )
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise DevstackError(
+                f"the emulator exited with {process.returncode}; see {settings.log_file}"
+            )
+        health = running_server(settings)
+        if health is not None:
+            say(f"emulator started (pid {process.pid}) on {settings.endpoint}")
+            return health
+        time.sleep(0.2)
+    process.kill()
+    raise DevstackError(f"the emulator did not answer within {SERVER_START_TIMEOUT_S:.0f} s")
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (Lambda workers and their children)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found: set[int] = set()
+    pending = [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+def stop_server(settings: Settings) -> None:
+    recorded = recorded_server(settings)
+    if recorded is None:
+        say("no emulator recorded")
+        return
+    pid = int(recorded["pid"])
+    if not pid_alive(pid):
+        say(f"emulator (pid {pid}) is not running")
+        settings.server_file.unlink(missing_ok=True)
+        return
+    family = descendants(pid)
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while time.monotonic() < deadline and pid_alive(pid):
+        time.sleep(0.1)
+    if pid_alive(pid):
+        say(f"emulator (pid {pid}) ignored SIGTERM: killing it")
+        os.kill(pid, signal.SIGKILL)
+    leftovers = {p for p in family if pid_alive(p)}
+    for child in leftovers:
+        os.kill(child, signal.SIGKILL)
+    settings.server_file.unlink(missing_ok=True)
+    if leftovers:
+        raise DevstackError(f"processes outlived the emulator and were killed: {sorted(leftovers)}")
+    say(f"emulator (pid {pid}) and its {len(family)} worker process(es) stopped")
+
+
+# -- Terraform ------------------------------------------------------------------------------------
+def terraform_env(settings: Settings, region: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(TEST_CREDENTIALS)
+    env.update(
+        AWS_ENDPOINT_URL=settings.endpoint,
+        AWS_REGION=region,
+        AWS_DEFAULT_REGION=region,
+        AWS_EC2_METADATA_DISABLED="true",
+        TF_DATA_DIR=str(settings.state_dir / "tf"),
+        TF_INPUT="0",
+        TF_IN_AUTOMATION="1",
+        CHECKPOINT_DISABLE="1",
+    )
+    if not (REPO_ROOT / "scripts" / "terraform.sh").exists():
+        config = provider_mirror_config(settings)
+        if config is not None:
+            env["TF_CLI_CONFIG_FILE"] = str(config)
+    for key in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+    ):
+        env.pop(key, None)
+    return env
+
+
+def terraform_command() -> list[str]:
+    wrapper = REPO_ROOT / "scripts" / "terraform.sh"
+    if wrapper.exists():
+        return ["bash", str(wrapper)]
+    binary = shutil.which("terraform")
+    if binary is None:
+        raise DevstackError("terraform is not installed")
+    return [binary]
+
+
+def provider_mirror_config(settings: Settings) -> Path | None:
+    """A CLI config using the offline provider mirror (when scripts/terraform.sh is absent)."""
+    mirror = Path(os.environ.get("TF_PROVIDER_MIRROR", "/opt/tf-plugins"))
+    if not (mirror / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
+        return None
+    config = settings.state_dir / "cli.tfrc"
+    config.write_text(
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n'
+        '    include = ["registry.terraform.io/hashicorp/*"]\n  }\n'
+        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n'
+    )
+    return config
+
+
+def terraform(
+    settings: Settings, *args: str, check: bool = True, capture: bool = False
+) -> int | str:
+    command = [*terraform_command(), f"-chdir={settings.infra_dir}", *args]
+    env = terraform_env(settings, primary_region(settings))
+    if capture:
+        result = subprocess.run(  # noqa: S603 - fixed program
+            command, env=env, check=False, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            sys.stderr.write(result.stderr)
+            raise DevstackError(f"terraform {args[0]} failed ({result.returncode})")
+        return result.stdout
+    code = subprocess.run(command, env=env, check=False).returncode  # noqa: S603
+    if check and code != 0:
+        raise DevstackError(f"terraform {args[0]} failed ({code})")
+    return code
+
+
+def var_args(settings: Settings) -> list[str]:
+    return [f"-var-file={settings.var_file}", f"-state={settings.tfstate}"]
+
+
+def primary_region(settings: Settings) -> str:
+    """primary_region from the var file (the root module's default otherwise)."""
+    path = settings.infra_dir / settings.var_file
+    try:
+        for line in path.read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "primary_region":
+                return value.strip().strip('"')
+    except OSError:
+        pass
+    return "us-east-1"
+
+
+def terraform_init(settings: Settings) -> None:
+    """Install providers and modules into TF_DATA_DIR under the state directory (quietly)."""
+    terraform(settings, "init", "-input=false", capture=True)
+
+
+def stack_applied(settings: Settings, instance: str) -> bool:
+    try:
+        document = json.loads(settings.applied_file.read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(document.get("instance") == instance and settings.tfstate.exists())
+
+
+def apply(settings: Settings, instance: str) -> None:
+    if not stack_applied(settings, instance):
+        # The state describes another (stopped) emulator whose resources are gone.
+        for stale in settings.state_dir.glob("terraform.tfstate*"):
+            stale.unlink()
+        settings.applied_file.unlink(missing_ok=True)
+    elif (
+        terraform(
+            settings,
+            "plan",
+            "-input=false",
+            "-detailed-exitcode",
+            "-lock=false",
+            *var_args(settings),
+            check=False,
+        )
+        == 0
+    ):
+        say("the stack is up to date (terraform plan: no changes)")
+        return
+    started = time.monotonic()
+    # Recorded first: a failed apply leaves resources that `down` must still destroy.
+    settings.applied_file.write_text(json.dumps({"instance": instance}))
+    terraform(settings, "apply", "-input=false", "-auto-approve", *var_args(settings))
+    say(f"terraform apply took {time.monotonic() - started:.1f} s")
+
+
+def terraform_outputs(settings: Settings) -> dict[str, Any]:
+    raw = terraform(settings, "output", "-json", f"-state={settings.tfstate}", capture=True)
+    document = json.loads(str(raw) or "{}")
+    return {name: entry.get("value") for name, entry in document.items()}
+
+
+# -- discovery and stack.json ---------------------------------------------------------------------
+def aws_client(settings: Settings, service: str, region: str) -> Any:  # noqa: ANN401 - boto3
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=settings.endpoint,
+        aws_access_key_id=TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=TEST_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def stack_regions(outputs: dict[str, Any], fallback: str) -> list[str]:
+    regions = [outputs.get("primary_region"), outputs.get("secondary_region")]
+    found = [r for r in regions if isinstance(r, str)]
+    return found or [fallback]
+
+
+def discover_apis(settings: Settings, regions: list[str]) -> dict[str, str]:
+    """region -> stage base URL of each REST API deployed in the emulator."""
+    urls: dict[str, str] = {}
+    for region in regions:
+        client = aws_client(settings, "apigateway", region)
+        for api in client.get_rest_apis().get("items", []):
+            stages = client.get_stages(restApiId=api["id"]).get("item", [])
+            if stages:
+                stage = sorted(s["stageName"] for s in stages)[0]
+                urls[region] = f"{settings.endpoint}/restapis/{api['id']}/{stage}/_user_request_"
+    return urls
+
+
+def discover_cognito(settings: Settings, outputs: dict[str, Any], region: str) -> dict[str, str]:
+    pool_id = outputs.get("user_pool_id")
+    client_id = outputs.get("user_pool_client_id")
+    client = aws_client(settings, "cognito-idp", region)
+    if not isinstance(pool_id, str):
+        pools = client.list_user_pools(MaxResults=10).get("UserPools", [])
+        pool_id = pools[0]["Id"] if pools else ""
+    if not isinstance(client_id, str) and pool_id:
+        clients = client.list_user_pool_clients(UserPoolId=pool_id, MaxResults=10)
+        entries = clients.get("UserPoolClients", [])
+        client_id = entries[0]["ClientId"] if entries else ""
+    pool_region = pool_id.split("_", 1)[0] if pool_id else region
+    return {"region": pool_region, "user_pool_id": pool_id or "", "client_id": client_id or ""}
+
+
+def wait_for_health(urls: dict[str, str]) -> None:
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    pending = dict(urls)
+    last_error: dict[str, str] = {}
+    while pending and time.monotonic() < deadline:
+        for region, url in list(pending.items()):
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=30) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        say(f"{region}: GET /health -> 200")
+                        del pending[region]
+            except urllib.error.HTTPError as error:
+                last_error[region] = f"{error.code} {error.read()[:200]!r}"
+            except OSError as error:
+                last_error[region] = str(error)
+        if pending:
+            time.sleep(0.5)
+    if pending:
+        details = "; ".join(f"{r}: {last_error.get(r, '?')}" for r in pending)
+        raise DevstackError(
+            f"APIs did not become healthy within {HEALTH_TIMEOUT_S:.0f} s: {details}"
+        )
+
+
+def write_stack_file(settings: Settings) -> dict[str, Any]:
+    outputs = terraform_outputs(settings)
+    primary = outputs.get("primary_region")
+    primary = primary if isinstance(primary, str) else primary_region(settings)
+    regions = stack_regions(outputs, primary)
+    urls = discover_apis(settings, regions)
+    if not urls:
+        raise DevstackError("terraform applied, but no REST API stage exists in the emulator")
+    wait_for_health(urls)
+    stack = {
+        "aws_endpoint_url": settings.endpoint,
+        "primary_region": primary,
+        "regions": {region: {"api_url": url} for region, url in urls.items()},
+        "cognito": discover_cognito(settings, outputs, primary),
+        "terraform_outputs": outputs,
+    }
+    settings.stack_file.write_text(json.dumps(stack, indent=2) + "\n")
+    return stack
+
+
+def print_summary(settings: Settings, stack: dict[str, Any]) -> None:
+    say(f"stack description: {settings.stack_file}")
+    for region, entry in stack["regions"].items():
+        say(f"{region}: {entry['api_url']}")
+    first = next(iter(stack["regions"].values()))["api_url"]
+    print(
+        "\nTry it:\n"
+        f"  curl -s {first}/health\n"
+        f"  AWS_ENDPOINT_URL={settings.endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test "
+        f"aws dynamodb list-tables --region {stack['primary_region']}\n"
+        "  make logs   # follow the emulator and function logs\n"
+        "  make down   # destroy the stack and stop everything\n",
+        flush=True,
+    )
+
+
+# -- leftovers check ------------------------------------------------------------------------------
+def leftovers(settings: Settings, regions: list[str]) -> list[str]:
+    """Resources of the kinds the stack creates that still exist in the emulator."""
+    found: list[str] = []
+
+    def check(label: str, listing: Callable[[], list[str]]) -> None:
+        try:
+            names = listing()
+        except Exception as error:  # a listing the emulator cannot do is reported, not fatal
+            found.append(f"{label}: could not list ({error})")
+            return
+        found.extend(f"{label}: {name}" for name in names)
+
+    for region in regions:
+
+        def client(service: str, r: str = region) -> Any:  # noqa: ANN401 - boto3
+            return aws_client(settings, service, r)
+
+        check(f"dynamodb tables ({region})", lambda: client("dynamodb").list_tables()["TableNames"])
+        check(
+            f"REST APIs ({region})",
+            lambda: [a["id"] for a in client("apigateway").get_rest_apis()["items"]],
+        )
+        check(
+            f"Lambda functions ({region})",
+            lambda: [f["FunctionName"] for f in client("lambda").list_functions()["Functions"]],
+        )
+        check(
+            f"user pools ({region})",
+            lambda: [
+                p["Id"] for p in client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]
+            ],
+        )
+        check(
+            f"secrets ({region})",
+            lambda: [s["Name"] for s in client("secretsmanager").list_secrets()["SecretList"]],
+        )
+        check(
+            f"log groups ({region})",
+            lambda: [g["logGroupName"] for g in client("logs").describe_log_groups()["logGroups"]],
+        )
+        check(
+            f"SNS topics ({region})",
+            lambda: [t["TopicArn"] for t in client("sns").list_topics()["Topics"]],
+        )
+        check(
+            f"alarms ({region})",
+            lambda: [
+                a["AlarmName"] for a in client("cloudwatch").describe_alarms()["MetricAlarms"]
+            ],
+        )
+        check(f"KMS keys ({region})", lambda: _customer_keys(client("kms")))
+        check("IAM roles", lambda: [r["RoleName"] for r in client("iam").list_roles()["Roles"]])
+    check(
+        "CloudFront distributions",
+        lambda: [
+            d["Id"]
+            for d in (
+                aws_client(settings, "cloudfront", "us-east-1")
+                .list_distributions()["DistributionList"]
+                .get("Items")
+                or []
+            )
+        ],
+    )
+    check(
+        "WAF web ACLs",
+        lambda: [
+            w["Name"]
+            for w in aws_client(settings, "wafv2", "us-east-1").list_web_acls(Scope="CLOUDFRONT")[
+                "WebACLs"
+            ]
+        ],
+    )
+    check(
+        "Route 53 zones",
+        lambda: [
+            z["Name"]
+            for z in aws_client(settings, "route53", "us-east-1").list_hosted_zones()["HostedZones"]
+        ],
+    )
+    return sorted(set(found))
+
+
+def _customer_keys(client: Any) -> list[str]:  # noqa: ANN401 - boto3 client
+    """Customer keys not scheduled for deletion (the emulator's AWS-managed keys excluded)."""
+    aws_managed = {
+        alias["TargetKeyId"]
+        for alias in client.list_aliases()["Aliases"]
+        if alias["AliasName"].startswith("alias/aws/") and "TargetKeyId" in alias
+    }
+    names = []
+    for key in client.list_keys()["Keys"]:
+        if key["KeyId"] in aws_managed:
+            continue
+        metadata = client.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+        pending = metadata["KeyState"] in ("PendingDeletion", "PendingReplicaDeletion")
+        if metadata["KeyManager"] == "CUSTOMER" and not pending:
+            names.append(key["KeyId"])
+    return names
+
+
+# -- commands -------------------------------------------------------------------------------------
+def cmd_up(settings: Settings) -> int:
+    started = time.monotonic()
+    health = start_server(settings)
+    terraform_init(settings)
+    apply(settings, str(health["instance"]))
+    stack = write_stack_file(settings)
+    print_summary(settings, stack)
+    say(f"make up took {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def cmd_down(settings: Settings) -> int:
+    started = time.monotonic()
+    problems: list[str] = []
+    health = running_server(settings)
+    if health is not None and stack_applied(settings, str(health["instance"])):
+        terraform_init(settings)
+        regions = [primary_region(settings)]
+        with contextlib.suppress(DevstackError):
+            regions = stack_regions(terraform_outputs(settings), regions[0])
+        terraform(settings, "destroy", "-input=false", "-auto-approve", *var_args(settings))
+        remaining = leftovers(settings, regions)
+        if remaining:
+            problems.append("the emulator still holds:\n  " + "\n  ".join(remaining))
+    elif settings.tfstate.exists():
+        say("the emulator that held this state is gone: nothing to destroy")
+    try:
+        stop_server(settings)
+    except DevstackError as error:
+        problems.append(str(error))
+    for stale in [
+        *settings.state_dir.glob("terraform.tfstate*"),
+        settings.applied_file,
+        settings.stack_file,
+    ]:
+        stale.unlink(missing_ok=True)
+    if problems:
+        raise DevstackError("\n".join(problems))
+    say(f"make down took {time.monotonic() - started:.1f} s; nothing left behind")
+    return 0
+
+
+def cmd_logs(settings: Settings) -> int:
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    settings.log_file.touch()
+    os.execvp("tail", ["tail", "-n", "100", "-F", str(settings.log_file)])  # noqa: S606, S607
+
+
+def cmd_status(settings: Settings) -> int:
+    health = running_server(settings)
+    if health is None:
+        say("emulator: not running")
+        return 1
+    say(f"emulator: pid {health['pid']} on {settings.endpoint}")
+    if settings.stack_file.exists():
+        print(settings.stack_file.read_text(), end="")
+    return 0
+
+
+def cmd_plan(settings: Settings) -> int:
+    health = running_server(settings)
+    if health is None or not stack_applied(settings, str(health["instance"])):
+        raise DevstackError("the stack is not up: run `make up` first")
+    terraform_init(settings)
+    code = terraform(
+        settings,
+        "plan",
+        "-input=false",
+        "-detailed-exitcode",
+        "-lock=false",
+        *var_args(settings),
+        check=False,
+    )
+    say("plan: no changes" if code == 0 else f"plan exit code {code} (2 = changes)")
+    return int(code)
+
+
+COMMANDS: dict[str, Callable[[Settings], int]] = {
+    "up": cmd_up,
+    "down": cmd_down,
+    "logs": cmd_logs,
+    "status": cmd_status,
+    "plan": cmd_plan,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="devstack", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=sorted(COMMANDS))
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](Settings.from_env())
+    except DevstackError as error:
+        say(f"error: {error}")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

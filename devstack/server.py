@@ -1,0 +1,370 @@
+"""The devstack emulator: moto 5.2.1 in-process, behind our WSGI middleware, on 127.0.0.1.
+
+Run ``python -m devstack.server`` (port from ``DEVSTACK_PORT``, default 4566; state directory from
+``DEVSTACK_STATE_DIR``, default ``.devstack``). ``devstack.cli up`` starts it in the background.
+
+Every request is read once and dispatched, in this order:
+
+* ``GET /_devstack/health``: ``{"status": "ok", "instance": <id of this server process>, ...}``.
+* ``/_devstack/faults`` (GET/PUT/DELETE): fault injection, see ``devstack.faults``.
+* ``/restapis/{api_id}/{stage}/_user_request_/{path}``: the deployed stage, served by the API
+  Gateway runtime from the OpenAPI document Terraform sent.
+* ``GET /{user_pool_id}/.well-known/jwks.json``: the pool's signing keys (404 for unknown pools).
+* Lambda ``Invoke`` (``POST /2015-03-31/functions/{name}/invocations``): runs the deployed code in
+  the Lambda runtime (``X-Amz-Invocation-Type`` RequestResponse, Event or DryRun).
+* Everything else is an AWS API call: refused with 503 if its service and region are faulted,
+  otherwise offered to each gap filler (``devstack.fillers``) and finally to moto. PutRestApi and
+  ImportRestApi bodies are captured on the way, because moto drops authorizers and models.
+"""
+
+from __future__ import annotations
+
+# moto must only be imported after configure_moto_environment(): its imports are deliberately late.
+# ruff: noqa: PLC0415
+import base64
+import importlib
+import json
+import logging
+import os
+import re
+import signal
+import sys
+import threading
+import traceback
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import FrameType
+from typing import Any, Protocol
+from urllib.parse import unquote
+
+from devstack.faults import FaultRegistry
+from devstack.runtime.contracts import FunctionSpec, HttpRequest, HttpResponse, InvokeResult
+from devstack.wsgi import (
+    AwsRequest,
+    Response,
+    WsgiApp,
+    aws_json_error,
+    call_wsgi,
+    json_response,
+    read_request,
+    status_line,
+)
+
+LOGGER = logging.getLogger("devstack.server")
+DEFAULT_PORT = 4566
+MOTO_ENVIRONMENT = {
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+    "MOTO_ACM_VALIDATION_WAIT": "0",
+}
+
+_STAGE_PATH = re.compile(
+    r"^/restapis/(?P<api>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<path>/.*)?$"
+)
+_JWKS_PATH = re.compile(
+    r"^/(?P<pool>[a-z]{2}(?:-[a-z]+)+-\d_[0-9A-Za-z]+)/\.well-known/jwks\.json$"
+)
+_INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
+_REST_API_PATH = re.compile(r"^/restapis/(?P<api>[^/]+)$")
+
+
+class StageRuntime(Protocol):
+    def handle(
+        self, region: str, api_id: str, stage: str, request: HttpRequest
+    ) -> HttpResponse: ...
+
+
+class LambdaRuntimeLike(Protocol):
+    def invoke(self, spec: FunctionSpec, payload: bytes) -> InvokeResult: ...
+
+    def shutdown(self) -> None: ...
+
+
+def configure_moto_environment() -> None:
+    """moto reads these at import time: call before the first moto import."""
+    for key, value in MOTO_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+
+
+class DevstackApp:
+    """The WSGI application: our routes, faults and fillers in front of moto's dispatcher."""
+
+    def __init__(self, port: int, state_dir: Path) -> None:
+        configure_moto_environment()
+        import moto
+        from moto.core.models import DEFAULT_ACCOUNT_ID
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        from devstack.backend import MotoBackend
+        from devstack.fillers import MOTO_VERSION, default_fillers
+        from devstack.fillers.awslambda import LambdaSettings
+
+        if moto.__version__ != MOTO_VERSION:
+            raise RuntimeError(
+                f"the devstack fillers are written for moto {MOTO_VERSION}, "
+                f"found {moto.__version__}"
+            )
+        # Nothing is really provisioned: let resources with a lifecycle (a CloudFront distribution
+        # "InProgress" -> "Deployed") reach their final state at once instead of after polls.
+        from moto.moto_api import state_manager
+
+        for model in state_manager.get_registered_models():
+            state_manager.set_transition(model, {"progression": "immediate"})
+        self.instance = uuid.uuid4().hex
+        self.port = port
+        self.state_dir = state_dir
+        self.account_id = DEFAULT_ACCOUNT_ID
+        self.moto_app: WsgiApp = DomainDispatcherApplication(create_backend_app)
+        self.backend = MotoBackend(DEFAULT_ACCOUNT_ID, state_dir / "devstack.log")
+        self.faults = FaultRegistry()
+        self.fillers = default_fillers(DEFAULT_ACCOUNT_ID)
+        for filler in self.fillers:
+            if isinstance(filler, LambdaSettings):
+                self.backend.log_group_of = filler.log_group
+        self.lambda_runtime = self._make_lambda_runtime()
+        self.backend.invoker = self.lambda_runtime
+        self.stage_runtime = self._make_stage_runtime()
+
+    # -- runtimes (developed alongside in devstack.runtime) -------------------------------------
+    def _make_lambda_runtime(self) -> LambdaRuntimeLike | None:
+        try:
+            module = importlib.import_module("devstack.runtime.lambda_workers")
+        except ImportError:
+            LOGGER.warning("devstack.runtime.lambda_workers is not available: Invoke answers 501")
+            return None
+        extra_env = {
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.port}",
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+        }
+        work_dir = self.state_dir / "lambda"
+        work_dir.mkdir(parents=True, exist_ok=True)
+        runtime: LambdaRuntimeLike = module.LambdaRuntime(work_dir, self.backend, extra_env)
+        return runtime
+
+    def _make_stage_runtime(self) -> StageRuntime | None:
+        try:
+            module = importlib.import_module("devstack.runtime.apigateway")
+        except ImportError:
+            LOGGER.warning("devstack.runtime.apigateway is not available: stages answer 501")
+            return None
+        runtime: StageRuntime = module.RestApiRuntime(self.backend)
+        return runtime
+
+    def shutdown(self) -> None:
+        if self.lambda_runtime is not None:
+            self.lambda_runtime.shutdown()
+
+    # -- WSGI -----------------------------------------------------------------------------------
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        request = read_request(environ)
+        try:
+            response = self.dispatch(request)
+        except Exception:
+            LOGGER.error(
+                "unhandled error for %s %s\n%s",
+                request.method,
+                request.path,
+                traceback.format_exc(),
+            )
+            response = aws_json_error(500, "InternalFailure", "devstack internal error (see log)")
+        headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(response.body))))
+        start_response(status_line(response.status), headers)
+        return [response.body]
+
+    def dispatch(self, request: AwsRequest) -> Response:  # noqa: PLR0911 - one return per route
+        path = request.path
+        if path == "/_devstack/health":
+            return json_response(
+                200,
+                {"status": "ok", "instance": self.instance, "pid": os.getpid(), "port": self.port},
+            )
+        if path == "/_devstack/faults":
+            return self.faults.control(request)
+        stage_match = _STAGE_PATH.match(path)
+        if stage_match:
+            return self._serve_stage(request, stage_match)
+        jwks_match = _JWKS_PATH.match(path)
+        if jwks_match and request.method == "GET":
+            return self._serve_jwks(jwks_match.group("pool"))
+        fault = self.faults.response_for(request)
+        if fault is not None:
+            return fault
+        invoke_match = _INVOKE_PATH.match(path)
+        if invoke_match and request.method == "POST" and request.service in (None, "lambda"):
+            return self._invoke(request, unquote(invoke_match.group("name")))
+        response = self._through_fillers(request)
+        if request.service == "apigateway":
+            self._capture_openapi(request, response)
+        return response
+
+    def _through_fillers(self, request: AwsRequest) -> Response:
+        for filler in self.fillers:
+            response = filler.handle(request, self._forward_to_moto)
+            if response is not None:
+                return response
+        return self._forward_to_moto(request)
+
+    def _forward_to_moto(self, request: AwsRequest) -> Response:
+        return call_wsgi(self.moto_app, request)
+
+    # -- API Gateway ----------------------------------------------------------------------------
+    def _capture_openapi(self, request: AwsRequest, response: Response) -> None:
+        """Keep the OpenAPI body of PutRestApi / ImportRestApi (moto keeps only paths)."""
+        from devstack.backend import parse_openapi
+
+        if response.status >= 300 or request.region is None:
+            return
+        api_match = _REST_API_PATH.match(request.path)
+        if request.method == "PUT" and api_match:
+            document = parse_openapi(request.body)
+            if document is not None:
+                self.backend.remember_document(request.region, api_match.group("api"), document)
+        elif (
+            request.method == "POST"
+            and request.path == "/restapis"
+            and (dict(request.query).get("mode") == "import")
+        ):
+            document = parse_openapi(request.body)
+            api_id = response.json().get("id")
+            if document is not None and isinstance(api_id, str):
+                self.backend.remember_document(request.region, api_id, document)
+        elif request.method == "DELETE" and api_match:
+            self.backend.forget_document(request.region, api_match.group("api"))
+
+    def _serve_stage(self, request: AwsRequest, match: re.Match[str]) -> Response:
+        api_id, stage = match.group("api"), match.group("stage")
+        region = self.backend.find_api_region(api_id)
+        if region is None:
+            return json_response(404, {"message": f"No REST API with id {api_id}"})
+        if self.stage_runtime is None:
+            return json_response(501, {"message": "the API Gateway runtime is not installed"})
+        http_request = HttpRequest(
+            method=request.method,
+            path=unquote(match.group("path") or "/"),
+            query=request.query,
+            headers=[(_header_case(k), v) for k, v in request.headers.items()],
+            body=request.body,
+            source_ip=str(request.environ.get("REMOTE_ADDR", "127.0.0.1")),
+        )
+        result = self.stage_runtime.handle(region, api_id, stage, http_request)
+        return Response(int(result.status), list(result.headers), bytes(result.body))
+
+    # -- Cognito --------------------------------------------------------------------------------
+    def _serve_jwks(self, pool_id: str) -> Response:
+        region = self.backend.find_user_pool_region(pool_id)
+        document = self.backend.user_pool_jwks(region, pool_id) if region else None
+        if document is None:
+            return json_response(404, {"message": f"User pool {pool_id} does not exist."})
+        return json_response(200, document)
+
+    # -- Lambda ---------------------------------------------------------------------------------
+    def _invoke(self, request: AwsRequest, name: str) -> Response:
+        from devstack.backend import FunctionNotFoundError
+
+        region = request.region or _region_of_arn(name) or "us-east-1"
+        qualifier = dict(request.query).get("Qualifier")
+        try:
+            spec = self.backend.function_spec(region, name, qualifier)
+        except FunctionNotFoundError:
+            return _lambda_error(404, "ResourceNotFoundException", f"Function not found: {name}")
+        invocation_type = request.headers.get("x-amz-invocation-type", "RequestResponse")
+        if invocation_type == "DryRun":
+            return Response(204, [], b"")
+        if self.lambda_runtime is None:
+            return _lambda_error(501, "ServiceException", "the Lambda runtime is not installed")
+        if invocation_type == "Event":
+            thread = threading.Thread(
+                target=self._invoke_in_background, args=(spec, request.body), daemon=True
+            )
+            thread.start()
+            return Response(202, [("x-amzn-RequestId", str(uuid.uuid4()))], b"")
+        if invocation_type != "RequestResponse":
+            return _lambda_error(
+                400, "InvalidParameterValueException", f"Unknown invocation type {invocation_type}"
+            )
+        result = self.backend.invoke_spec(spec, request.body)
+        headers = [
+            ("Content-Type", "application/json"),
+            ("X-Amz-Executed-Version", qualifier or "$LATEST"),
+            ("x-amzn-RequestId", str(uuid.uuid4())),
+        ]
+        if result.function_error:
+            headers.append(("X-Amz-Function-Error", result.function_error))
+        if request.headers.get("x-amz-log-type") == "Tail":
+            tail = result.log_tail.encode()[-4096:]
+            headers.append(("X-Amz-Log-Result", base64.b64encode(tail).decode()))
+        return Response(200, headers, result.payload)
+
+    def _invoke_in_background(self, spec: FunctionSpec, payload: bytes) -> None:
+        try:
+            self.backend.invoke_spec(spec, payload)
+        except Exception:
+            LOGGER.exception("asynchronous invocation of %s failed", spec.function_name)
+
+
+def _lambda_error(status: int, error_type: str, message: str) -> Response:
+    return Response(
+        status,
+        [("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type)],
+        json.dumps({"Type": "User", "Message": message, "message": message}).encode(),
+    )
+
+
+def _region_of_arn(name: str) -> str | None:
+    parts = name.split(":")
+    return parts[3] if len(parts) > 3 and parts[0] == "arn" else None
+
+
+def _header_case(name: str) -> str:
+    """WSGI loses the header's case; rebuild the conventional one (content-type → Content-Type)."""
+    return "-".join(part.capitalize() for part in name.split("-"))
+
+
+def state_dir_from_env() -> Path:
+    return Path(os.environ.get("DEVSTACK_STATE_DIR", ".devstack")).resolve()
+
+
+def port_from_env() -> int:
+    return int(os.environ.get("DEVSTACK_PORT", str(DEFAULT_PORT)))
+
+
+def main() -> int:
+    from werkzeug.serving import make_server
+
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    port = port_from_env()
+    state_dir = state_dir_from_env()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    app = DevstackApp(port, state_dir)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    (state_dir / "server.json").write_text(
+        json.dumps({"pid": os.getpid(), "port": port, "instance": app.instance})
+    )
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        LOGGER.info("signal %d: stopping", signum)
+        # shutdown() waits for serve_forever to return, so it must not run on the serving thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    LOGGER.info("devstack emulator (instance %s) on http://127.0.0.1:%d", app.instance, port)
+    try:
+        server.serve_forever()
+    finally:
+        app.shutdown()
+        server.server_close()
+        LOGGER.info("devstack emulator stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
