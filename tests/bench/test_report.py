@@ -95,6 +95,17 @@ def test_capacity_paragraph_is_replaced_not_duplicated(tmp_path: Path) -> None:
     assert "**13 concurrent executions**" in text
 
 
+def test_capacity_paragraph_closes_the_concurrency_section(tmp_path: Path) -> None:
+    doc = tmp_path / "capacity.md"
+    doc.write_text(
+        "# C\n\n## Lambda concurrency\n\ntext\n\n## DynamoDB\n\nmore\n", encoding="utf-8"
+    )
+    capacity.update(doc, _results([_route("read", [["dynamodb", "GetItem", False]])]))
+    text = doc.read_text(encoding="utf-8")
+    assert text.index("text") < text.index(capacity.START) < text.index("## DynamoDB")
+    assert text.endswith("## DynamoDB\n\nmore\n")
+
+
 def test_devstack_section_compares_with_in_process() -> None:
     devstack = {
         "status": "measured",
