@@ -154,6 +154,7 @@ def render(results: dict[str, Any]) -> str:
     lines += _cold_start_section(results.get("cold_start", {}))
     lines += _warm_section(results.get("warm", {}))
     lines += _package_section(results.get("packages", {}))
+    lines += _calls_section(results.get("warm", {}))
     lines += _devstack_section(results.get("devstack", {}), results.get("warm", {}))
     lines += _method_section()
     if FINDINGS.is_file():
@@ -277,6 +278,30 @@ def _package_section(packages: dict[str, Any]) -> list[str]:
             f"{package['unzipped_bytes'] / 1024:.1f} KiB | {package['files']} | "
             f"{', '.join(package['top_level'])} |"
         )
+    return lines
+
+
+def _calls_section(warm: dict[str, Any]) -> list[str]:
+    if not warm:
+        return []
+    lines = [
+        "",
+        "## 4. DynamoDB calls per request",
+        "",
+        "Counted with botocore's `before-parameter-build` event on one request per route "
+        "(ⁱ = the Powertools idempotency record).",
+        "",
+        "| function | route | calls | budget | |",
+        "|---|---|---|---|---|",
+    ]
+    for function, data in warm.items():
+        for route in data["routes"]:
+            ok, budget = expected_calls(route)
+            ops = " + ".join(op + ("ⁱ" if idem else "") for _, op, idem in route["calls"]) or "—"
+            mark = "✅" if ok else "❌"
+            lines.append(f"| {function} | {route['route']} | {ops} | {budget} | {mark} |")
+    operations = sorted({op for data in warm.values() for op in data.get("all_operations", [])})
+    lines += ["", f"Every operation seen in the whole run: {', '.join(operations)}."]
     return lines
 
 

@@ -58,6 +58,7 @@ def test_report_has_machine_date_and_every_section(quick_run: tuple[str, Any]) -
         "## 1. Cold start",
         "## 2. Warm overhead",
         "## 3. Packages",
+        "## 4. DynamoDB calls per request",
         "## 5. Devstack",
         "## Method",
     ):
