@@ -142,9 +142,12 @@ def cold_start(
             "expected_status": route.expected_status,
             "secrets": secrets_for(kit),
         }
-        # One discarded run: writes the .pyc files, as a deployed package would have them.
-        run_child(specs[function], scenarios.lambda_environment(function, jwks_url))
-    run_child(baseline_spec, baseline_env)
+        # One discarded run: writes the .pyc files, as a deployed package would have them
+        # (skipped by a smoke run, whose figures mean nothing anyway).
+        if not settings.quick:
+            run_child(specs[function], scenarios.lambda_environment(function, jwks_url))
+    if not settings.quick:
+        run_child(baseline_spec, baseline_env)
     envs = {name: scenarios.lambda_environment(name, jwks_url) for name in functions}
     envs["baseline"] = baseline_env
     specs["baseline"] = baseline_spec
@@ -154,7 +157,8 @@ def cold_start(
         envs[TRACING_OFF] = {**envs["health"], "POWERTOOLS_TRACE_DISABLED": "1"}
         specs[FLOOR] = {**specs["health"], "module": "bench.floor_handler"}
         envs[FLOOR] = envs["health"]
-        run_child(specs[FLOOR], envs[FLOOR])
+        if not settings.quick:
+            run_child(specs[FLOOR], envs[FLOOR])
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in specs}
     walls: dict[str, list[float]] = {name: [] for name in samples}
     # Interleaved, so a burst of load from the other users of this machine hits every side.
