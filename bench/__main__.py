@@ -30,7 +30,19 @@ def main(argv: list[str] | None = None) -> int:
         default=ROOT / "docs" / "capacity.md",
         help="docs/capacity.md to add the measured paragraph to (skipped with --quick)",
     )
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="re-render the report from --json without measuring (after editing findings.md)",
+    )
     args = parser.parse_args(argv)
+    if args.render_only:
+        stored = json.loads(args.json.read_text(encoding="utf-8"))
+        args.output.write_text(report.render(stored), encoding="utf-8")
+        if not stored["settings"]["quick"] and args.capacity.is_file():
+            capacity.update(args.capacity, stored)
+        over_budget = any(not verdict["ok"] for verdict in stored["verdicts"])
+        return 1 if over_budget and not stored["settings"]["quick"] else 0
     settings = measures.Settings(
         cold_runs=1 if args.quick else args.cold_runs,
         warm_iterations=20 if args.quick else args.warm_iterations,

@@ -1,5 +1,6 @@
 """The measured paragraph of ``docs/capacity.md`` (owned by the docs; the bench writes only
-between its two markers, appending them at the end the first time)."""
+between its two markers, placing them at the end of the Lambda concurrency section the first
+time, or at the end of the file when that section is missing)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 START = "<!-- bench:measured:start (written by `make bench`; edit bench/capacity.py instead) -->"
 END = "<!-- bench:measured:end -->"
+# The section after "## Lambda concurrency": the measured paragraph goes right before it.
+NEXT_SECTION = "\n## DynamoDB\n"
 # DynamoDB's documented single-digit-millisecond latency, taken at its upper end per call: the
 # bench cannot measure the network, so this is the one assumption in the paragraph.
 DYNAMODB_CALL_MS = 10.0
@@ -31,7 +34,11 @@ def paragraph(results: dict[str, Any]) -> str:
     concurrency = math.ceil(PEAK_RPS * duration_ms / 1000)
     cold = results.get("cold_start", {})
     cold_ms = max(
-        (row["total_ms"] for name, row in cold.items() if name not in {"baseline", "runs"}),
+        (
+            row["total_ms"]
+            for name, row in cold.items()
+            if name not in {"baseline", "runs", "reference"}
+        ),
         default=0.0,
     )
     return "\n".join(
@@ -62,6 +69,9 @@ def update(path: Path, results: dict[str, Any]) -> None:
         before = text[: text.index(START)]
         after = text[text.index(END) + len(END) :]
         text = before + block + after
+    elif NEXT_SECTION in text:
+        before, after = text.split(NEXT_SECTION, 1)
+        text = before.rstrip("\n") + "\n\n" + block + "\n" + NEXT_SECTION + after
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")

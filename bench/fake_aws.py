@@ -163,16 +163,29 @@ def _apply_update(
 
 @dataclass
 class FakeTable:
-    """One table's items keyed by (pk, sk), holding DynamoDB JSON exactly as sent."""
+    """One table's items by partition, then sort key, holding DynamoDB JSON exactly as sent.
 
-    items: dict[tuple[str, str], RawItem] = field(default_factory=dict)
+    Indexed by partition like DynamoDB itself: a Query reads one partition, never the table.
+    """
+
+    partitions: dict[str, dict[str, RawItem]] = field(default_factory=dict)
 
     @staticmethod
     def key_of(key: RawItem) -> tuple[str, str]:
         return key["pk"]["S"], key["sk"]["S"]
 
+    def get(self, key: tuple[str, str]) -> RawItem | None:
+        return self.partitions.get(key[0], {}).get(key[1])
+
     def put(self, item: RawItem) -> None:
-        self.items[self.key_of(item)] = item
+        pk, sk = self.key_of(item)
+        self.partitions.setdefault(pk, {})[sk] = item
+
+    def delete(self, key: tuple[str, str]) -> None:
+        self.partitions.get(key[0], {}).pop(key[1], None)
+
+    def partition(self, pk: str) -> dict[str, RawItem]:
+        return self.partitions.get(pk, {})
 
     def check(self, request: dict[str, Any], existing: RawItem | None) -> None:
         condition = request.get("ConditionExpression")
@@ -245,18 +258,18 @@ class FakeAws:
 
     # -- DynamoDB operations --------------------------------------------------------------
     def _op_GetItem(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        item = self.table.items.get(self.table.key_of(request["Key"]))
+        item = self.table.get(self.table.key_of(request["Key"]))
         return {"Item": item} if item is not None else {}
 
     def _op_PutItem(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         item = request["Item"]
-        self.table.check(request, self.table.items.get(self.table.key_of(item)))
+        self.table.check(request, self.table.get(self.table.key_of(item)))
         self.table.put(item)
         return {}
 
     def _op_UpdateItem(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         key = self.table.key_of(request["Key"])
-        existing = self.table.items.get(key)
+        existing = self.table.get(key)
         self.table.check(request, existing)
         updated = _apply_update(
             existing or dict(request["Key"]),
@@ -264,13 +277,13 @@ class FakeAws:
             request.get("ExpressionAttributeNames", {}),
             request.get("ExpressionAttributeValues", {}),
         )
-        self.table.items[key] = updated
+        self.table.put(updated)
         return {"Attributes": updated} if request.get("ReturnValues") == "ALL_NEW" else {}
 
     def _op_DeleteItem(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         key = self.table.key_of(request["Key"])
-        self.table.check(request, self.table.items.get(key))
-        self.table.items.pop(key, None)
+        self.table.check(request, self.table.get(key))
+        self.table.delete(key)
         return {}
 
     def _op_Query(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
@@ -279,8 +292,15 @@ class FakeAws:
             request.get("ExpressionAttributeNames", {}),
             request.get("ExpressionAttributeValues", {}),
         )
+        values = request.get("ExpressionAttributeValues", {})
+        pk_placeholder = re.search(r"\bpk\s*=\s*(:\w+)", request["KeyConditionExpression"])
+        if pk_placeholder is None:
+            raise ValueError("a Query needs pk = :value in its key condition")
+        pk = values[pk_placeholder.group(1)]["S"]
         matches = sorted(
-            (key, item) for key, item in self.table.items.items() if expression.evaluate(item)
+            ((pk, sk), item)
+            for sk, item in self.table.partition(pk).items()
+            if expression.evaluate(item)
         )
         if not request.get("ScanIndexForward", True):
             matches.reverse()
@@ -303,7 +323,7 @@ class FakeAws:
             (kind, action), *_ = entry.items()
             key = action["Item"] if kind == "Put" else action["Key"]
             try:
-                self.table.check(action, self.table.items.get(self.table.key_of(key)))
+                self.table.check(action, self.table.get(self.table.key_of(key)))
                 codes.append("None")
             except ConditionFailedError:
                 codes.append("ConditionalCheckFailed")
@@ -314,14 +334,14 @@ class FakeAws:
             if kind == "Put":
                 self.table.put(action["Item"])
             elif kind == "Delete":
-                self.table.items.pop(self.table.key_of(action["Key"]), None)
+                self.table.delete(self.table.key_of(action["Key"]))
         return {}
 
     def _op_BatchWriteItem(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         for writes in request["RequestItems"].values():
             for write in writes:
                 if "DeleteRequest" in write:
-                    self.table.items.pop(self.table.key_of(write["DeleteRequest"]["Key"]), None)
+                    self.table.delete(self.table.key_of(write["DeleteRequest"]["Key"]))
                 else:
                     self.table.put(write["PutRequest"]["Item"])
         return {"UnprocessedItems": {}}

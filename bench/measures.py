@@ -120,6 +120,10 @@ def top_imports(stderr: str, limit: int = 6) -> list[tuple[str, float]]:
     return sorted(per_package.items(), key=lambda item: -item[1])[:limit]
 
 
+TRACING_OFF = "health with tracing off"
+FLOOR = "floor: GET /health in Powertools alone (bench/floor_handler.py)"
+
+
 def cold_start(
     settings: Settings, kit: scenarios.TokenKit, jwks_url: str, functions: list[str]
 ) -> dict[str, Any]:
@@ -138,18 +142,29 @@ def cold_start(
             "expected_status": route.expected_status,
             "secrets": secrets_for(kit),
         }
-        # One discarded run: writes the .pyc files, as a deployed package would have them.
-        run_child(specs[function], scenarios.lambda_environment(function, jwks_url))
-    run_child(baseline_spec, baseline_env)
-    samples: dict[str, list[dict[str, float]]] = {name: [] for name in [*functions, "baseline"]}
+        # One discarded run: writes the .pyc files, as a deployed package would have them
+        # (skipped by a smoke run, whose figures mean nothing anyway).
+        if not settings.quick:
+            run_child(specs[function], scenarios.lambda_environment(function, jwks_url))
+    if not settings.quick:
+        run_child(baseline_spec, baseline_env)
+    envs = {name: scenarios.lambda_environment(name, jwks_url) for name in functions}
+    envs["baseline"] = baseline_env
+    specs["baseline"] = baseline_spec
+    if "health" in functions:
+        # References, not budgeted: what tracing adds, and what Powertools costs by itself.
+        specs[TRACING_OFF] = specs["health"]
+        envs[TRACING_OFF] = {**envs["health"], "POWERTOOLS_TRACE_DISABLED": "1"}
+        specs[FLOOR] = {**specs["health"], "module": "bench.floor_handler"}
+        envs[FLOOR] = envs["health"]
+        if not settings.quick:
+            run_child(specs[FLOOR], envs[FLOOR])
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in specs}
     walls: dict[str, list[float]] = {name: [] for name in samples}
     # Interleaved, so a burst of load from the other users of this machine hits every side.
     for _ in range(settings.cold_runs):
         for name, runs in samples.items():
-            spec = baseline_spec if name == "baseline" else specs[name]
-            env = (
-                baseline_env if name == "baseline" else scenarios.lambda_environment(name, jwks_url)
-            )
+            spec, env = specs[name], envs[name]
             started = time.perf_counter()
             runs.append(run_child(spec, env))
             walls[name].append((time.perf_counter() - started) * 1000)
@@ -174,6 +189,13 @@ def cold_start(
             "wall_ratio": statistics.median(walls[function]) / baseline_wall,
             "top_imports": top_imports(diagnosis["stderr"]),
         }
+    results["reference"] = []
+    for name in (TRACING_OFF, FLOOR):
+        if name in samples:
+            total = statistics.median(run["total_ms"] for run in samples[name])
+            results["reference"].append(
+                {"name": name, "total_ms": total, "ratio": total / baseline_ms}
+            )
     results["runs"] = settings.cold_runs
     return results
 
@@ -228,6 +250,14 @@ def devstack_available() -> bool:
 
 
 def devstack(settings: Settings) -> dict[str, Any]:
+    """Time `make up`, then GET /health through the stack (DEVSTACK_PORT picks the port)."""
+    try:
+        return _devstack(settings)
+    except (OSError, ValueError, KeyError) as error:
+        return {"status": f"failed: {type(error).__name__}: {error}"}
+
+
+def _devstack(settings: Settings) -> dict[str, Any]:
     if not devstack_available():
         return {"status": "not available: this checkout has no `make up` target yet"}
     subprocess.run(["make", "down"], cwd=ROOT, capture_output=True, check=False)  # noqa: S607
@@ -237,6 +267,11 @@ def devstack(settings: Settings) -> dict[str, Any]:
     try:
         if up.returncode != 0:
             return {"status": f"`make up` failed: {up.stderr[-500:]}", "up_seconds": up_seconds}
+        started = time.perf_counter()
+        again = subprocess.run(["make", "up"], cwd=ROOT, capture_output=True, check=False)  # noqa: S607
+        again_seconds = time.perf_counter() - started
+        if again.returncode != 0:
+            return {"status": "a second `make up` failed", "up_seconds": up_seconds}
         stack = json.loads((ROOT / ".devstack" / "stack.json").read_text(encoding="utf-8"))
         region = stack["primary_region"]
         url = stack["regions"][region]["api_url"].rstrip("/") + "/health"
@@ -252,6 +287,7 @@ def devstack(settings: Settings) -> dict[str, Any]:
         return {
             "status": "measured",
             "up_seconds": up_seconds,
+            "up_again_seconds": again_seconds,
             "route": "GET /health",
             "requests": len(samples),
             "p50_us": samples[len(samples) // 2],

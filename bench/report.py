@@ -55,7 +55,7 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
     ]
     cold = results.get("cold_start", {})
     for function, row in cold.items():
-        if function in {"baseline", "runs"}:
+        if function in {"baseline", "runs", "reference"}:
             continue
         found.append(
             Verdict(
@@ -154,6 +154,7 @@ def render(results: dict[str, Any]) -> str:
     lines += _cold_start_section(results.get("cold_start", {}))
     lines += _warm_section(results.get("warm", {}))
     lines += _package_section(results.get("packages", {}))
+    lines += _calls_section(results.get("warm", {}))
     lines += _devstack_section(results.get("devstack", {}), results.get("warm", {}))
     lines += _method_section()
     if FINDINGS.is_file():
@@ -180,7 +181,7 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
     ]
     diagnosis = []
     for function, row in cold.items():
-        if function in {"baseline", "runs"}:
+        if function in {"baseline", "runs", "reference"}:
             continue
         lines.append(
             f"| {function} | {row['route']} | {_ms(row['init_ms'])} | "
@@ -189,6 +190,14 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
         )
         imports = ", ".join(f"{name} {ms:.0f} ms" for name, ms in row["top_imports"])
         diagnosis.append(f"- {function}: {imports}")
+    references = cold.get("reference") or []
+    if references:
+        lines += ["", "References (not budgeted), against the same baseline:", ""]
+    for reference in references:
+        lines.append(
+            f"- {reference['name']}: {_ms(reference['total_ms'])} ({reference['ratio']:.2f}x); "
+            f"the health function: {_ms(cold['health']['total_ms'])}"
+        )
     lines += ["", "Import time by top-level package (`python -X importtime`, self time):", ""]
     return lines + diagnosis
 
@@ -272,6 +281,30 @@ def _package_section(packages: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _calls_section(warm: dict[str, Any]) -> list[str]:
+    if not warm:
+        return []
+    lines = [
+        "",
+        "## 4. DynamoDB calls per request",
+        "",
+        "Counted with botocore's `before-parameter-build` event on one request per route "
+        "(ⁱ = the Powertools idempotency record).",
+        "",
+        "| function | route | calls | budget | |",
+        "|---|---|---|---|---|",
+    ]
+    for function, data in warm.items():
+        for route in data["routes"]:
+            ok, budget = expected_calls(route)
+            ops = " + ".join(op + ("ⁱ" if idem else "") for _, op, idem in route["calls"]) or "—"
+            mark = "✅" if ok else "❌"
+            lines.append(f"| {function} | {route['route']} | {ops} | {budget} | {mark} |")
+    operations = sorted({op for data in warm.values() for op in data.get("all_operations", [])})
+    lines += ["", f"Every operation seen in the whole run: {', '.join(operations)}."]
+    return lines
+
+
 def _devstack_section(devstack: dict[str, Any], warm: dict[str, Any]) -> list[str]:
     lines = ["", "## 5. Devstack", ""]
     if devstack.get("status") != "measured":
@@ -281,7 +314,9 @@ def _devstack_section(devstack: dict[str, Any], warm: dict[str, Any]) -> list[st
         None,
     )
     lines += [
-        f"- `make up` from nothing: **{devstack['up_seconds']:.1f} s**",
+        f"- `make up` after `make down` (venv, zips and provider caches kept): "
+        f"**{devstack['up_seconds']:.1f} s**; again on a running stack (no-op): "
+        f"{devstack['up_again_seconds']:.1f} s",
         f"- {devstack['route']} through the devstack, {devstack['requests']} warm requests: "
         f"p50 {_us(devstack['p50_us'])}, p99 {_us(devstack['p99_us'])}",
     ]

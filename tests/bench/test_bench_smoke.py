@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bench import measures, scenarios
+from bench.__main__ import main as bench_main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,6 +58,7 @@ def test_report_has_machine_date_and_every_section(quick_run: tuple[str, Any]) -
         "## 1. Cold start",
         "## 2. Warm overhead",
         "## 3. Packages",
+        "## 4. DynamoDB calls per request",
         "## 5. Devstack",
         "## Method",
     ):
@@ -81,6 +83,10 @@ def test_every_present_function_is_measured(quick_run: tuple[str, Any]) -> None:
         routes = {route["route"] for route in results["warm"][function]["routes"]}
         assert routes == {route.name for route in scenarios.routes_of(function)}
     assert results["cold_start"]["baseline"]["total_ms"] > 0
+    references = [reference["name"] for reference in results["cold_start"]["reference"]]
+    assert references == [measures.TRACING_OFF, measures.FLOOR]
+    for name in references:
+        assert f"- {name}: " in report
 
 
 def test_every_timed_response_was_the_expected_one(quick_run: tuple[str, Any]) -> None:
@@ -117,6 +123,17 @@ def test_framework_floor_is_measured(quick_run: tuple[str, Any]) -> None:
     assert len(floor) == 5
     assert all(row.get("failures", 0) == 0 for row in floor)
     assert "### The framework's floor" in report
+
+
+def test_render_only_rewrites_the_report_from_the_json(
+    quick_run: tuple[str, Any], tmp_path: Path
+) -> None:
+    report, results = quick_run
+    source = tmp_path / "results.json"
+    source.write_text(json.dumps(results), encoding="utf-8")
+    output = tmp_path / "again.md"
+    assert bench_main(["--render-only", "--json", str(source), "--output", str(output)]) == 0
+    assert output.read_text(encoding="utf-8") == report
 
 
 def test_packages_and_verdicts(quick_run: tuple[str, Any]) -> None:

@@ -93,3 +93,37 @@ def test_capacity_paragraph_is_replaced_not_duplicated(tmp_path: Path) -> None:
     # 0.8 ms of code + 1 call x 10 ms = 10.8 ms; 1,157 rps x 10.8 ms = 12.5 -> 13
     assert "**10.8 ms**" in text
     assert "**13 concurrent executions**" in text
+
+
+def test_capacity_paragraph_closes_the_concurrency_section(tmp_path: Path) -> None:
+    doc = tmp_path / "capacity.md"
+    doc.write_text(
+        "# C\n\n## Lambda concurrency\n\ntext\n\n## DynamoDB\n\nmore\n", encoding="utf-8"
+    )
+    capacity.update(doc, _results([_route("read", [["dynamodb", "GetItem", False]])]))
+    text = doc.read_text(encoding="utf-8")
+    assert text.index("text") < text.index(capacity.START) < text.index("## DynamoDB")
+    assert text.endswith("## DynamoDB\n\nmore\n")
+
+
+def test_devstack_section_compares_with_in_process() -> None:
+    devstack = {
+        "status": "measured",
+        "up_seconds": 42.0,
+        "up_again_seconds": 3.0,
+        "route": "GET /health",
+        "requests": 500,
+        "p50_us": 8000.0,
+        "p99_us": 20000.0,
+    }
+    warm = {"health": {"routes": [dict(_route("read", []), route="GET /health")]}}
+    text = "\n".join(report._devstack_section(devstack, warm))
+    assert "**42.0 s**" in text
+    assert "no-op): 3.0 s" in text
+    # in process: with client p50 100 µs, p99 200 µs
+    assert "80x as long at p50, 100x at p99" in text
+
+
+def test_devstack_section_says_why_it_was_not_measured() -> None:
+    text = "\n".join(report._devstack_section({"status": "not available: no `make up`"}, {}))
+    assert "Not measured: not available: no `make up`." in text
