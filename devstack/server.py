@@ -58,8 +58,10 @@ MOTO_ENVIRONMENT = {
     "MOTO_ACM_VALIDATION_WAIT": "0",
 }
 
+# DOTALL: a decoded %0A in the path is still a request for the stage (answered by the runtime),
+# not an emulator 404 page.
 _STAGE_PATH = re.compile(
-    r"^/restapis/(?P<api>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<path>/.*)?$"
+    r"^/restapis/(?P<api>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<path>/.*)?\Z", re.DOTALL
 )
 _JWKS_PATH = re.compile(
     r"^/(?P<pool>[a-z]{2}(?:-[a-z]+)+-\d_[0-9A-Za-z]+)/\.well-known/jwks\.json$"

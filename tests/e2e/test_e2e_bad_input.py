@@ -247,7 +247,9 @@ BAD_IDEMPOTENCY_KEYS = {
     "missing": None,
     "empty": "",
     "too_long": "k" * 65,
-    "huge_header": "k" * 10_000,
+    # Large but under API Gateway's 10,240-byte header limit (the JWT rides along), so the key's own
+    # validation answers; headers over the limit are test_huge_unrelated_header_is_refused_without_writing.
+    "huge_header": "k" * 5_000,
     "space": "bad key",
     "punctuation": "key!",
     "cyrillic": "\u043a\u043b\u044e\u0447",
