@@ -130,24 +130,30 @@ def install_function_dependencies(function: str, pins: dict[str, str], build_dir
     target = build_dir / "site" / function
     stamp = target / ".meridian-stamp"
     install_args = ["install", "--no-compile", "--no-index", *PLATFORM_ARGS, *requirements]
-    # The tree is reused only if it was installed with exactly these pins and options.
-    fingerprint = json.dumps(install_args)
+    strip_tool = find_strip_tool()
+    # The tree is reused only if it was installed with exactly these pins and options, and stripped
+    # the same way (a cache from a machine without llvm-strip would otherwise stay 0.65 MB larger).
+    fingerprint = json.dumps({"pip": install_args, "stripped": strip_tool is not None})
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
         return target
     shutil.rmtree(target, ignore_errors=True)
     _pip(*install_args, "--find-links", str(build_dir / "wheels"), "--target", str(target))
-    strip_symbols(target)
+    strip_symbols(target, strip_tool)
     stamp.write_text(fingerprint, encoding="utf-8")
     return target
 
 
-def strip_symbols(site: Path) -> None:
-    """Drop the static symbol tables of the wheels' shared libraries (cryptography ships its
-    aarch64 extension unstripped: -2.7 MB, -0.65 MB zipped). Dynamic symbols stay, so imports
-    work. llvm-strip handles any target architecture; without it the zips are just larger."""
-    tool = shutil.which("llvm-strip") or next(
+def find_strip_tool() -> str | None:
+    """llvm-strip (any version): it strips binaries of any target architecture."""
+    return shutil.which("llvm-strip") or next(
         (found for n in range(30, 10, -1) if (found := shutil.which(f"llvm-strip-{n}"))), None
     )
+
+
+def strip_symbols(site: Path, tool: str | None) -> None:
+    """Drop the static symbol tables of the wheels' shared libraries (cryptography ships its
+    aarch64 extension unstripped: -2.7 MB, -0.65 MB zipped). Dynamic symbols stay, so imports
+    work. Without llvm-strip the zips are just larger."""
     libraries = sorted(site.rglob("*.so"))
     if tool is None:
         if libraries:

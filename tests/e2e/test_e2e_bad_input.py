@@ -247,8 +247,8 @@ BAD_IDEMPOTENCY_KEYS = {
     "missing": None,
     "empty": "",
     "too_long": "k" * 65,
-    # Large but under API Gateway's 10,240-byte header limit (the JWT rides along), so the key's own
-    # validation answers; headers over the limit are test_huge_unrelated_header_is_refused_without_writing.
+    # Large but under API Gateway's 10,240-byte header limit (the JWT rides along), so the key's
+    # own validation answers; over the limit: test_huge_unrelated_header_is_refused_without_writing.
     "huge_header": "k" * 5_000,
     "space": "bad key",
     "punctuation": "key!",

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from devstack.fillers.apigateway import document_for_moto
+from devstack.server import _STAGE_PATH
 
 from .conftest import free_port
 
@@ -192,8 +193,6 @@ def test_server_process_starts_answers_and_stops_on_sigterm(tmp_path: Path) -> N
 def test_stage_path_with_a_decoded_line_break_is_still_a_stage_request() -> None:
     """A %0A in the path decodes to a newline; it must reach the runtime (which answers with the
     API's error body), not fall through to the emulator's HTML 404 page."""
-    from devstack.server import _STAGE_PATH
-
     match = _STAGE_PATH.match("/restapis/abc123/v1/_user_request_/profiles/a\nb")
     assert match is not None
     assert match["path"] == "/profiles/a\nb"
