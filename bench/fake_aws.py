@@ -115,6 +115,11 @@ class _Expression:
             return (name in item) == (function == "attribute_exists")
         left = self._value_of(token, item)
         operator = self._take()
+        if operator.upper() == "BETWEEN":
+            low = self._operand(item)
+            self._take("AND")
+            high = self._operand(item)
+            return left is not None and bool(low <= left <= high)
         right = self._operand(item)
         if left is None or right is None:
             return False

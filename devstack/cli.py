@@ -602,11 +602,34 @@ def _customer_keys(client: Any) -> list[str]:  # noqa: ANN401 - boto3 client
 
 
 # -- commands -------------------------------------------------------------------------------------
+def apply_on_fresh_emulator_if_needed(settings: Settings, instance: str) -> None:
+    """Apply; a FIRST apply that fails is retried once on a new, empty emulator.
+
+    The emulator is moto behind a threaded dev server, not AWS: rarely, a create call is answered
+    but the provider retries it and gets "duplicate" (seen once so far: WAFv2 CreateWebACL).
+    The half-created stack cannot be re-applied (the orphan is not in the state), so the retry
+    starts from nothing. A real error in the Terraform fails both attempts and is reported."""
+    first = not stack_applied(settings, instance)
+    try:
+        apply(settings, instance)
+    except DevstackError as error:
+        if not first:
+            raise
+        log = settings.state_dir / "terraform.log"
+        kept = settings.state_dir / "terraform-first-attempt.log"
+        if log.exists():
+            shutil.copyfile(log, kept)
+        say(f"first apply failed ({error}); retrying once on a fresh emulator (log kept in {kept})")
+        stop_server(settings)
+        fresh = start_server(settings)
+        apply(settings, str(fresh["instance"]))
+
+
 def cmd_up(settings: Settings) -> int:
     started = time.monotonic()
     health = start_server(settings)
     terraform_init(settings)
-    apply(settings, str(health["instance"]))
+    apply_on_fresh_emulator_if_needed(settings, str(health["instance"]))
     stack = write_stack_file(settings)
     print_summary(settings, stack)
     say(f"make up took {time.monotonic() - started:.1f} s")

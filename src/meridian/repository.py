@@ -86,11 +86,23 @@ class Repository:
 
     def query_partition(self, pk: str, sk_prefix: str) -> list[Item]:
         """Every item of one partition whose sort key starts with ``sk_prefix`` (all pages)."""
+        return self._query_all(
+            "pk = :pk AND begins_with(sk, :prefix)", {":pk": pk, ":prefix": sk_prefix}
+        )
+
+    def query_sort_key_range(self, pk: str, first: str, last: str) -> list[Item]:
+        """Every item of one partition with ``first <= sk <= last`` (all pages): one Query serves
+        several item types whose sort keys are adjacent (``PROFILE`` < ``SESSION#`` < ``TXN#``)."""
+        return self._query_all(
+            "pk = :pk AND sk BETWEEN :first AND :last", {":pk": pk, ":first": first, ":last": last}
+        )
+
+    def _query_all(self, key_condition: str, values: dict[str, str]) -> list[Item]:
         items: list[Item] = []
         request: dict[str, Any] = {
             "TableName": self.table_name,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": _to_ddb({":pk": pk, ":prefix": sk_prefix}),
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeValues": _to_ddb(values),
             "ConsistentRead": True,
         }
         while True:

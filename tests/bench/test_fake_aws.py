@@ -128,6 +128,21 @@ def test_query_prefix_order_and_pages(client: Any) -> None:
     assert "LastEvaluatedKey" not in second
 
 
+def test_query_between_reads_adjacent_item_types(client: Any) -> None:
+    for sk in ("IDEMKEY#k", "PROFILE", "SESSION#1", "SESSION#2", "TXN#1"):
+        _put(client, "U", sk)
+    found = client.query(
+        TableName=TABLE,
+        KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
+        ExpressionAttributeValues={
+            ":pk": {"S": "U"},
+            ":first": {"S": "PROFILE"},
+            ":last": {"S": "SESSION#~"},
+        },
+    )
+    assert [item["sk"]["S"] for item in found["Items"]] == ["PROFILE", "SESSION#1", "SESSION#2"]
+
+
 def test_transaction_is_all_or_nothing(client: Any) -> None:
     _put(client, "U", "PROFILE")
     put = {"TableName": TABLE, "ConditionExpression": "attribute_not_exists(pk)"}

@@ -5,6 +5,7 @@ import base64
 import pytest
 from unit_support import TABLE_NAME, Reply, cognito_authorizer, invoke, rest_event
 
+from meridian import aws
 from meridian.handlers import profiles
 
 ALICE = "11111111-1111-4111-8111-111111111111"
@@ -214,6 +215,60 @@ def test_export_returns_all_the_callers_data(dynamodb) -> None:
             "status": "completed",
             "created_at": "2026-11-23T18:00:00Z",
         }
+    ]
+
+
+def _dynamodb_operations() -> list[str]:
+    """Records the name of every DynamoDB API call the handlers make from now on."""
+    operations: list[str] = []
+    aws.client("dynamodb").meta.events.register(
+        "before-call.dynamodb.*", lambda model, **_: operations.append(model.name)
+    )
+    return operations
+
+
+def _put_raw(dynamodb, sk: str, **attributes: str) -> None:
+    item = {"pk": {"S": f"USER#{ALICE}"}, "sk": {"S": sk}}
+    item.update({name: {"S": value} for name, value in attributes.items()})
+    dynamodb.put_item(TableName=TABLE_NAME, Item=item)
+
+
+def test_export_and_erase_read_the_partition_with_one_query_and_keep_financial_records(
+    dynamodb,
+) -> None:
+    create()
+    call("POST", "/profiles/me/sessions", body={"device_name": "Pixel", "platform": "android"})
+    # An idempotency guard sorts before PROFILE and a transaction after the sessions: the export
+    # must not leak the guard, the erasure must keep both (financial records are retained).
+    _put_raw(dynamodb, "IDEMKEY#key-1", transaction_id="01JBBBBBBBBBBBBBBBBBBBBBBB")
+    _put_raw(
+        dynamodb, "TXN#01JBBBBBBBBBBBBBBBBBBBBBBB", transaction_id="01JBBBBBBBBBBBBBBBBBBBBBBB",
+        currency="USD", type="debit", status="completed", created_at="2026-11-23T18:00:00Z",
+    )  # fmt: skip
+    dynamodb.update_item(
+        TableName=TABLE_NAME,
+        Key={"pk": {"S": f"USER#{ALICE}"}, "sk": {"S": "TXN#01JBBBBBBBBBBBBBBBBBBBBBBB"}},
+        UpdateExpression="SET amount = :amount",
+        ExpressionAttributeValues={":amount": {"N": "5"}},
+    )
+    operations = _dynamodb_operations()
+    exported = call("GET", "/profiles/me/export").body
+    assert operations == ["Query"]
+    assert exported["profile"]["user_id"] == ALICE
+    assert len(exported["sessions"]) == 1
+    assert [t["transaction_id"] for t in exported["transactions"]] == ["01JBBBBBBBBBBBBBBBBBBBBBBB"]
+
+    operations.clear()
+    assert call("DELETE", "/profiles/me").status == 204
+    assert operations == ["Query", "BatchWriteItem"]
+    remaining = dynamodb.query(
+        TableName=TABLE_NAME,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"USER#{ALICE}"}},
+    )["Items"]
+    assert sorted(item["sk"]["S"] for item in remaining) == [
+        "IDEMKEY#key-1",
+        "TXN#01JBBBBBBBBBBBBBBBBBBBBBBB",
     ]
 
 

@@ -16,6 +16,13 @@ from meridian.repository import (
 from meridian.transactions.views import transaction_view
 
 PROFILE_FIELDS = ("display_name", "locale", "marketing_opt_in")
+# "~" sorts after every ULID character (0-9, A-Z): PREFIX + "~" closes a BETWEEN over PREFIX*.
+_AFTER_ALL = "~"
+
+
+def _live(session: Item, now: int) -> bool:
+    # TTL deletion is lazy (up to days late), so expired sessions are filtered on read too.
+    return int(session["expires_at"]) > now
 
 
 def profile_view(item: Item) -> dict[str, Any]:
@@ -82,27 +89,37 @@ class ProfileService:
         """GDPR erasure: the profile and every session of the caller.
 
         Transactions are financial records that must be retained by law, so they stay (they
-        hold no personal data beyond the opaque user id). Sessions go first and the profile
-        last, so a request that fails half-way can simply be retried.
+        hold no personal data beyond the opaque user id). One Query finds the profile and the
+        sessions (adjacent sort keys); sessions go first and the profile last, so a request that
+        fails half-way can simply be retried.
         """
         pk = user_pk(user_id)
-        if self.repository.get_item(pk, PROFILE_SK) is None:
+        items = self.repository.query_sort_key_range(pk, PROFILE_SK, SESSION_PREFIX + _AFTER_ALL)
+        if not any(item["sk"] == PROFILE_SK for item in items):
             raise errors.NotFoundError("no profile exists for this user")
-        sessions = self.repository.query_partition(pk, SESSION_PREFIX)
-        keys = [{"pk": pk, "sk": str(item["sk"])} for item in sessions]
+        keys = [{"pk": pk, "sk": str(item["sk"])} for item in items if item["sk"] != PROFILE_SK]
         keys.append({"pk": pk, "sk": PROFILE_SK})
         self.repository.delete_keys(keys)
 
     def export(self, user_id: str) -> dict[str, Any]:
-        """GDPR access/portability: everything stored about the caller."""
-        pk = user_pk(user_id)
-        profile = self.repository.get_item(pk, PROFILE_SK)
+        """GDPR access/portability: everything stored about the caller, read by one Query over
+        the caller's partition (profile, sessions and transactions have adjacent sort keys)."""
+        items = self.repository.query_sort_key_range(
+            user_pk(user_id), PROFILE_SK, TRANSACTION_PREFIX + _AFTER_ALL
+        )
+        now = clock.epoch_seconds()
+        profile = next((item for item in items if item["sk"] == PROFILE_SK), None)
         return {
             "profile": profile_view(profile) if profile else None,
-            "sessions": self.list_sessions(user_id),
+            "sessions": [
+                session_view(item)
+                for item in items
+                if str(item["sk"]).startswith(SESSION_PREFIX) and _live(item, now)
+            ],
             "transactions": [
                 transaction_view(item)
-                for item in self.repository.query_partition(pk, TRANSACTION_PREFIX)
+                for item in items
+                if str(item["sk"]).startswith(TRANSACTION_PREFIX)
             ],
         }
 
@@ -122,10 +139,9 @@ class ProfileService:
         return session_view(item)
 
     def list_sessions(self, user_id: str) -> list[dict[str, Any]]:
-        # TTL deletion is lazy (up to days late), so expired sessions are filtered here too.
         now = clock.epoch_seconds()
         items = self.repository.query_partition(user_pk(user_id), SESSION_PREFIX)
-        return [session_view(item) for item in items if int(item["expires_at"]) > now]
+        return [session_view(item) for item in items if _live(item, now)]
 
     def delete_session(self, user_id: str, session_id: str) -> None:
         if not ids.is_ulid(session_id):

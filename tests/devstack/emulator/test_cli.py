@@ -116,3 +116,65 @@ def test_leftovers_reports_what_remains(emulator: Any, tmp_path: Path, unique_na
 def test_plan_refuses_when_the_stack_is_not_up(tmp_path: Path) -> None:
     with pytest.raises(cli.DevstackError, match="not up"):
         cli.cmd_plan(settings_for(tmp_path))
+
+
+class FakeEmulator:
+    """Stands in for the emulator process and Terraform: counts starts, stops and applies."""
+
+    def __init__(self, settings: cli.Settings, failures: int) -> None:
+        self.settings = settings
+        self.failures = failures
+        self.instances = 0
+        self.applied: list[str] = []
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+
+    def start(self, _settings: cli.Settings) -> dict[str, Any]:
+        self.instances += 1
+        return {"instance": f"i{self.instances}"}
+
+    def stop(self, _settings: cli.Settings) -> None:
+        pass
+
+    def apply(self, settings: cli.Settings, instance: str) -> None:
+        self.applied.append(instance)
+        (settings.state_dir / "terraform.log").write_text(f"apply on {instance}\n")
+        if self.failures:
+            self.failures -= 1
+            raise cli.DevstackError("terraform apply failed (1)")
+
+
+@pytest.fixture
+def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    def make(failures: int) -> FakeEmulator:
+        emulator = FakeEmulator(settings_for(tmp_path), failures)
+        monkeypatch.setattr(cli, "start_server", emulator.start)
+        monkeypatch.setattr(cli, "stop_server", emulator.stop)
+        monkeypatch.setattr(cli, "apply", emulator.apply)
+        return emulator
+
+    return make
+
+
+def test_a_failed_first_apply_is_retried_once_on_a_fresh_emulator(fake: Any) -> None:
+    emulator = fake(failures=1)
+    cli.apply_on_fresh_emulator_if_needed(emulator.settings, "i0")
+    assert emulator.applied == ["i0", "i1"]  # the retry ran on a newly started emulator
+    kept = emulator.settings.state_dir / "terraform-first-attempt.log"
+    assert kept.read_text() == "apply on i0\n"
+
+
+def test_an_apply_that_fails_twice_is_reported(fake: Any) -> None:
+    emulator = fake(failures=2)
+    with pytest.raises(cli.DevstackError, match="apply failed"):
+        cli.apply_on_fresh_emulator_if_needed(emulator.settings, "i0")
+    assert emulator.applied == ["i0", "i1"]
+
+
+def test_a_failed_re_apply_of_a_running_stack_is_not_retried(
+    fake: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator = fake(failures=1)
+    monkeypatch.setattr(cli, "stack_applied", lambda _settings, _instance: True)
+    with pytest.raises(cli.DevstackError):
+        cli.apply_on_fresh_emulator_if_needed(emulator.settings, "i0")
+    assert emulator.applied == ["i0"]
