@@ -320,4 +320,6 @@ def machine() -> dict[str, str]:
         "os": f"{os.uname().sysname} {os.uname().release}",
         "commit": commit or "unknown",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        # Other jobs on the machine stretch every figure; the ratios to the baselines less so.
+        "load": f"{os.getloadavg()[0]:.1f}",
     }

@@ -121,7 +121,8 @@ def _machine_lines(machine: dict[str, str]) -> list[str]:
     return [
         f"- Date: {machine['date']}, commit `{machine['commit']}`",
         f"- Machine: `{machine['arch']}`, {machine['cpu']}, {machine['cores']} cores "
-        f"(shared with other jobs while measuring), {machine['os']}",
+        f"(1-minute load average {machine.get('load', 'not recorded')} when the run started), "
+        f"{machine['os']}",
         f"- Python {machine['python']} (Lambda runs 3.13 on arm64: absolute figures differ there; "
         "the ratios against a baseline measured in the same run are what carries over)",
     ]

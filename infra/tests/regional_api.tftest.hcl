@@ -285,9 +285,15 @@ run "openapi_document" {
     error_message = "unknown routes answer 404 NOT_FOUND"
   }
 
+  # Gateway response templates are plain substitution, not VTL: with API Gateway's own (quoted,
+  # escaped) message put in, every body must still parse as JSON.
   assert {
-    condition     = strcontains(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].BAD_REQUEST_BODY.responseTemplates["application/json"], "$context.error.validationErrorString")
-    error_message = "body validation errors explain what failed"
+    condition = alltrue([
+      for response in values(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"]) :
+      can(jsondecode(replace(replace(response.responseTemplates["application/json"], "$context.error.messageString", "\"a \\\"quoted\\\" message\""), "$context.requestId", "r-1")))
+      && !strcontains(response.responseTemplates["application/json"], "validationErrorString")
+    ])
+    error_message = "every gateway response body is valid JSON whatever API Gateway's message holds"
   }
 
   assert {

@@ -179,9 +179,14 @@ def resolve(
     event: dict[str, Any],
     context: Any,  # noqa: ANN401 - the Lambda context object
 ) -> dict[str, Any]:
-    """Route the event and log one line per request: route and status, never personal data."""
+    """Route the event; at DEBUG, log one line per request: route and status, never personal data.
+
+    DEBUG, not INFO: the stage's JSON access log already records method, route, status, latency
+    and principal of every request, and this line cost ~70 µs per request (`make bench`) plus the
+    CloudWatch ingestion of a second line per request. Failures are logged at WARNING and above.
+    """
     response = app.resolve(event, context)
-    logger.info(
+    logger.debug(
         "request completed",
         extra={
             "http_method": event.get("httpMethod"),

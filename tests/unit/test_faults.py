@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -18,6 +19,7 @@ from unit_support import cognito_authorizer, invoke, rest_event
 
 from meridian import aws
 from meridian.handlers import profiles
+from meridian.observability import logger
 
 ALICE = "11111111-1111-4111-8111-111111111111"
 
@@ -123,7 +125,25 @@ def test_unexpected_error_is_500_with_trace_only_in_the_log(monkeypatch, log_out
     assert "Traceback" in logged
 
 
+def test_successful_requests_log_nothing_at_info(log_output) -> None:
+    event = rest_event(
+        "POST", "/profiles", body={"display_name": "A"}, authorizer=cognito_authorizer(ALICE)
+    )
+    assert invoke(profiles.handler, event).status == 201
+    assert log_output.getvalue() == ""  # the stage's access log records every request
+
+
+@pytest.fixture
+def debug_logging() -> Iterator[None]:
+    previous = logger.log_level
+    logger.setLevel("DEBUG")
+    yield
+    logger.setLevel(previous)
+
+
+@pytest.mark.usefixtures("debug_logging")
 def test_logs_carry_no_personal_data(capsys, log_output) -> None:
+    # At DEBUG every request logs its line: none of them may hold personal data either.
     event = rest_event(
         "POST",
         "/profiles",

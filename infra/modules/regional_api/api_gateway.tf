@@ -57,14 +57,16 @@ locals {
   }
 
   # Same error body as the application: {"error":{"code","message","request_id"}}.
-  # message is either $context.error.messageString (already a quoted JSON string) or the request
-  # validator's explanation. status null keeps API Gateway's own status code.
-  validation_message = "\"$context.error.validationErrorString\""
+  # message is $context.error.messageString: API Gateway quotes and escapes it, so the body is
+  # always valid JSON. Gateway response templates are not VTL (no $util.escapeJavaScript) and
+  # $context.error.validationErrorString is unescaped: the validator's own text holds double
+  # quotes ('missing required properties (["display_name"])') and would break the JSON.
+  # status null keeps API Gateway's own status code.
   gateway_responses = {
     DEFAULT_4XX                    = { status = null, code = "VALIDATION_ERROR", message = "$context.error.messageString" }
     DEFAULT_5XX                    = { status = null, code = "INTERNAL_ERROR", message = "$context.error.messageString" }
-    BAD_REQUEST_BODY               = { status = "400", code = "VALIDATION_ERROR", message = local.validation_message }
-    BAD_REQUEST_PARAMETERS         = { status = "400", code = "VALIDATION_ERROR", message = local.validation_message }
+    BAD_REQUEST_BODY               = { status = "400", code = "VALIDATION_ERROR", message = "$context.error.messageString" }
+    BAD_REQUEST_PARAMETERS         = { status = "400", code = "VALIDATION_ERROR", message = "$context.error.messageString" }
     UNAUTHORIZED                   = { status = "401", code = "UNAUTHORIZED", message = "$context.error.messageString" }
     ACCESS_DENIED                  = { status = "403", code = "FORBIDDEN", message = "$context.error.messageString" }
     INVALID_API_KEY                = { status = "403", code = "FORBIDDEN", message = "$context.error.messageString" }
