@@ -285,6 +285,7 @@ module "edge" {
   origin_verify_header_value = terraform_data.origin_verify.output
   waf_rate_limit             = var.waf_rate_limit
   price_class                = var.cloudfront_price_class
+  wait_for_deployment        = var.cloudfront_wait_for_deployment
   log_retention_days         = var.log_retention_days
   kms_key_arn                = module.kms_edge.key_arn
   alarm_emails               = var.alarm_emails

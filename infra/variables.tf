@@ -273,6 +273,12 @@ variable "cloudfront_price_class" {
   }
 }
 
+variable "cloudfront_wait_for_deployment" {
+  type        = bool
+  description = "Whether terraform apply waits until the CloudFront distribution is deployed to every edge location (5-15 minutes on AWS). false finishes sooner; the distribution then keeps deploying on its own."
+  default     = true
+}
+
 # ---------------------------------------------------------------------------------------------
 # DNS
 # ---------------------------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 # Devstack (moto server + the project's API Gateway and Lambda runtime): the same root module,
 # only these values and the environment (AWS_ENDPOINT_URL, test credentials) differ.
-environment                   = "local"
-primary_region                = "us-east-1"
-secondary_region              = "us-west-2"
-deletion_protection           = false
-secret_recovery_window_days   = 0
-cognito_password_auth_enabled = true # the e2e tests sign in with USER_PASSWORD_AUTH
-cognito_mfa_configuration     = "OFF"
-log_level                     = "DEBUG"
-partner_secret_ttl_seconds    = 30 # lets the e2e fault suite see a fail-closed authorizer quickly
+environment                    = "local"
+primary_region                 = "us-east-1"
+secondary_region               = "us-west-2"
+deletion_protection            = false
+secret_recovery_window_days    = 0
+cognito_password_auth_enabled  = true # the e2e tests sign in with USER_PASSWORD_AUTH
+cognito_mfa_configuration      = "OFF"
+log_level                      = "DEBUG"
+partner_secret_ttl_seconds     = 30    # lets the e2e fault suite see a fail-closed authorizer quickly
+cloudfront_wait_for_deployment = false # the devstack serves the API at the stage URLs, not through CloudFront

@@ -141,8 +141,11 @@ resource "aws_cloudfront_distribution" "api" {
   http_version    = "http2and3"
   comment         = "Meridian API (${var.environment})"
   price_class     = var.price_class
-  aliases         = local.custom_domain ? [var.domain_name] : []
-  web_acl_id      = aws_wafv2_web_acl.edge.arn
+  # false returns as soon as CloudFront accepted the change instead of polling until every edge
+  # location has it (5-15 minutes on AWS, ~30 s of polling against the devstack).
+  wait_for_deployment = var.wait_for_deployment
+  aliases             = local.custom_domain ? [var.domain_name] : []
+  web_acl_id          = aws_wafv2_web_acl.edge.arn
   # "/" answers with the public health document rather than the origin's 403.
   default_root_object = "${trimprefix(var.stage_path, "/")}/health"
 

@@ -83,6 +83,12 @@ variable "price_class" {
   description = "CloudFront price class."
 }
 
+variable "wait_for_deployment" {
+  type        = bool
+  description = "Wait until the distribution is deployed to every edge location before the apply finishes."
+  default     = true
+}
+
 variable "log_retention_days" {
   type        = number
   description = "Retention of the WAF log group (at least 90 days)."
