@@ -77,6 +77,10 @@ class Settings:
         return self.state_dir / "server.json"
 
     @property
+    def terraform_log(self) -> Path:
+        return self.state_dir / "terraform.log"
+
+    @property
     def tfstate(self) -> Path:
         return self.state_dir / "terraform.tfstate"
 
@@ -305,7 +309,7 @@ def terraform_logged(settings: Settings, *args: str) -> None:
     on failure, the end of the log are printed)."""
     command = [*terraform_command(), f"-chdir={settings.infra_dir}", *args, "-no-color"]
     env = terraform_env(settings, primary_region(settings))
-    log_path = settings.state_dir / "terraform.log"
+    log_path = settings.terraform_log
     say(f"terraform {args[0]} (output in {log_path})")
     with log_path.open("w") as log:
         code = subprocess.run(  # noqa: S603 - fixed program
@@ -615,10 +619,9 @@ def apply_on_fresh_emulator_if_needed(settings: Settings, instance: str) -> None
     except DevstackError as error:
         if not first:
             raise
-        log = settings.state_dir / "terraform.log"
         kept = settings.state_dir / "terraform-first-attempt.log"
-        if log.exists():
-            shutil.copyfile(log, kept)
+        if settings.terraform_log.exists():
+            shutil.copyfile(settings.terraform_log, kept)
         say(f"first apply failed ({error}); retrying once on a fresh emulator (log kept in {kept})")
         stop_server(settings)
         fresh = start_server(settings)

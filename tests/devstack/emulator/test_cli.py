@@ -137,7 +137,7 @@ class FakeEmulator:
 
     def apply(self, settings: cli.Settings, instance: str) -> None:
         self.applied.append(instance)
-        (settings.state_dir / "terraform.log").write_text(f"apply on {instance}\n")
+        settings.terraform_log.write_text(f"apply on {instance}\n")
         if self.failures:
             self.failures -= 1
             raise cli.DevstackError("terraform apply failed (1)")
