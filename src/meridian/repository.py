@@ -24,6 +24,8 @@ PROFILE_SK = "PROFILE"
 SESSION_PREFIX = "SESSION#"
 TRANSACTION_PREFIX = "TXN#"
 IDEMPOTENCY_GUARD_PREFIX = "IDEMKEY#"
+# "~" sorts after every ULID character (0-9, A-Z): PREFIX + "~" is above every PREFIX{ULID} key.
+AFTER_EVERY_ULID = "~"
 BATCH_WRITE_LIMIT = 25
 BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
 
@@ -90,11 +92,13 @@ class Repository:
             "pk = :pk AND begins_with(sk, :prefix)", {":pk": pk, ":prefix": sk_prefix}
         )
 
-    def query_sort_key_range(self, pk: str, first: str, last: str) -> list[Item]:
-        """Every item of one partition with ``first <= sk <= last`` (all pages): one Query serves
-        several item types whose sort keys are adjacent (``PROFILE`` < ``SESSION#`` < ``TXN#``)."""
+    def query_sort_key_span(self, pk: str, first_sk: str, last_prefix: str) -> list[Item]:
+        """Every item of one partition from sort key ``first_sk`` through the last
+        ``last_prefix{ULID}`` key (all pages): one Query serves several item types whose sort keys
+        are adjacent (``PROFILE`` < ``SESSION#`` < ``TXN#``)."""
         return self._query_all(
-            "pk = :pk AND sk BETWEEN :first AND :last", {":pk": pk, ":first": first, ":last": last}
+            "pk = :pk AND sk BETWEEN :first AND :last",
+            {":pk": pk, ":first": first_sk, ":last": last_prefix + AFTER_EVERY_ULID},
         )
 
     def _query_all(self, key_condition: str, values: dict[str, str]) -> list[Item]:

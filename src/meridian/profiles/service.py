@@ -16,8 +16,6 @@ from meridian.repository import (
 from meridian.transactions.views import transaction_view
 
 PROFILE_FIELDS = ("display_name", "locale", "marketing_opt_in")
-# "~" sorts after every ULID character (0-9, A-Z): PREFIX + "~" closes a BETWEEN over PREFIX*.
-_AFTER_ALL = "~"
 
 
 def _live(session: Item, now: int) -> bool:
@@ -94,7 +92,7 @@ class ProfileService:
         fails half-way can simply be retried.
         """
         pk = user_pk(user_id)
-        items = self.repository.query_sort_key_range(pk, PROFILE_SK, SESSION_PREFIX + _AFTER_ALL)
+        items = self.repository.query_sort_key_span(pk, PROFILE_SK, SESSION_PREFIX)
         if not any(item["sk"] == PROFILE_SK for item in items):
             raise errors.NotFoundError("no profile exists for this user")
         keys = [{"pk": pk, "sk": str(item["sk"])} for item in items if item["sk"] != PROFILE_SK]
@@ -104,8 +102,8 @@ class ProfileService:
     def export(self, user_id: str) -> dict[str, Any]:
         """GDPR access/portability: everything stored about the caller, read by one Query over
         the caller's partition (profile, sessions and transactions have adjacent sort keys)."""
-        items = self.repository.query_sort_key_range(
-            user_pk(user_id), PROFILE_SK, TRANSACTION_PREFIX + _AFTER_ALL
+        items = self.repository.query_sort_key_span(
+            user_pk(user_id), PROFILE_SK, TRANSACTION_PREFIX
         )
         now = clock.epoch_seconds()
         profile = next((item for item in items if item["sk"] == PROFILE_SK), None)
