@@ -13,6 +13,18 @@ BOB = "22222222-2222-4222-8222-222222222222"
 
 pytestmark = pytest.mark.usefixtures("aws_backend")
 
+# A transaction as the transactions function stores it, in Alice's partition.
+STORED_TRANSACTION = {
+    "pk": {"S": f"USER#{ALICE}"},
+    "sk": {"S": "TXN#01JBBBBBBBBBBBBBBBBBBBBBBB"},
+    "transaction_id": {"S": "01JBBBBBBBBBBBBBBBBBBBBBBB"},
+    "amount": {"N": "12.3"},
+    "currency": {"S": "USD"},
+    "type": {"S": "debit"},
+    "status": {"S": "completed"},
+    "created_at": {"S": "2026-11-23T18:00:00Z"},
+}
+
 
 def call(method: str, path: str, sub: str = ALICE, **kwargs) -> Reply:
     return invoke(
@@ -188,19 +200,7 @@ def test_malformed_session_id_is_404() -> None:
 def test_export_returns_all_the_callers_data(dynamodb) -> None:
     create()
     call("POST", "/profiles/me/sessions", body={"device_name": "Pixel", "platform": "android"})
-    dynamodb.put_item(
-        TableName=TABLE_NAME,
-        Item={
-            "pk": {"S": f"USER#{ALICE}"},
-            "sk": {"S": "TXN#01JBBBBBBBBBBBBBBBBBBBBBBB"},
-            "transaction_id": {"S": "01JBBBBBBBBBBBBBBBBBBBBBBB"},
-            "amount": {"N": "12.3"},
-            "currency": {"S": "USD"},
-            "type": {"S": "debit"},
-            "status": {"S": "completed"},
-            "created_at": {"S": "2026-11-23T18:00:00Z"},
-        },
-    )
+    dynamodb.put_item(TableName=TABLE_NAME, Item=STORED_TRANSACTION)
     create(BOB)
     exported = call("GET", "/profiles/me/export")
     assert exported.status == 200
@@ -227,12 +227,6 @@ def _dynamodb_operations() -> list[str]:
     return operations
 
 
-def _put_raw(dynamodb, sk: str, **attributes: str) -> None:
-    item = {"pk": {"S": f"USER#{ALICE}"}, "sk": {"S": sk}}
-    item.update({name: {"S": value} for name, value in attributes.items()})
-    dynamodb.put_item(TableName=TABLE_NAME, Item=item)
-
-
 def test_export_and_erase_read_the_partition_with_one_query_and_keep_financial_records(
     dynamodb,
 ) -> None:
@@ -240,17 +234,13 @@ def test_export_and_erase_read_the_partition_with_one_query_and_keep_financial_r
     call("POST", "/profiles/me/sessions", body={"device_name": "Pixel", "platform": "android"})
     # An idempotency guard sorts before PROFILE and a transaction after the sessions: the export
     # must not leak the guard, the erasure must keep both (financial records are retained).
-    _put_raw(dynamodb, "IDEMKEY#key-1", transaction_id="01JBBBBBBBBBBBBBBBBBBBBBBB")
-    _put_raw(
-        dynamodb, "TXN#01JBBBBBBBBBBBBBBBBBBBBBBB", transaction_id="01JBBBBBBBBBBBBBBBBBBBBBBB",
-        currency="USD", type="debit", status="completed", created_at="2026-11-23T18:00:00Z",
-    )  # fmt: skip
-    dynamodb.update_item(
-        TableName=TABLE_NAME,
-        Key={"pk": {"S": f"USER#{ALICE}"}, "sk": {"S": "TXN#01JBBBBBBBBBBBBBBBBBBBBBBB"}},
-        UpdateExpression="SET amount = :amount",
-        ExpressionAttributeValues={":amount": {"N": "5"}},
-    )
+    guard = {
+        "pk": {"S": f"USER#{ALICE}"},
+        "sk": {"S": "IDEMKEY#key-1"},
+        "transaction_id": STORED_TRANSACTION["transaction_id"],
+    }
+    dynamodb.put_item(TableName=TABLE_NAME, Item=guard)
+    dynamodb.put_item(TableName=TABLE_NAME, Item=STORED_TRANSACTION)
     operations = _dynamodb_operations()
     exported = call("GET", "/profiles/me/export").body
     assert operations == ["Query"]
