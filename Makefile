@@ -12,9 +12,13 @@ REQUIREMENTS := $(sort $(wildcard requirements/*.txt))
 VENV_STAMP := $(VENV)/.installed-$(shell cat $(REQUIREMENTS) | sha256sum | cut -c1-12)
 
 TEST_TARGETS :=
-# Suites that need the whole stack up run after every quick suite, so a lint or unit failure shows
-# in seconds rather than after the devstack round trip.
+# Suites that need the whole stack up (the long pole, ~10 minutes) are listed first so that, with
+# two jobs at once, one slot runs the stack while the other runs every quick suite and the
+# Terraform checks.
 TEST_TARGETS_LAST :=
+# `make test` runs the suites two at a time (the machines have 2 cores; each suite is mostly one
+# process). TEST_JOBS=1 runs them one after another, in a readable order.
+TEST_JOBS ?= 2
 
 .PHONY: help venv test clean
 help: ## list the targets
@@ -31,8 +35,10 @@ $(VENV_STAMP): $(REQUIREMENTS)
 
 include $(sort $(wildcard mk/*.mk))
 
-test: $(TEST_TARGETS) $(TEST_TARGETS_LAST) ## run every test suite (what CI runs)
-	@echo "make test: all suites passed ($(TEST_TARGETS) $(TEST_TARGETS_LAST))"
+test: ## run every test suite (what CI runs), TEST_JOBS (2) at a time; each suite's output in one block
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target $(TEST_TARGETS_LAST) $(TEST_TARGETS); \
+	echo "make test: all suites passed in $$(( $$(date +%s) - start )) s ($(TEST_TARGETS_LAST) $(TEST_TARGETS))"
 
 clean: ## remove build outputs and caches (keeps the virtual environment)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml
