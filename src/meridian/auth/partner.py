@@ -126,6 +126,11 @@ class PartnerKeyStore:
         self._entries: dict[PartnerKeyId, _Entry] = {}
         self._unknown_lookups = _TokenBucket(self.UNKNOWN_KID_LOOKUPS_PER_MINUTE, 60.0, clock())
 
+    @property
+    def cache_size(self) -> int:
+        """How many kids (known or unknown) are cached."""
+        return len(self._entries)
+
     def signing_key(self, key_id: PartnerKeyId) -> str:
         """The key named by ``key_id``; ``TokenRejectedError`` if there is none."""
         now = self.clock()
