@@ -100,7 +100,8 @@ def run_child(spec: dict[str, Any], env: dict[str, str], extra_args: tuple[str, 
 
 
 def secrets_for(kit: scenarios.TokenKit) -> dict[str, str]:
-    return {scenarios.PARTNER_SECRET_ARN: json.dumps({"signing_key": kit.partner_secret})}
+    secret_name = scenarios.PARTNER_KEY_SECRET_PREFIX + scenarios.PARTNER_KID
+    return {secret_name: json.dumps({"signing_key": kit.partner_secret})}
 
 
 # -- 1. cold start ------------------------------------------------------------------------

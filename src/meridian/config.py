@@ -22,6 +22,9 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
 _DIGITS = re.compile(r"^[0-9]{1,12}$")
+# Secrets Manager names allow letters, digits and /_+=.@- ; the prefix ends in "/".
+_SECRET_PREFIX = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,400}/$")
+_USAGE_KEY_PREFIX = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 
 ConfigT = TypeVar("ConfigT")
@@ -140,12 +143,16 @@ class AuthorizerConfig:
     region: str
     user_pool_id: str
     app_client_ids: frozenset[str]
-    partner_secret_arn: str
-    partner_issuer: str
-    partner_audience: str
-    partner_secret_ttl_seconds: int
     jwks_url: str
     cognito_issuer: str
+    # Partner keys (decision 3): secret `<prefix><partner>/<key_id>` per key, cached per kid.
+    partner_key_secret_prefix: str
+    partner_key_cache_seconds: int
+    partner_token_max_lifetime_seconds: int
+    partner_issuer: str
+    partner_audience: str
+    # Usage plans (decision 4): API key value = prefix + `partner-<name>` or `app-users`.
+    usage_key_prefix: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AuthorizerConfig:
@@ -173,14 +180,18 @@ class AuthorizerConfig:
             region=read.text("AWS_REGION", _REGION),
             user_pool_id=pool_id,
             app_client_ids=client_ids,
-            partner_secret_arn=read.text(
-                "PARTNER_SECRET_ARN", re.compile(r"^arn:aws[a-z-]*:secretsmanager:.+$")
+            jwks_url=jwks_url,
+            cognito_issuer=cognito_issuer,
+            partner_key_secret_prefix=read.text("PARTNER_KEY_SECRET_PREFIX", _SECRET_PREFIX),
+            # At most an hour, API Gateway's own maximum authorizer cache TTL: the revocation
+            # bound is the sum of both (docs/security.md).
+            partner_key_cache_seconds=read.integer("PARTNER_KEY_CACHE_SECONDS", 300, 0, 3600),
+            partner_token_max_lifetime_seconds=read.integer(
+                "PARTNER_TOKEN_MAX_LIFETIME_SECONDS", 3600, 60, 86_400
             ),
             partner_issuer=read.text("PARTNER_ISSUER"),
             partner_audience=read.text("PARTNER_AUDIENCE"),
-            partner_secret_ttl_seconds=read.integer("PARTNER_SECRET_TTL_SECONDS", 300, 0, 86_400),
-            jwks_url=jwks_url,
-            cognito_issuer=cognito_issuer,
+            usage_key_prefix=read.text("USAGE_KEY_PREFIX", _USAGE_KEY_PREFIX),
         )
         read.log_level()
         read.done("authorizer")

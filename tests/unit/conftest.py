@@ -32,10 +32,12 @@ os.environ.update(
         "IDEMPOTENCY_TTL_SECONDS": "86400",
         "COGNITO_USER_POOL_ID": f"{REGION}_TestPool1",
         "COGNITO_APP_CLIENT_IDS": "client123,client456",
-        "PARTNER_SECRET_ARN": f"arn:aws:secretsmanager:{REGION}:123456789012:secret:partner-AbCdEf",
+        "PARTNER_KEY_SECRET_PREFIX": "meridian-test/partner-keys/",
+        "PARTNER_KEY_CACHE_SECONDS": "300",
+        "PARTNER_TOKEN_MAX_LIFETIME_SECONDS": "3600",
         "PARTNER_ISSUER": "meridian-partners-test",
         "PARTNER_AUDIENCE": "meridian-api-test",
-        "PARTNER_SECRET_TTL_SECONDS": "300",
+        "USAGE_KEY_PREFIX": "meridian-test-usage-",
     }
 )
 

@@ -23,9 +23,10 @@ AUTHORIZER_ENV = {
     "AWS_REGION": "eu-west-1",
     "COGNITO_USER_POOL_ID": "eu-west-1_AbCdEf123",
     "COGNITO_APP_CLIENT_IDS": "abc, def",
-    "PARTNER_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:p-1",
+    "PARTNER_KEY_SECRET_PREFIX": "meridian-dev/partner-keys/",
     "PARTNER_ISSUER": "iss",
     "PARTNER_AUDIENCE": "aud",
+    "USAGE_KEY_PREFIX": "meridian-dev-usage-",
 }
 
 
@@ -85,7 +86,30 @@ def test_authorizer_config_derives_jwks_url_and_issuer() -> None:
     assert config.cognito_issuer == issuer
     assert config.jwks_url == f"{issuer}/.well-known/jwks.json"
     assert config.app_client_ids == frozenset({"abc", "def"})
-    assert config.partner_secret_ttl_seconds == 300
+    # Defaults of decision 3: keys cached 5 minutes, partner tokens live at most 1 hour.
+    assert config.partner_key_cache_seconds == 300
+    assert config.partner_token_max_lifetime_seconds == 3600
+    assert config.partner_key_secret_prefix == "meridian-dev/partner-keys/"
+    assert config.usage_key_prefix == "meridian-dev-usage-"
+
+
+def test_authorizer_config_reads_the_partner_windows() -> None:
+    config = AuthorizerConfig.from_env(
+        {
+            **AUTHORIZER_ENV,
+            "PARTNER_KEY_CACHE_SECONDS": "60",
+            "PARTNER_TOKEN_MAX_LIFETIME_SECONDS": "900",
+        }
+    )
+    assert config.partner_key_cache_seconds == 60
+    assert config.partner_token_max_lifetime_seconds == 900
+
+
+@pytest.mark.parametrize("name", ["PARTNER_KEY_SECRET_PREFIX", "USAGE_KEY_PREFIX"])
+def test_authorizer_config_requires_the_prefixes(name: str) -> None:
+    env = {key: value for key, value in AUTHORIZER_ENV.items() if key != name}
+    with pytest.raises(ConfigError, match=f"{name} is required"):
+        AuthorizerConfig.from_env(env)
 
 
 @pytest.mark.parametrize("override", ["AWS_ENDPOINT_URL_COGNITO_IDP", "AWS_ENDPOINT_URL"])
@@ -102,9 +126,14 @@ def test_authorizer_jwks_url_follows_the_local_endpoint(override: str) -> None:
         ("COGNITO_USER_POOL_ID", "not-a-pool"),
         ("COGNITO_APP_CLIENT_IDS", " , "),
         ("COGNITO_APP_CLIENT_IDS", "bad id!"),
-        ("PARTNER_SECRET_ARN", "my-secret"),
-        ("PARTNER_SECRET_TTL_SECONDS", "-1"),
-        ("PARTNER_SECRET_TTL_SECONDS", "\u00b2"),
+        ("PARTNER_KEY_SECRET_PREFIX", "no-trailing-slash"),
+        ("PARTNER_KEY_SECRET_PREFIX", "bad prefix/"),
+        ("PARTNER_KEY_CACHE_SECONDS", "-1"),
+        ("PARTNER_KEY_CACHE_SECONDS", "3601"),
+        ("PARTNER_KEY_CACHE_SECONDS", "\u00b2"),
+        ("PARTNER_TOKEN_MAX_LIFETIME_SECONDS", "0"),
+        ("PARTNER_TOKEN_MAX_LIFETIME_SECONDS", "86401"),
+        ("USAGE_KEY_PREFIX", "bad prefix"),
     ],
 )
 def test_authorizer_config_rejects(name: str, value: str) -> None:
