@@ -29,9 +29,9 @@ def test_a_partner_named_like_a_user_never_sees_or_writes_the_users_data(dynamod
     assert [i["transaction_id"]["S"] for i in user_items if i["sk"]["S"].startswith("TXN#")] == [
         mine["transaction_id"]
     ]
-    assert [
-        i["transaction_id"]["S"] for i in partner_items if i["sk"]["S"].startswith("TXN#")
-    ] == [theirs["transaction_id"]]
+    assert [i["transaction_id"]["S"] for i in partner_items if i["sk"]["S"].startswith("TXN#")] == [
+        theirs["transaction_id"]
+    ]
 
     assert [t["transaction_id"] for t in get_transactions().body["items"]] == [
         mine["transaction_id"]
