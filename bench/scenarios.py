@@ -154,10 +154,11 @@ def cognito_claims(sub: str) -> dict[str, Any]:
 
 
 def lambda_authorizer_context(sub: str) -> dict[str, Any]:
+    # The authorizer's context contract (docs/interfaces.md): caller_kind + caller_id.
     return {
-        "principalId": sub,
-        "sub": sub,
-        "token_type": "partner",
+        "principalId": f"user:{sub}",
+        "caller_kind": "user",
+        "caller_id": sub,
         "scopes": "transactions:read transactions:write",
         "integrationLatency": 3,
     }

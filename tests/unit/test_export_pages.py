@@ -10,9 +10,9 @@ import time
 from typing import Any
 
 import pytest
-from moto.dynamodb.responses import DynamoResult
 from data_helpers import ALICE
 from data_helpers import profile_call as call
+from moto.dynamodb.responses import DynamoResult
 from unit_support import TABLE_NAME
 
 from meridian import ids
@@ -36,7 +36,7 @@ def fast_moto_responses(monkeypatch):
 
     original = DynamoResult.execute_result
 
-    def execute_result(self: DynamoResult, context: Any) -> Any:  # noqa: ANN401
+    def execute_result(self: DynamoResult, context: Any) -> Any:
         if context.operation_model.name not in ("Query", "BatchWriteItem"):
             return original(self, context)
         return 200, {"Content-Type": "application/x-amz-json-1.0"}, json.dumps(self.result)
