@@ -377,7 +377,9 @@ class Repository:
         """TransactWriteItems: ConditionCheck that the profile exists and is not being erased +
         Put of the session. The erasure marks the profile first (one item, serialised with this
         check), so a session either commits before the mark, and the erasure's later strongly
-        consistent Query finds and deletes it, or fails here: none survives an erasure."""
+        consistent Query finds and deletes it, or fails here: none survives an erasure
+        (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-isolation).
+        Across regions this holds only because every write goes to the one active region."""
         pk = user_pk(user_id)
         item: Item = {
             "pk": pk,
@@ -436,7 +438,9 @@ class Repository:
 
     def delete_session(self, user_id: str, session_id: str, now: int) -> None:
         """Conditional DeleteItem: NotFoundError unless the caller owns that session and it has
-        not expired (an expired session not yet swept by TTL is gone, so DELETE is a 404)."""
+        not expired. TTL deletes lazily and expired items still answer reads and writes until
+        then (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ttl-expired-items.html),
+        so the condition checks ``expires_at`` itself: an expired session is a 404."""
         if not ids.is_ulid(session_id):
             raise errors.NotFoundError("no such session")
 
@@ -580,10 +584,12 @@ class Repository:
         """TransactWriteItems: the transaction + the caller's guard for its Idempotency-Key
         (+ for users, a ConditionCheck that no erasure of their profile is running).
 
-        The guard has no TTL: one key names one transaction of one caller for ever. A key used
-        again (after Powertools' record expired, or if it was lost) returns that transaction
-        when the request is the same, and IdempotencyKeyReusedError when it differs, whatever
-        the TTL sweeper has or has not deleted yet.
+        The guard has no TTL: one key names one transaction of one caller for ever, so nothing
+        depends on when TTL deletes Powertools' expired record (lazily, days later:
+        https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ttl-expired-items.html).
+        A key used again (after Powertools' record expired, or if it was lost) returns that
+        transaction when the request is the same, and IdempotencyKeyReusedError when it differs,
+        whatever the TTL sweeper has or has not deleted yet.
         """
         pk = caller_pk(caller)
         guard: Item = {
