@@ -258,7 +258,7 @@ def _seed(
         for index in range(5):
             service._record_transaction(  # seeding below the idempotency layer
                 {
-                    "caller": "reader",
+                    "caller": {"kind": "user", "id": "reader"},
                     "key": f"seed-{index}",
                     "body": {"amount": "9.99", "currency": "EUR", "type": "credit"},
                 }

@@ -24,9 +24,7 @@ API_ID = "bench00001"
 TABLE_NAME = "meridian-bench"
 USER_POOL_ID = f"{REGION}_BenchPool1"
 CLIENT_ID = "benchclient1"
-# One partner key (decision 3): kid "bench/k1" is the secret <prefix>bench/k1.
-PARTNER_KEY_SECRET_PREFIX = "meridian-bench/partner-keys/"  # noqa: S105 - a name, not a secret
-PARTNER_KID = "bench/k1"
+PARTNER_SECRET_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:partner-AbCdEf"
 PARTNER_ISSUER = "meridian-partners-bench"
 PARTNER_AUDIENCE = "meridian-api-bench"
 FUNCTIONS = ("profiles", "transactions", "authorizer", "health")
@@ -78,13 +76,10 @@ def lambda_environment(function: str, jwks_endpoint: str) -> dict[str, str]:
             "IDEMPOTENCY_TTL_SECONDS": "86400",
             "COGNITO_USER_POOL_ID": USER_POOL_ID,
             "COGNITO_APP_CLIENT_IDS": CLIENT_ID,
-            "PARTNER_KEY_SECRET_PREFIX": PARTNER_KEY_SECRET_PREFIX,
-            "PARTNER_KEY_CACHE_SECONDS": "300",
-            # The bench's tokens live a day (runs must not outlive them).
-            "PARTNER_TOKEN_MAX_LIFETIME_SECONDS": "86400",
+            "PARTNER_SECRET_ARN": PARTNER_SECRET_ARN,
             "PARTNER_ISSUER": PARTNER_ISSUER,
             "PARTNER_AUDIENCE": PARTNER_AUDIENCE,
-            "USAGE_KEY_PREFIX": "meridian-bench-usage-",
+            "PARTNER_SECRET_TTL_SECONDS": "300",
             # Only the authorizer's JWKS download goes there (a local HTTP server of the bench).
             "AWS_ENDPOINT_URL_COGNITO_IDP": jwks_endpoint,
         }
@@ -158,11 +153,12 @@ def cognito_claims(sub: str) -> dict[str, Any]:
     }
 
 
-def lambda_authorizer_context(partner: str) -> dict[str, Any]:
+def lambda_authorizer_context(sub: str) -> dict[str, Any]:
+    # The authorizer's context contract (docs/interfaces.md): caller_kind + caller_id.
     return {
-        "principalId": f"partner:{partner}",
-        "caller_kind": "partner",
-        "caller_id": partner,
+        "principalId": f"user:{sub}",
+        "caller_kind": "user",
+        "caller_id": sub,
         "scopes": "transactions:read transactions:write",
         "integrationLatency": 3,
     }
@@ -209,7 +205,7 @@ def make_token_kit() -> TokenKit:
     partner_secret = secrets.token_urlsafe(32)
     partner_token = jwt.encode(
         {
-            "sub": PARTNER_KID.partition("/")[0],
+            "sub": "partner-bench",
             "iss": PARTNER_ISSUER,
             "aud": PARTNER_AUDIENCE,
             "scope": "transactions:read transactions:write",
@@ -218,7 +214,6 @@ def make_token_kit() -> TokenKit:
         },
         partner_secret,
         algorithm="HS256",
-        headers={"kid": PARTNER_KID},
     )
     return TokenKit({"keys": [jwk]}, cognito_token, partner_token, partner_secret)
 

@@ -1,42 +1,80 @@
 """The ONE module that talks to DynamoDB (single table, ``pk``/``sk``, TTL on ``expires_at``).
 
-Services pass and receive plain dicts (numbers as ``Decimal``/``int``, never floats). Every
-DynamoDB fault that means "not now" becomes ``ServiceUnavailableError`` here; conditional-check
-failures become the domain errors the caller asked for.
+It owns every key format (``USER#…``, ``PARTNER#…``, ``PROFILE``, ``SESSION#…``, ``TXN#…``,
+``IDEMKEY#…``), every sort-key span and every cursor; services speak in domain terms (a
+``Caller``, a user id, ``Profile``/``Session``/``Transaction`` objects) and never see a key.
+
+Every DynamoDB fault that means "not now" becomes ``ServiceUnavailableError`` here;
+conditional-check failures become the domain errors the caller asked for; transaction conflicts
+are retried a bounded number of times and then become ``ConflictError`` (409), never a 500.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer  # type: ignore[import-untyped]
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
-from meridian import aws, errors
+from meridian import aws, errors, ids
+from meridian.identity import Caller
+from meridian.profiles.model import ExportPage, Profile, ProfileChanges, Session
+from meridian.transactions.model import Transaction, TransactionPage
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 Item = dict[str, Any]
 Key = dict[str, str]
+T = TypeVar("T")
 
 PROFILE_SK = "PROFILE"
 SESSION_PREFIX = "SESSION#"
 TRANSACTION_PREFIX = "TXN#"
 IDEMPOTENCY_GUARD_PREFIX = "IDEMKEY#"
+PARTITION_PREFIX = {"user": "USER#", "partner": "PARTNER#"}
 # "~" sorts after every ULID character (0-9, A-Z): PREFIX + "~" is above every PREFIX{ULID} key.
 AFTER_EVERY_ULID = "~"
 BATCH_WRITE_LIMIT = 25
 BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
+# TransactionConflict: another transaction touched one of our items at the same moment. AWS
+# cancels the whole transaction and the caller may simply retry it:
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
+CONFLICT_RETRY_DELAYS = (0.02, 0.05, 0.1)
+# One export page: at most this many items. The largest item view is ~2 KB of JSON (a 140-char
+# reference of astral characters escaped as \\uXXXX pairs), so a page stays under ~2 MB, well
+# below the 6 MB synchronous Lambda response limit
+# (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). A Query also stops
+# at 1 MB of items, which only makes a page shorter.
+EXPORT_PAGE_ITEMS = 1000
+_CURSOR_MAX_LENGTH = 512
 
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
 
 
+# -- keys (the only place that knows them) ---------------------------------------------------
 def user_pk(user_id: str) -> str:
-    return f"USER#{user_id}"
+    return PARTITION_PREFIX["user"] + user_id
 
 
+def caller_pk(caller: Caller) -> str:
+    """``USER#<sub>`` or ``PARTNER#<name>``: caller kinds never share a partition."""
+    return PARTITION_PREFIX[caller.kind] + caller.id
+
+
+def _guard_sk(key_digest: str) -> str:
+    return IDEMPOTENCY_GUARD_PREFIX + key_digest
+
+
+# -- marshalling -----------------------------------------------------------------------------
 def _to_ddb(item: Item) -> dict[str, Any]:
     return {name: _SERIALIZER.serialize(value) for name, value in item.items()}
 
@@ -45,8 +83,118 @@ def _from_ddb(item: dict[str, Any]) -> Item:
     return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
 
 
+def _profile(item: Item) -> Profile:
+    return Profile(
+        user_id=str(item["user_id"]),
+        display_name=str(item["display_name"]),
+        marketing_opt_in=bool(item.get("marketing_opt_in", False)),
+        version=int(item["version"]),
+        created_at=str(item["created_at"]),
+        updated_at=str(item["updated_at"]),
+        locale=str(item["locale"]) if item.get("locale") else None,
+    )
+
+
+def _session(item: Item) -> Session:
+    return Session(
+        session_id=str(item["session_id"]),
+        device_name=str(item["device_name"]),
+        platform=str(item["platform"]),
+        created_at=str(item["created_at"]),
+        expires_at=int(item["expires_at"]),
+    )
+
+
+def _transaction(item: Item) -> Transaction:
+    return Transaction(
+        transaction_id=str(item["transaction_id"]),
+        amount=Decimal(item["amount"]),
+        currency=str(item["currency"]),
+        type=str(item["type"]),
+        status=str(item["status"]),
+        created_at=str(item["created_at"]),
+        reference=str(item["reference"]) if item.get("reference") else None,
+    )
+
+
+def _transaction_item(pk: str, transaction: Transaction) -> Item:
+    item: Item = {
+        "pk": pk,
+        "sk": TRANSACTION_PREFIX + transaction.transaction_id,
+        "transaction_id": transaction.transaction_id,
+        "amount": transaction.amount,
+        "currency": transaction.currency,
+        "type": transaction.type,
+        "status": transaction.status,
+        "created_at": transaction.created_at,
+    }
+    if transaction.reference:
+        item["reference"] = transaction.reference
+    return item
+
+
+# -- cursors (opaque to services and clients) ------------------------------------------------
+def _encode_cursor(sk: str) -> str:
+    raw = json.dumps({"sk": sk}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, prefixes: tuple[str, ...]) -> str:
+    """The sort key inside a cursor we issued; anything else is a 400, never a 500."""
+    invalid = errors.ValidationError("cursor is invalid")
+    if not 0 < len(cursor) <= _CURSOR_MAX_LENGTH or not cursor.isascii():
+        raise invalid
+    try:
+        document = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        raise invalid from None
+    if not isinstance(document, dict) or set(document) != {"sk"}:
+        raise invalid
+    sk = document["sk"]
+    if not isinstance(sk, str):
+        raise invalid
+    if sk == PROFILE_SK and PROFILE_SK in prefixes:
+        return sk
+    for prefix in prefixes:
+        if prefix != PROFILE_SK and sk.startswith(prefix) and ids.is_ulid(sk[len(prefix) :]):
+            return sk
+    raise invalid
+
+
+# -- error translation -----------------------------------------------------------------------
 def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _cancellation_codes(error: ClientError) -> list[str]:
+    """CancellationReasons codes, one per action in request order ("None": that one was fine)."""
+    reasons = error.response.get("CancellationReasons") or []
+    return [str(reason.get("Code") or "None") for reason in reasons]
+
+
+def _cancelled_by_condition(error: ClientError, index: int | None = None) -> bool:
+    codes = _cancellation_codes(error)
+    if not codes:
+        # Some emulators omit the reasons; the message still names the failed condition.
+        return "ConditionalCheckFailed" in str(error)
+    if index is not None:
+        return index < len(codes) and codes[index] == "ConditionalCheckFailed"
+    return "ConditionalCheckFailed" in codes
+
+
+def _is_transaction_conflict(error: BaseException) -> bool:
+    """A conflict with a concurrent write (retryable), and no failed condition (which is final)."""
+    if not isinstance(error, ClientError):
+        return False
+    code = _error_code(error)
+    if code == "TransactionConflictException":  # a single-item write hit an ongoing transaction
+        return True
+    if code != "TransactionCanceledException":
+        return False
+    codes = _cancellation_codes(error)
+    if codes:
+        return "TransactionConflict" in codes and "ConditionalCheckFailed" not in codes
+    return "TransactionConflict" in str(error) and "ConditionalCheckFailed" not in str(error)
 
 
 @contextmanager
@@ -67,16 +215,24 @@ def _dynamodb(operation: str) -> Iterator[None]:
 class Repository:
     """Data access for one table; every method is one well-defined DynamoDB access pattern."""
 
-    def __init__(self, table_name: str, client: Any | None = None) -> None:  # noqa: ANN401
+    def __init__(
+        self,
+        table_name: str,
+        client: DynamoDBClient | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.table_name = table_name
         self._client = client
+        self._sleep = sleep
 
     @property
-    def client(self) -> Any:  # noqa: ANN401 - boto3 clients are dynamically typed
-        return self._client if self._client is not None else aws.client("dynamodb")
+    def client(self) -> DynamoDBClient:
+        if self._client is not None:
+            return self._client
+        return cast("DynamoDBClient", aws.client("dynamodb"))
 
     # -- generic --------------------------------------------------------------------------
-    def get_item(self, pk: str, sk: str) -> Item | None:
+    def _get(self, pk: str, sk: str) -> Item | None:
         with _dynamodb("GetItem"):
             response = self.client.get_item(
                 TableName=self.table_name,
@@ -84,53 +240,34 @@ class Repository:
                 ConsistentRead=True,
             )
         item = response.get("Item")
-        return _from_ddb(item) if item else None
+        return _from_ddb(dict(item)) if item else None
 
-    def query_partition(self, pk: str, sk_prefix: str) -> list[Item]:
-        """Every item of one partition whose sort key starts with ``sk_prefix`` (all pages)."""
-        return self._query_all(
-            "pk = :pk AND begins_with(sk, :prefix)", {":pk": pk, ":prefix": sk_prefix}
-        )
-
-    def query_sort_key_span(self, pk: str, first_sk: str, last_prefix: str) -> list[Item]:
-        """Every item of one partition from sort key ``first_sk`` through the last
-        ``last_prefix{ULID}`` key (all pages): one Query serves several item types whose sort keys
-        are adjacent (``PROFILE`` < ``SESSION#`` < ``TXN#``)."""
-        return self._query_all(
-            "pk = :pk AND sk BETWEEN :first AND :last",
-            {":pk": pk, ":first": first_sk, ":last": last_prefix + AFTER_EVERY_ULID},
-        )
-
-    def _query_all(self, key_condition: str, values: dict[str, str]) -> list[Item]:
+    def _query_all(self, request: dict[str, Any]) -> list[Item]:
+        """Every page of one Query (strongly consistent)."""
         items: list[Item] = []
-        request: dict[str, Any] = {
-            "TableName": self.table_name,
-            "KeyConditionExpression": key_condition,
-            "ExpressionAttributeValues": _to_ddb(values),
-            "ConsistentRead": True,
-        }
+        request = {"TableName": self.table_name, "ConsistentRead": True, **request}
         while True:
             with _dynamodb("Query"):
                 response = self.client.query(**request)
-            items.extend(_from_ddb(item) for item in response.get("Items", []))
+            items.extend(_from_ddb(dict(item)) for item in response.get("Items", []))
             last_key = response.get("LastEvaluatedKey")
             if not last_key:
                 return items
             request["ExclusiveStartKey"] = last_key
 
-    def delete_keys(self, keys: list[Key]) -> None:
+    def _delete_keys(self, keys: list[Key]) -> None:
         """BatchWriteItem deletes in chunks of 25, retrying unprocessed items with backoff."""
         for start in range(0, len(keys), BATCH_WRITE_LIMIT):
-            pending = [
+            pending: list[Any] = [
                 {"DeleteRequest": {"Key": _to_ddb(key)}}
                 for key in keys[start : start + BATCH_WRITE_LIMIT]
             ]
             for delay in (0.0, *BATCH_RETRY_DELAYS):
                 if delay:
-                    time.sleep(delay)
+                    self._sleep(delay)
                 with _dynamodb("BatchWriteItem"):
                     response = self.client.batch_write_item(RequestItems={self.table_name: pending})
-                pending = response.get("UnprocessedItems", {}).get(self.table_name, [])
+                pending = list(response.get("UnprocessedItems", {}).get(self.table_name, []))
                 if not pending:
                     break
             if pending:
@@ -138,172 +275,427 @@ class Repository:
                     "the data store is throttling deletes; retry the request"
                 )
 
-    # -- profiles -------------------------------------------------------------------------
-    def create_profile(self, item: Item) -> None:
-        """Conditional Put: fails with ConflictError when the caller already has a profile."""
-        with _dynamodb("PutItem"):
+    def _retrying_conflicts(self, operation: str, write: Callable[[], T]) -> T:
+        """Run ``write``; on a transaction conflict retry it (bounded), then 409 CONFLICT."""
+        for delay in (*CONFLICT_RETRY_DELAYS, None):
             try:
-                self.client.put_item(
-                    TableName=self.table_name,
-                    Item=_to_ddb(item),
-                    ConditionExpression="attribute_not_exists(pk)",
-                )
+                with _dynamodb(operation):
+                    return write()
             except ClientError as error:
-                if _error_code(error) == "ConditionalCheckFailedException":
-                    raise errors.ConflictError("a profile already exists for this user") from None
-                raise
+                if not _is_transaction_conflict(error):
+                    raise
+                if delay is None:
+                    raise errors.ConflictError(
+                        "another request changed the same data at the same time; retry"
+                    ) from None
+                self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- profiles -------------------------------------------------------------------------
+    def create_profile(self, profile: Profile) -> None:
+        """Conditional Put: fails with ConflictError when the caller already has a profile."""
+        item: Item = {
+            "pk": user_pk(profile.user_id),
+            "sk": PROFILE_SK,
+            "user_id": profile.user_id,
+            "display_name": profile.display_name,
+            "marketing_opt_in": profile.marketing_opt_in,
+            "version": profile.version,
+            "created_at": profile.created_at,
+            "updated_at": profile.updated_at,
+        }
+        if profile.locale:
+            item["locale"] = profile.locale
+
+        def put() -> None:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item=_to_ddb(item),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+
+        try:
+            self._retrying_conflicts("PutItem", put)
+        except ClientError as error:
+            if _error_code(error) == "ConditionalCheckFailedException":
+                raise errors.ConflictError("a profile already exists for this user") from None
+            raise
+
+    def _profile_item(self, user_id: str) -> Item | None:
+        return self._get(user_pk(user_id), PROFILE_SK)
+
+    def get_profile(self, user_id: str) -> Profile | None:
+        """The caller's profile; one whose erasure has begun is already gone."""
+        item = self._profile_item(user_id)
+        return _profile(item) if item and "erasure_started_at" not in item else None
 
     def update_profile(
-        self, user_id: str, expected_version: int, changes: Item, updated_at: str
-    ) -> Item:
+        self, user_id: str, expected_version: int, changes: ProfileChanges, updated_at: str
+    ) -> Profile:
         """UpdateItem guarded by ``version = :expected`` (optimistic locking, no lost update)."""
-        names = {"#version": "version", "#updated_at": "updated_at"}
+        names = {
+            "#version": "version",
+            "#updated_at": "updated_at",
+            "#erasure": "erasure_started_at",
+        }
         values: Item = {":expected": expected_version, ":one": 1, ":updated_at": updated_at}
         assignments = ["#version = #version + :one", "#updated_at = :updated_at"]
-        for index, (field, value) in enumerate(sorted(changes.items())):
+        for index, (field, value) in enumerate(sorted(changes.as_attributes().items())):
             names[f"#f{index}"] = field
             values[f":v{index}"] = value
+
             assignments.append(f"#f{index} = :v{index}")
-        with _dynamodb("UpdateItem"):
-            try:
-                response = self.client.update_item(
-                    TableName=self.table_name,
-                    Key=_to_ddb({"pk": user_pk(user_id), "sk": PROFILE_SK}),
-                    UpdateExpression="SET " + ", ".join(assignments),
-                    ConditionExpression="attribute_exists(pk) AND #version = :expected",
-                    ExpressionAttributeNames=names,
-                    ExpressionAttributeValues=_to_ddb(values),
-                    ReturnValues="ALL_NEW",
-                )
-            except ClientError as error:
-                if _error_code(error) != "ConditionalCheckFailedException":
-                    raise
-                if self.get_item(user_pk(user_id), PROFILE_SK) is None:
-                    raise errors.NotFoundError("no profile exists for this user") from None
-                raise errors.ConflictError(
-                    "the profile was changed by another request; reload it and retry"
-                ) from None
-        return _from_ddb(response["Attributes"])
+
+        def update() -> Any:  # noqa: ANN401 - the typed UpdateItem output
+            return self.client.update_item(
+                TableName=self.table_name,
+                Key=_to_ddb({"pk": user_pk(user_id), "sk": PROFILE_SK}),
+                UpdateExpression="SET " + ", ".join(assignments),
+                ConditionExpression=(
+                    "attribute_exists(pk) AND attribute_not_exists(#erasure)"
+                    " AND #version = :expected"
+                ),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=_to_ddb(values),
+                ReturnValues="ALL_NEW",
+            )
+
+        try:
+            response = self._retrying_conflicts("UpdateItem", update)
+        except ClientError as error:
+            if _error_code(error) != "ConditionalCheckFailedException":
+                raise
+            if self.get_profile(user_id) is None:
+                raise errors.NotFoundError("no profile exists for this user") from None
+            raise errors.ConflictError(
+                "the profile was changed by another request; reload it and retry"
+            ) from None
+        return _profile(_from_ddb(dict(response["Attributes"])))
 
     # -- sessions -------------------------------------------------------------------------
-    def create_session(self, user_id: str, item: Item) -> None:
-        """TransactWriteItems: ConditionCheck that the profile exists + Put of the session."""
+    def create_session(self, user_id: str, session: Session) -> None:
+        """TransactWriteItems: ConditionCheck that the profile exists and is not being erased +
+        Put of the session. The erasure marks the profile first (one item, serialised with this
+        check), so a session either commits before the mark, and the erasure's later strongly
+        consistent Query finds and deletes it, or fails here: none survives an erasure
+        (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-isolation).
+        Across regions this holds only because every write goes to the one active region."""
         pk = user_pk(user_id)
-        with _dynamodb("TransactWriteItems"):
-            try:
-                self.client.transact_write_items(
-                    TransactItems=[
-                        {
-                            "ConditionCheck": {
-                                "TableName": self.table_name,
-                                "Key": _to_ddb({"pk": pk, "sk": PROFILE_SK}),
-                                "ConditionExpression": "attribute_exists(pk)",
-                            }
-                        },
-                        {
-                            "Put": {
-                                "TableName": self.table_name,
-                                "Item": _to_ddb(item),
-                                "ConditionExpression": "attribute_not_exists(pk)",
-                            }
-                        },
-                    ]
-                )
-            except ClientError as error:
-                if _error_code(error) == "TransactionCanceledException" and _cancelled_by_condition(
-                    error
-                ):
-                    raise errors.NotFoundError(
-                        "create a profile before registering sessions"
-                    ) from None
-                raise
+        item: Item = {
+            "pk": pk,
+            "sk": SESSION_PREFIX + session.session_id,
+            "session_id": session.session_id,
+            "device_name": session.device_name,
+            "platform": session.platform,
+            "created_at": session.created_at,
+            "expires_at": session.expires_at,
+        }
 
-    def delete_session(self, user_id: str, session_id: str) -> None:
-        """Conditional DeleteItem: NotFoundError unless the caller owns that session."""
-        with _dynamodb("DeleteItem"):
-            try:
-                self.client.delete_item(
+        def write() -> None:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "ConditionCheck": {
+                            "TableName": self.table_name,
+                            "Key": _to_ddb({"pk": pk, "sk": PROFILE_SK}),
+                            "ConditionExpression": (
+                                "attribute_exists(pk) AND attribute_not_exists(#erasure)"
+                            ),
+                            "ExpressionAttributeNames": {"#erasure": "erasure_started_at"},
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _to_ddb(item),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+
+        try:
+            self._retrying_conflicts("TransactWriteItems", write)
+        except ClientError as error:
+            if _error_code(error) == "TransactionCanceledException" and _cancelled_by_condition(
+                error
+            ):
+                raise errors.NotFoundError("create a profile before registering sessions") from None
+            raise
+
+    def list_sessions(self, user_id: str, now: int) -> list[Session]:
+        """The caller's live sessions (expired ones are filtered: TTL deletes lazily)."""
+        items = self._query_all(
+            {
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                "ExpressionAttributeValues": _to_ddb(
+                    {":pk": user_pk(user_id), ":prefix": SESSION_PREFIX}
+                ),
+            }
+        )
+        sessions = (_session(item) for item in items)
+        return [session for session in sessions if session.is_live(now)]
+
+    def delete_session(self, user_id: str, session_id: str, now: int) -> None:
+        """Conditional DeleteItem: NotFoundError unless the caller owns that session and it has
+        not expired. TTL deletes lazily and expired items still answer reads and writes until
+        then (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ttl-expired-items.html),
+        so the condition checks ``expires_at`` itself: an expired session is a 404."""
+        if not ids.is_ulid(session_id):
+            raise errors.NotFoundError("no such session")
+
+        def delete() -> None:
+            self.client.delete_item(
+                TableName=self.table_name,
+                Key=_to_ddb({"pk": user_pk(user_id), "sk": SESSION_PREFIX + session_id}),
+                ConditionExpression="attribute_exists(pk) AND expires_at > :now",
+                ExpressionAttributeValues=_to_ddb({":now": now}),
+            )
+
+        try:
+            self._retrying_conflicts("DeleteItem", delete)
+        except ClientError as error:
+            if _error_code(error) == "ConditionalCheckFailedException":
+                raise errors.NotFoundError("no such session") from None
+            raise
+
+    # -- GDPR erasure (only ever USER# partitions) ------------------------------------------
+    def begin_erasure(self, user_id: str, started_at: str) -> None:
+        """Mark the profile as being erased (NotFoundError without one). From this write on no
+        session, profile update or transaction of this user can commit; repeating it is fine."""
+
+        def mark() -> None:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key=_to_ddb({"pk": user_pk(user_id), "sk": PROFILE_SK}),
+                UpdateExpression="SET #erasure = if_not_exists(#erasure, :started)",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#erasure": "erasure_started_at"},
+                ExpressionAttributeValues=_to_ddb({":started": started_at}),
+            )
+
+        try:
+            self._retrying_conflicts("UpdateItem", mark)
+        except ClientError as error:
+            if _error_code(error) == "ConditionalCheckFailedException":
+                raise errors.NotFoundError("no profile exists for this user") from None
+            raise
+
+    def delete_sessions(self, user_id: str) -> None:
+        """Every session of the user, expired or not (BatchWriteItem)."""
+        pk = user_pk(user_id)
+        items = self._query_all(
+            {
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                "ExpressionAttributeValues": _to_ddb({":pk": pk, ":prefix": SESSION_PREFIX}),
+                "ProjectionExpression": "pk, sk",
+            }
+        )
+        self._delete_keys([{"pk": pk, "sk": str(item["sk"])} for item in items])
+
+    def scrub_personal_data(self, user_id: str) -> int:
+        """Remove the free-text ``reference`` of the user's kept transactions and the request
+        digest of their idempotency guards; returns how many items were changed."""
+        pk = user_pk(user_id)
+        items = self._query_all(
+            {
+                "KeyConditionExpression": "pk = :pk",
+                "FilterExpression": "attribute_exists(#reference) OR attribute_exists(#digest)",
+                "ProjectionExpression": "pk, sk",
+                "ExpressionAttributeNames": {"#reference": "reference", "#digest": "request_hash"},
+                "ExpressionAttributeValues": _to_ddb({":pk": pk}),
+            }
+        )
+        for item in items:
+            key = _to_ddb({"pk": pk, "sk": str(item["sk"])})
+
+            def scrub(key: dict[str, Any] = key) -> None:
+                self.client.update_item(
                     TableName=self.table_name,
-                    Key=_to_ddb({"pk": user_pk(user_id), "sk": SESSION_PREFIX + session_id}),
+                    Key=key,
+                    UpdateExpression="REMOVE #reference, #digest",
                     ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeNames={"#reference": "reference", "#digest": "request_hash"},
                 )
-            except ClientError as error:
-                if _error_code(error) == "ConditionalCheckFailedException":
-                    raise errors.NotFoundError("no such session") from None
-                raise
+
+            try:
+                self._retrying_conflicts("UpdateItem", scrub)
+            except ClientError as error:  # pragma: no cover - deleted meanwhile: nothing to scrub
+                if _error_code(error) != "ConditionalCheckFailedException":
+                    raise
+        return len(items)
+
+    def finish_erasure(self, user_id: str) -> None:
+        """Delete the (marked) profile: the last step, so a failed erasure can be repeated."""
+        self._delete_keys([{"pk": user_pk(user_id), "sk": PROFILE_SK}])
+
+    # -- GDPR export ----------------------------------------------------------------------
+    def export_page(
+        self, user_id: str, cursor: str | None, now: int, page_items: int = EXPORT_PAGE_ITEMS
+    ) -> ExportPage:
+        """One page of everything stored about the user: one strongly consistent Query over
+        ``PROFILE`` .. ``TXN#~`` (adjacent sort keys; the ``IDEMKEY#`` guards sort before
+        ``PROFILE`` and are not read). Expired sessions are left out (TTL deletes lazily)."""
+        pk = user_pk(user_id)
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :first AND :last",
+            "ExpressionAttributeValues": _to_ddb(
+                {
+                    ":pk": pk,
+                    ":first": PROFILE_SK,
+                    ":last": TRANSACTION_PREFIX + AFTER_EVERY_ULID,
+                }
+            ),
+            "ConsistentRead": True,
+            "Limit": page_items,
+        }
+        if cursor is not None:
+            start = _decode_cursor(cursor, (PROFILE_SK, SESSION_PREFIX, TRANSACTION_PREFIX))
+            request["ExclusiveStartKey"] = _to_ddb({"pk": pk, "sk": start})
+        with _dynamodb("Query"):
+            response = self.client.query(**request)
+        items = [_from_ddb(dict(item)) for item in response.get("Items", [])]
+        profile = next(
+            (
+                _profile(item)
+                for item in items
+                if item["sk"] == PROFILE_SK and "erasure_started_at" not in item
+            ),
+            None,
+        )
+        sessions = [_session(item) for item in items if str(item["sk"]).startswith(SESSION_PREFIX)]
+        last_key = response.get("LastEvaluatedKey")
+        return ExportPage(
+            profile=profile,
+            sessions=[session for session in sessions if session.is_live(now)],
+            transactions=[
+                _transaction(item)
+                for item in items
+                if str(item["sk"]).startswith(TRANSACTION_PREFIX)
+            ],
+            next_cursor=_encode_cursor(str(_from_ddb(dict(last_key))["sk"])) if last_key else None,
+        )
 
     # -- transactions ---------------------------------------------------------------------
-    def create_transaction(self, item: Item, guard: Item) -> Item:
-        """TransactWriteItems: the transaction + a per-caller guard for its Idempotency-Key.
+    def create_transaction(
+        self, caller: Caller, transaction: Transaction, key_digest: str, request_hash: str
+    ) -> Transaction:
+        """TransactWriteItems: the transaction + the caller's guard for its Idempotency-Key
+        (+ for users, a ConditionCheck that no erasure of their profile is running).
 
-        The guard makes "one key, one transaction" hold even if the idempotency record were lost
-        (e.g. a crash after the write): a second write with the same key returns the first
-        transaction instead of creating another one.
+        The guard has no TTL: one key names one transaction of one caller for ever, so nothing
+        depends on when TTL deletes Powertools' expired record (lazily, days later:
+        https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ttl-expired-items.html).
+        A key used again (after Powertools' record expired, or if it was lost) returns that
+        transaction when the request is the same, and IdempotencyKeyReusedError when it differs,
+        whatever the TTL sweeper has or has not deleted yet.
         """
-        with _dynamodb("TransactWriteItems"):
-            try:
-                self.client.transact_write_items(
-                    TransactItems=[
-                        {
-                            "Put": {
-                                "TableName": self.table_name,
-                                "Item": _to_ddb(guard),
-                                "ConditionExpression": "attribute_not_exists(pk)",
-                            }
-                        },
-                        {
-                            "Put": {
-                                "TableName": self.table_name,
-                                "Item": _to_ddb(item),
-                                "ConditionExpression": "attribute_not_exists(pk)",
-                            }
-                        },
-                    ]
-                )
-            except ClientError as error:
-                if not (
-                    _error_code(error) == "TransactionCanceledException"
-                    and _cancelled_by_condition(error)
-                ):
-                    raise
-                existing_guard = self.get_item(guard["pk"], guard["sk"])
-                existing = (
-                    self.get_item(
-                        guard["pk"], TRANSACTION_PREFIX + existing_guard["transaction_id"]
-                    )
-                    if existing_guard
-                    else None
-                )
-                if existing is None:  # pragma: no cover - guard and item are written together
-                    raise errors.ConflictError("the transaction could not be recorded") from None
-                return existing
-        return item
+        pk = caller_pk(caller)
+        guard: Item = {
+            "pk": pk,
+            "sk": _guard_sk(key_digest),
+            "transaction_id": transaction.transaction_id,
+            "request_hash": request_hash,
+        }
+        actions: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": _to_ddb(guard),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.table_name,
+                    "Item": _to_ddb(_transaction_item(pk, transaction)),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
+        if caller.kind == "user":
+            # Serialised with the erasure's mark on the profile: a reference cannot be written
+            # behind the erasure's scrub. A missing profile passes (attribute_not_exists).
+            actions.append(
+                {
+                    "ConditionCheck": {
+                        "TableName": self.table_name,
+                        "Key": _to_ddb({"pk": pk, "sk": PROFILE_SK}),
+                        "ConditionExpression": "attribute_not_exists(#erasure)",
+                        "ExpressionAttributeNames": {"#erasure": "erasure_started_at"},
+                    }
+                }
+            )
 
-    def query_transactions(
-        self, user_id: str, limit: int, start_key: Key | None
-    ) -> tuple[list[Item], Key | None]:
-        """One page of Query on the caller's partition, newest first (ULIDs sort by time)."""
+        def write() -> None:
+            self.client.transact_write_items(TransactItems=actions)
+
+        try:
+            self._retrying_conflicts("TransactWriteItems", write)
+        except ClientError as error:
+            if not (
+                _error_code(error) == "TransactionCanceledException"
+                and _cancelled_by_condition(error)
+            ):
+                raise
+            if caller.kind == "user" and _cancelled_by_condition(error, 2):
+                raise errors.ConflictError(
+                    "this user's data is being erased; retry when the erasure has finished"
+                ) from None
+            return self._existing_for_key(pk, key_digest, request_hash)
+        return transaction
+
+    def _existing_for_key(self, pk: str, key_digest: str, request_hash: str) -> Transaction:
+        existing_guard = self._get(pk, _guard_sk(key_digest))
+        if existing_guard is None:  # pragma: no cover - the guard's condition just failed
+            raise errors.ConflictError("the transaction could not be recorded; retry")
+        if existing_guard.get("request_hash") != request_hash:
+            raise errors.IdempotencyKeyReusedError(
+                "this Idempotency-Key was already used with a different request body"
+            )
+        existing = self._get(pk, TRANSACTION_PREFIX + str(existing_guard["transaction_id"]))
+        if existing is None:  # pragma: no cover - guard and item are written together
+            raise errors.ConflictError("the transaction could not be recorded; retry")
+        return _transaction(existing)
+
+    def get_transaction(self, caller: Caller, transaction_id: str) -> Transaction | None:
+        if not ids.is_ulid(transaction_id):
+            return None
+        item = self._get(caller_pk(caller), TRANSACTION_PREFIX + transaction_id)
+        return _transaction(item) if item else None
+
+    def list_transactions(self, caller: Caller, limit: int, cursor: str | None) -> TransactionPage:
+        """One page of Query on the caller's partition, newest first (ULIDs sort by time).
+
+        ConsistentRead: a POST then a GET sees the new transaction, like every other read here.
+        It costs twice the read units of an eventually consistent Query (1 RCU per 4 KB instead
+        of 0.5: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html).
+        """
+        pk = caller_pk(caller)
         request: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": _to_ddb(
-                {":pk": user_pk(user_id), ":prefix": TRANSACTION_PREFIX}
-            ),
+            "ExpressionAttributeValues": _to_ddb({":pk": pk, ":prefix": TRANSACTION_PREFIX}),
             "ScanIndexForward": False,
+            "ConsistentRead": True,
             "Limit": limit,
         }
-        if start_key is not None:
-            request["ExclusiveStartKey"] = _to_ddb(start_key)
+        if cursor is not None:
+            start = _decode_cursor(cursor, (TRANSACTION_PREFIX,))
+            request["ExclusiveStartKey"] = _to_ddb({"pk": pk, "sk": start})
         with _dynamodb("Query"):
             response = self.client.query(**request)
-        items = [_from_ddb(item) for item in response.get("Items", [])]
         last_key = response.get("LastEvaluatedKey")
-        return items, ({k: str(v) for k, v in _from_ddb(last_key).items()} if last_key else None)
+        return TransactionPage(
+            items=[_transaction(_from_ddb(dict(item))) for item in response.get("Items", [])],
+            next_cursor=_encode_cursor(str(_from_ddb(dict(last_key))["sk"])) if last_key else None,
+        )
 
     # -- health ---------------------------------------------------------------------------
     def probe(self) -> None:
         """A cheap data-plane read (GetItem of a key that never exists)."""
-        self.get_item("HEALTH#probe", "HEALTH#probe")
+        self._get("HEALTH#probe", "HEALTH#probe")
 
     # -- idempotency ----------------------------------------------------------------------
     def idempotency_store(self, function_name: str) -> Any:  # noqa: ANN401
@@ -321,11 +713,3 @@ class Repository:
             expiry_attr="expires_at",
             boto3_client=self.client,
         )
-
-
-def _cancelled_by_condition(error: ClientError) -> bool:
-    reasons = error.response.get("CancellationReasons") or []
-    if not reasons:
-        # Some emulators omit the reasons; the message still names the failed condition.
-        return "ConditionalCheckFailed" in str(error)
-    return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)

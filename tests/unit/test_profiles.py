@@ -227,44 +227,53 @@ def _dynamodb_operations() -> list[str]:
     return operations
 
 
-def test_export_and_erase_read_the_partition_with_one_query_and_keep_financial_records(
-    dynamodb,
-) -> None:
+def test_export_reads_one_query_page_and_erasure_keeps_financial_records_only(dynamodb) -> None:
     create()
     call("POST", "/profiles/me/sessions", body={"device_name": "Pixel", "platform": "android"})
     # An idempotency guard sorts before PROFILE and a transaction after the sessions: the export
-    # must not leak the guard, the erasure must keep both (financial records are retained).
+    # must not leak the guard; the erasure keeps both (financial records are retained) but
+    # scrubs their personal data (docs/data-model.md#personal-data-and-retention).
     guard = {
         "pk": {"S": f"USER#{ALICE}"},
-        "sk": {"S": "IDEMKEY#key-1"},
+        "sk": {"S": "IDEMKEY#" + "0" * 64},
         "transaction_id": STORED_TRANSACTION["transaction_id"],
+        "request_hash": {"S": "f" * 64},
     }
     dynamodb.put_item(TableName=TABLE_NAME, Item=guard)
-    dynamodb.put_item(TableName=TABLE_NAME, Item=STORED_TRANSACTION)
+    dynamodb.put_item(
+        TableName=TABLE_NAME, Item={**STORED_TRANSACTION, "reference": {"S": "rent for Alice"}}
+    )
     operations = _dynamodb_operations()
     exported = call("GET", "/profiles/me/export").body
     assert operations == ["Query"]
     assert exported["profile"]["user_id"] == ALICE
     assert len(exported["sessions"]) == 1
     assert [t["transaction_id"] for t in exported["transactions"]] == ["01JBBBBBBBBBBBBBBBBBBBBBBB"]
+    assert exported["next_cursor"] is None
 
-    operations.clear()
     assert call("DELETE", "/profiles/me").status == 204
-    assert operations == ["Query", "BatchWriteItem"]
     remaining = dynamodb.query(
         TableName=TABLE_NAME,
         KeyConditionExpression="pk = :pk",
         ExpressionAttributeValues={":pk": {"S": f"USER#{ALICE}"}},
     )["Items"]
     assert sorted(item["sk"]["S"] for item in remaining) == [
-        "IDEMKEY#key-1",
+        "IDEMKEY#" + "0" * 64,
         "TXN#01JBBBBBBBBBBBBBBBBBBBBBBB",
     ]
+    for item in remaining:
+        assert "reference" not in item
+        assert "request_hash" not in item
 
 
 def test_export_without_profile() -> None:
     reply = call("GET", "/profiles/me/export")
-    assert reply.body == {"profile": None, "sessions": [], "transactions": []}
+    assert reply.body == {
+        "profile": None,
+        "sessions": [],
+        "transactions": [],
+        "next_cursor": None,
+    }
 
 
 def test_missing_identity_is_rejected() -> None:

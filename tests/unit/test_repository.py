@@ -23,49 +23,64 @@ class ScriptedClient:
         return call
 
 
-@pytest.fixture(autouse=True)
-def no_backoff(monkeypatch) -> None:
-    monkeypatch.setattr(repository.time, "sleep", lambda _seconds: None)
+def repo(client: ScriptedClient) -> Repository:
+    return Repository("t", client, sleep=lambda _seconds: None)  # type: ignore[arg-type]
 
 
 def item(sk: str) -> dict:
     return {"pk": {"S": "USER#u"}, "sk": {"S": sk}}
 
 
-def test_query_partition_follows_every_page() -> None:
+def session(n: int, expires_at: int = 2_000_000_000) -> dict:
+    session_id = f"01JAAAAAAAAAAAAAAAAAAAAAA{n}"
+    return {
+        **item(f"SESSION#{session_id}"),
+        "session_id": {"S": session_id},
+        "device_name": {"S": "phone"},
+        "platform": {"S": "ios"},
+        "created_at": {"S": "2026-11-23T18:00:00Z"},
+        "expires_at": {"N": str(expires_at)},
+    }
+
+
+def test_list_sessions_follows_every_page_and_drops_expired_ones() -> None:
     client = ScriptedClient([
-        {"Items": [item("SESSION#1")], "LastEvaluatedKey": item("SESSION#1")},
-        {"Items": [item("SESSION#2")]},
+        {"Items": [session(1)], "LastEvaluatedKey": item("SESSION#1")},
+        {"Items": [session(2), session(3, expires_at=1)]},
     ])  # fmt: skip
-    found = Repository("t", client).query_partition("USER#u", "SESSION#")
-    assert [i["sk"] for i in found] == ["SESSION#1", "SESSION#2"]
+    found = repo(client).list_sessions("u", now=1_800_000_000)
+    assert [s.session_id[-1] for s in found] == ["1", "2"]
     assert client.requests[1][1]["ExclusiveStartKey"] == item("SESSION#1")
+    assert all(request["ConsistentRead"] for _, request in client.requests)
 
 
 def test_batch_delete_retries_unprocessed_items() -> None:
     leftover = [{"DeleteRequest": {"Key": item("SESSION#2")}}]
     client = ScriptedClient([
+        {"Items": [item("SESSION#1"), item("SESSION#2")]},
         {"UnprocessedItems": {"t": leftover}},
         {"UnprocessedItems": {}},
     ])  # fmt: skip
-    keys = [{"pk": "USER#u", "sk": f"SESSION#{n}"} for n in (1, 2)]
-    Repository("t", client).delete_keys(keys)
-    assert [len(r["RequestItems"]["t"]) for _, r in client.requests] == [2, 1]
+    repo(client).delete_sessions("u")
+    writes = [r for operation, r in client.requests if operation == "batch_write_item"]
+    assert [len(r["RequestItems"]["t"]) for r in writes] == [2, 1]
 
 
 def test_batch_delete_splits_into_chunks_of_25() -> None:
-    client = ScriptedClient([{}, {}, {}])
-    keys = [{"pk": "USER#u", "sk": f"SESSION#{n}"} for n in range(60)]
-    Repository("t", client).delete_keys(keys)
-    assert [len(r["RequestItems"]["t"]) for _, r in client.requests] == [25, 25, 10]
+    client = ScriptedClient([{"Items": [item(f"SESSION#{n}") for n in range(60)]}, {}, {}, {}])
+    repo(client).delete_sessions("u")
+    writes = [r for operation, r in client.requests if operation == "batch_write_item"]
+    assert [len(r["RequestItems"]["t"]) for r in writes] == [25, 25, 10]
 
 
 def test_batch_delete_that_stays_throttled_is_503() -> None:
     leftover = [{"DeleteRequest": {"Key": item("SESSION#1")}}]
-    client = ScriptedClient([{"UnprocessedItems": {"t": leftover}}] * 10)
+    client = ScriptedClient(
+        [{"Items": [item("SESSION#1")]}] + [{"UnprocessedItems": {"t": leftover}}] * 10
+    )
     with pytest.raises(errors.ServiceUnavailableError):
-        Repository("t", client).delete_keys([{"pk": "USER#u", "sk": "SESSION#1"}])
-    assert len(client.requests) == 1 + len(repository.BATCH_RETRY_DELAYS)
+        repo(client).delete_sessions("u")
+    assert len(client.requests) == 1 + 1 + len(repository.BATCH_RETRY_DELAYS)
 
 
 def test_cause_chains_with_cycles_terminate() -> None:

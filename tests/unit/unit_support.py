@@ -100,12 +100,15 @@ def cognito_authorizer(sub: str) -> dict[str, Any]:
     }
 
 
-def lambda_authorizer(sub: str, scopes: str = "transactions:read transactions:write") -> dict:
-    """What our Lambda authorizer's result becomes in requestContext.authorizer."""
+def lambda_authorizer(
+    caller_id: str, kind: str = "user", scopes: str = "transactions:read transactions:write"
+) -> dict:
+    """What our Lambda authorizer's result becomes in requestContext.authorizer (its context keys
+    are copied next to principalId; docs/interfaces.md, shared decision 2)."""
     return {
-        "principalId": sub,
-        "sub": sub,
-        "token_type": "partner",
+        "principalId": f"{kind}:{caller_id}",
+        "caller_kind": kind,
+        "caller_id": caller_id,
         "scopes": scopes,
         "integrationLatency": 12,
     }

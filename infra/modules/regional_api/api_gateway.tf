@@ -38,7 +38,7 @@ locals {
     "/profiles/me/export" = {
       path_parameters = []
       methods = {
-        get = { operation_id = "exportProfile", function = "profiles", auth = "cognito", model = null, headers = [], query = [] }
+        get = { operation_id = "exportProfile", function = "profiles", auth = "cognito", model = null, headers = [], query = ["cursor"] }
       }
     }
     "/transactions" = {

@@ -11,7 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from meridian import http
 from meridian.config import ProfilesConfig, load_at_cold_start
-from meridian.identity import cognito_sub
+from meridian.identity import cognito_caller
 from meridian.observability import logger, metrics, tracer
 from meridian.profiles.service import ProfileService
 from meridian.repository import Repository
@@ -23,7 +23,8 @@ http.install_error_handlers(app, logger)
 
 
 def _caller() -> str:
-    return cognito_sub(app.current_event.raw_event)
+    """The Cognito user's ``sub``: every profiles route acts on the caller's own user data."""
+    return cognito_caller(app.current_event.raw_event).id
 
 
 @app.post("/profiles")
@@ -54,7 +55,7 @@ def delete_profile() -> Response[str]:
 
 @app.get("/profiles/me/export")
 def export_profile() -> Response[str]:
-    return http.json_response(200, service.export(_caller()))
+    return http.json_response(200, service.export(_caller(), http.query_parameter(app, "cursor")))
 
 
 @app.post("/profiles/me/sessions")

@@ -11,7 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from meridian import http
 from meridian.config import TransactionsConfig, load_at_cold_start
-from meridian.identity import lambda_authorizer_sub
+from meridian.identity import Caller, lambda_authorizer_caller
 from meridian.observability import logger, metrics, tracer
 from meridian.repository import Repository
 from meridian.transactions.service import TransactionService, parse_limit
@@ -24,8 +24,8 @@ app = http.new_resolver()
 http.install_error_handlers(app, logger)
 
 
-def _caller() -> str:
-    return lambda_authorizer_sub(app.current_event.raw_event)
+def _caller() -> Caller:
+    return lambda_authorizer_caller(app.current_event.raw_event)
 
 
 @app.post("/transactions")

@@ -1,50 +1,13 @@
-"""Profile and session use cases. The caller's id always comes from the verified token."""
+"""Profile and session use cases. The caller's id always comes from the verified token (a
+Cognito user: profiles, sessions, the export and the erasure only ever touch user data)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from meridian import clock, errors, ids
-from meridian.repository import (
-    PROFILE_SK,
-    SESSION_PREFIX,
-    TRANSACTION_PREFIX,
-    Item,
-    Repository,
-    user_pk,
-)
-from meridian.transactions.views import transaction_view
-
-PROFILE_FIELDS = ("display_name", "locale", "marketing_opt_in")
-
-
-def _live(session: Item, now: int) -> bool:
-    # TTL deletion is lazy (up to days late), so expired sessions are filtered on read too.
-    return int(session["expires_at"]) > now
-
-
-def profile_view(item: Item) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "user_id": item["user_id"],
-        "display_name": item["display_name"],
-        "marketing_opt_in": bool(item.get("marketing_opt_in", False)),
-        "version": int(item["version"]),
-        "created_at": item["created_at"],
-        "updated_at": item["updated_at"],
-    }
-    if item.get("locale"):
-        view["locale"] = item["locale"]
-    return view
-
-
-def session_view(item: Item) -> dict[str, Any]:
-    return {
-        "session_id": item["session_id"],
-        "device_name": item["device_name"],
-        "platform": item["platform"],
-        "created_at": item["created_at"],
-        "expires_at": int(item["expires_at"]),
-    }
+from meridian.profiles.model import Profile, ProfileChanges, Session
+from meridian.repository import Repository
 
 
 class ProfileService:
@@ -55,93 +18,83 @@ class ProfileService:
     # -- profile --------------------------------------------------------------------------
     def create_profile(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
         now = clock.now_rfc3339()
-        item: Item = {
-            "pk": user_pk(user_id),
-            "sk": PROFILE_SK,
-            "user_id": user_id,
-            "display_name": body["display_name"],
-            "marketing_opt_in": bool(body.get("marketing_opt_in", False)),
-            "version": 1,
-            "created_at": now,
-            "updated_at": now,
-        }
-        if "locale" in body:
-            item["locale"] = body["locale"]
-        self.repository.create_profile(item)
-        return profile_view(item)
+        profile = Profile(
+            user_id=user_id,
+            display_name=body["display_name"],
+            marketing_opt_in=bool(body.get("marketing_opt_in", False)),
+            version=1,
+            created_at=now,
+            updated_at=now,
+            locale=body.get("locale"),
+        )
+        self.repository.create_profile(profile)
+        return profile.view()
 
     def get_profile(self, user_id: str) -> dict[str, Any]:
-        item = self.repository.get_item(user_pk(user_id), PROFILE_SK)
-        if item is None:
+        profile = self.repository.get_profile(user_id)
+        if profile is None:
             raise errors.NotFoundError("no profile exists for this user")
-        return profile_view(item)
+        return profile.view()
 
     def update_profile(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        changes = {field: body[field] for field in PROFILE_FIELDS if field in body}
-        item = self.repository.update_profile(
+        changes = ProfileChanges(
+            display_name=body.get("display_name"),
+            locale=body.get("locale"),
+            marketing_opt_in=body.get("marketing_opt_in"),
+        )
+        profile = self.repository.update_profile(
             user_id, int(body["version"]), changes, clock.now_rfc3339()
         )
-        return profile_view(item)
+        return profile.view()
 
     def delete_profile(self, user_id: str) -> None:
-        """GDPR erasure: the profile and every session of the caller.
+        """GDPR erasure, complete and race-free (docs/data-model.md#personal-data-and-retention).
 
-        Transactions are financial records that must be retained by law, so they stay (they
-        hold no personal data beyond the opaque user id). One Query finds the profile and the
-        sessions (adjacent sort keys); sessions go first and the profile last, so a request that
-        fails half-way can simply be retried.
+        1. mark the profile as being erased: from then on no session, profile update or
+           transaction of this user can commit (their writes check the mark atomically);
+        2. delete every session;
+        3. scrub the free-text ``reference`` of the kept transactions and the request digests
+           of the idempotency guards;
+        4. delete the profile.
+        Every step is repeatable, so an erasure that fails half-way is finished by repeating
+        the request (the marked profile is already invisible to every read).
         """
-        pk = user_pk(user_id)
-        items = self.repository.query_sort_key_span(pk, PROFILE_SK, SESSION_PREFIX)
-        if not any(item["sk"] == PROFILE_SK for item in items):
-            raise errors.NotFoundError("no profile exists for this user")
-        keys = [{"pk": pk, "sk": str(item["sk"])} for item in items if item["sk"] != PROFILE_SK]
-        keys.append({"pk": pk, "sk": PROFILE_SK})
-        self.repository.delete_keys(keys)
+        self.repository.begin_erasure(user_id, clock.now_rfc3339())
+        self.repository.delete_sessions(user_id)
+        self.repository.scrub_personal_data(user_id)
+        self.repository.finish_erasure(user_id)
 
-    def export(self, user_id: str) -> dict[str, Any]:
-        """GDPR access/portability: everything stored about the caller, read by one Query over
-        the caller's partition (profile, sessions and transactions have adjacent sort keys)."""
-        items = self.repository.query_sort_key_span(
-            user_pk(user_id), PROFILE_SK, TRANSACTION_PREFIX
-        )
-        now = clock.epoch_seconds()
-        profile = next((item for item in items if item["sk"] == PROFILE_SK), None)
+    def export(self, user_id: str, cursor: str | None) -> dict[str, Any]:
+        """GDPR access/portability, one page at a time (``next_cursor`` until null).
+
+        The profile and the sessions sort before the transactions, so they come first; a page
+        holds at most ``EXPORT_PAGE_ITEMS`` items and stays far below Lambda's 6 MB response.
+        """
+        page = self.repository.export_page(user_id, cursor, clock.epoch_seconds())
         return {
-            "profile": profile_view(profile) if profile else None,
-            "sessions": [
-                session_view(item)
-                for item in items
-                if str(item["sk"]).startswith(SESSION_PREFIX) and _live(item, now)
-            ],
-            "transactions": [
-                transaction_view(item)
-                for item in items
-                if str(item["sk"]).startswith(TRANSACTION_PREFIX)
-            ],
+            "profile": page.profile.view() if page.profile else None,
+            "sessions": [session.view() for session in page.sessions],
+            "transactions": [transaction.view() for transaction in page.transactions],
+            "next_cursor": page.next_cursor,
         }
 
     # -- sessions -------------------------------------------------------------------------
     def create_session(self, user_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        session_id = ids.new_ulid()
-        item: Item = {
-            "pk": user_pk(user_id),
-            "sk": SESSION_PREFIX + session_id,
-            "session_id": session_id,
-            "device_name": body["device_name"],
-            "platform": body["platform"],
-            "created_at": clock.now_rfc3339(),
-            "expires_at": clock.epoch_seconds() + self.session_ttl_seconds,
-        }
-        self.repository.create_session(user_id, item)
-        return session_view(item)
+        session = Session(
+            session_id=ids.new_ulid(),
+            device_name=body["device_name"],
+            platform=body["platform"],
+            created_at=clock.now_rfc3339(),
+            expires_at=clock.epoch_seconds() + self.session_ttl_seconds,
+        )
+        self.repository.create_session(user_id, session)
+        return session.view()
 
     def list_sessions(self, user_id: str) -> list[dict[str, Any]]:
-        now = clock.epoch_seconds()
-        items = self.repository.query_partition(user_pk(user_id), SESSION_PREFIX)
-        return [session_view(item) for item in items if _live(item, now)]
+        return [
+            session.view()
+            for session in self.repository.list_sessions(user_id, clock.epoch_seconds())
+        ]
 
     def delete_session(self, user_id: str, session_id: str) -> None:
-        if not ids.is_ulid(session_id):
-            raise errors.NotFoundError("no such session")
-        self.repository.delete_session(user_id, session_id)
+        self.repository.delete_session(user_id, session_id, clock.epoch_seconds())

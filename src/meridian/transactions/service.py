@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
+import hashlib
 import json
 import re
 import time
@@ -19,48 +18,17 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meridian import clock, errors, ids
+from meridian.identity import Caller
 from meridian.money import InvalidAmountError, parse_amount
-from meridian.repository import (
-    IDEMPOTENCY_GUARD_PREFIX,
-    TRANSACTION_PREFIX,
-    Item,
-    Key,
-    Repository,
-    user_pk,
-)
-from meridian.transactions.views import transaction_view
+from meridian.repository import Repository
+from meridian.transactions.model import Transaction
 
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Waits between retries while a concurrent duplicate is in progress (2.55 s in total).
 IN_PROGRESS_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.0)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-_CURSOR_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,512}$")
 _LIMIT_PATTERN = re.compile(r"^[0-9]{1,4}$")
-
-
-def encode_cursor(key: Key) -> str:
-    raw = json.dumps({"pk": key["pk"], "sk": key["sk"]}, separators=(",", ":"), sort_keys=True)
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, user_id: str) -> Key:
-    """Strictly validate a client-supplied cursor: it must be one we issued to this caller."""
-    invalid = errors.ValidationError("cursor is invalid")
-    if not _CURSOR_PATTERN.fullmatch(cursor):
-        raise invalid
-    try:
-        document = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError):
-        raise invalid from None
-    if not isinstance(document, dict) or set(document) != {"pk", "sk"}:
-        raise invalid
-    pk, sk = document["pk"], document["sk"]
-    if not isinstance(pk, str) or not isinstance(sk, str) or pk != user_pk(user_id):
-        raise invalid
-    if not sk.startswith(TRANSACTION_PREFIX) or not ids.is_ulid(sk[len(TRANSACTION_PREFIX) :]):
-        raise invalid
-    return {"pk": pk, "sk": sk}
 
 
 def parse_limit(raw: str | None) -> int:
@@ -105,12 +73,17 @@ class TransactionService:
 
     def create(
         self,
-        user_id: str,
+        caller: Caller,
         idempotency_key: str | None,
         body: dict[str, Any],
         lambda_context: LambdaContext | None,
     ) -> tuple[int, dict[str, Any]]:
-        """Create once per (caller, Idempotency-Key); replays get the first response verbatim."""
+        """Create once per (caller, Idempotency-Key); a replay gets the same transaction.
+
+        Powertools stores only the transaction id as the response (no personal data in the
+        idempotency record); the view is always read back from the transaction item, so a
+        replay after an erasure shows the scrubbed reference too.
+        """
         if idempotency_key is None or not IDEMPOTENCY_KEY_PATTERN.fullmatch(idempotency_key):
             raise errors.ValidationError(
                 "header Idempotency-Key is required: 1-64 characters of A-Z, a-z, 0-9, _ or -"
@@ -123,7 +96,12 @@ class TransactionService:
         create_once = self._idempotent_create()
         if lambda_context is not None:
             self._idempotency_config.register_lambda_context(lambda_context)
-        request = {"caller": user_id, "key": idempotency_key, "body": body}
+        # Scoped per caller kind and id: a partner and a user with the same id never share a key.
+        request = {
+            "caller": {"kind": caller.kind, "id": caller.id},
+            "key": idempotency_key,
+            "body": body,
+        }
         for delay in (*IN_PROGRESS_RETRY_DELAYS, None):
             try:
                 result = create_once(request=request)
@@ -139,48 +117,46 @@ class TransactionService:
                 raise errors.IdempotencyKeyReusedError(
                     "this Idempotency-Key was already used with a different request body"
                 ) from None
-            return int(result["status"]), dict(result["body"])
+            transaction = self.repository.get_transaction(caller, str(result["transaction_id"]))
+            if transaction is None:  # pragma: no cover - the record names a committed item
+                raise errors.ConflictError("the transaction could not be recorded; retry")
+            return 201, transaction.view()
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _record_transaction(self, request: dict[str, Any]) -> dict[str, Any]:
-        user_id: str = request["caller"]
+        caller = Caller(request["caller"]["kind"], request["caller"]["id"])
         body: dict[str, Any] = request["body"]
-        transaction_id = ids.new_ulid()
-        item: Item = {
-            "pk": user_pk(user_id),
-            "sk": TRANSACTION_PREFIX + transaction_id,
-            "transaction_id": transaction_id,
-            "amount": parse_amount(body["amount"], body["currency"], self.max_amount),
-            "currency": body["currency"],
-            "type": body["type"],
-            "status": "completed",
-            "created_at": clock.now_rfc3339(),
-        }
-        if "reference" in body:
-            item["reference"] = body["reference"]
-        guard: Item = {
-            "pk": user_pk(user_id),
-            "sk": IDEMPOTENCY_GUARD_PREFIX + request["key"],
-            "transaction_id": transaction_id,
-            "expires_at": clock.epoch_seconds() + self.idempotency_ttl_seconds,
-        }
-        stored = self.repository.create_transaction(item, guard)
-        return {"status": 201, "body": transaction_view(stored)}
-
-    def list(self, user_id: str, limit: int, cursor: str | None) -> dict[str, Any]:
-        start_key = decode_cursor(cursor, user_id) if cursor is not None else None
-        items, last_key = self.repository.query_transactions(user_id, limit, start_key)
-        return {
-            "items": [transaction_view(item) for item in items],
-            "next_cursor": encode_cursor(last_key) if last_key else None,
-        }
-
-    def get(self, user_id: str, transaction_id: str) -> dict[str, Any]:
-        item = (
-            self.repository.get_item(user_pk(user_id), TRANSACTION_PREFIX + transaction_id)
-            if ids.is_ulid(transaction_id)
-            else None
+        transaction = Transaction(
+            transaction_id=ids.new_ulid(),
+            amount=parse_amount(body["amount"], body["currency"], self.max_amount),
+            currency=body["currency"],
+            type=body["type"],
+            status="completed",
+            created_at=clock.now_rfc3339(),
+            reference=body.get("reference"),
         )
-        if item is None:
+        stored = self.repository.create_transaction(
+            caller,
+            transaction,
+            key_digest=_digest(request["key"]),
+            request_hash=_digest(json.dumps(body, sort_keys=True, separators=(",", ":"))),
+        )
+        return {"transaction_id": stored.transaction_id}
+
+    def list(self, caller: Caller, limit: int, cursor: str | None) -> dict[str, Any]:
+        page = self.repository.list_transactions(caller, limit, cursor)
+        return {
+            "items": [transaction.view() for transaction in page.items],
+            "next_cursor": page.next_cursor,
+        }
+
+    def get(self, caller: Caller, transaction_id: str) -> dict[str, Any]:
+        transaction = self.repository.get_transaction(caller, transaction_id)
+        if transaction is None:
             raise errors.NotFoundError("no such transaction")
-        return transaction_view(item)
+        return transaction.view()
+
+
+def _digest(text: str) -> str:
+    """SHA-256 hex: guards store digests, never the client's key or body in clear."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
