@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from meridian.errors import ConfigError
 from meridian.money import AmountLimits, InvalidAmountError
@@ -26,8 +26,6 @@ _DIGITS = re.compile(r"^[0-9]{1,12}$")
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 # `*` or one origin: the rule of the Terraform variable cors_allow_origin (infra/variables.tf).
 _CORS_ORIGIN = re.compile(r"^(\*|https?://[a-z0-9.-]+(:[0-9]+)?)$")
-
-ConfigT = TypeVar("ConfigT")
 
 
 class _Reader:
@@ -212,7 +210,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return document
 
 
-def load_at_cold_start(
+def load_at_cold_start[ConfigT](
     factory: Callable[[Mapping[str, str]], ConfigT], env: Mapping[str, str]
 ) -> ConfigT:
     """Build the configuration or log the problems and re-raise, failing the cold start."""

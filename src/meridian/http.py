@@ -118,8 +118,9 @@ def parse_json(text: str) -> Any:  # noqa: ANN401 - any JSON value
     fractions or non-standard constants, at most MAX_JSON_DEPTH levels, no lone surrogates.
 
     Each violation is a ValidationError (400), never an unexpected exception (500). Duplicate
-    keys are refused because "last one wins" is only Python's choice: API Gateway's request
-    validator may check a different occurrence than the one the handler would use.
+    keys are refused because "last one wins" is only Python's choice (RFC 8259 section 4: with
+    repeated names "the behavior of software that receives such an object is unpredictable"):
+    API Gateway's request validator may check a different occurrence than the handler would use.
     """
     try:
         document = json.loads(
