@@ -4,12 +4,21 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
+# The functions run on Lambda's python3.13, so the virtual environment (lint, mypy, unit tests,
+# devstack) uses Python 3.13 when it is installed: python3.13 on PATH, else a pyenv 3.13 (whose
+# shim only answers once activated), else python3 with a warning. `make PYTHON=...` overrides.
+LAMBDA_PYTHON := 3.13
+PYTHON_CANDIDATES := python$(LAMBDA_PYTHON) $(sort $(wildcard $(HOME)/.pyenv/versions/$(LAMBDA_PYTHON).*/bin/python$(LAMBDA_PYTHON))) python3
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(firstword $(foreach candidate,$(PYTHON_CANDIDATES),$(shell $(candidate) -c 'import sys; print(sys.executable)' 2>/dev/null)))
+endif
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# Every pinned list (dev.txt pulls in the others with -r): any change reinstalls.
+# Every pinned list (dev.txt pulls in the others with -r): any change reinstalls, and so does
+# another Python version (the stamp names it).
 REQUIREMENTS := $(sort $(wildcard requirements/*.txt))
-VENV_STAMP := $(VENV)/.installed-$(shell cat $(REQUIREMENTS) | sha256sum | cut -c1-12)
+VENV_STAMP := $(VENV)/.installed-py$(PYTHON_VERSION)-$(shell cat $(REQUIREMENTS) | sha256sum | cut -c1-12)
 
 TEST_TARGETS :=
 # Suites that need the whole stack up (the long pole, ~10 minutes) are listed first so that, with
@@ -27,6 +36,12 @@ help: ## list the targets
 venv: $(VENV_STAMP) ## create the virtual environment with every pinned tool
 
 $(VENV_STAMP): $(REQUIREMENTS)
+	@test -n "$(PYTHON_VERSION)" || { echo "make: no Python found (tried $(PYTHON_CANDIDATES)); install Python $(LAMBDA_PYTHON)" >&2; exit 1; }
+	@if [ "$(PYTHON_VERSION)" != "$(LAMBDA_PYTHON)" ]; then \
+	  echo "make: WARNING: Python $(LAMBDA_PYTHON) (the Lambda runtime) not found; using $(PYTHON) ($(PYTHON_VERSION)). The code targets $(LAMBDA_PYTHON): install python$(LAMBDA_PYTHON), or expect failures." >&2; \
+	else echo "make: virtual environment on Python $(PYTHON_VERSION) ($(PYTHON)), the Lambda runtime's version"; fi
+	@if [ -x $(PY) ] && [ "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then \
+	  echo "make: recreating $(VENV) on Python $(PYTHON_VERSION)"; $(PYTHON) -m venv --clear $(VENV); fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt

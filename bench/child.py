@@ -249,12 +249,13 @@ def _seed(
                 seeds["sessions"].append(json.loads(response["body"])["session_id"])
         # The export lists the caller's transactions, which only the transactions function
         # writes: store five as its repository does.
-        from decimal import Decimal  # noqa: PLC0415
-
+        from meridian.money import AmountLimits  # noqa: PLC0415
         from meridian.repository import Repository  # noqa: PLC0415
         from meridian.transactions.service import TransactionService  # noqa: PLC0415
 
-        service = TransactionService(Repository(scenarios.TABLE_NAME), Decimal(1_000_000), 86_400)
+        service = TransactionService(
+            Repository(scenarios.TABLE_NAME), AmountLimits.defaults(), 86_400
+        )
         for index in range(5):
             service._record_transaction(  # seeding below the idempotency layer
                 {

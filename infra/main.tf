@@ -100,7 +100,7 @@ locals {
     user_pool_id                  = module.identity.user_pool_id
     app_client_ids                = [module.identity.client_id]
     session_ttl_seconds           = var.session_ttl_seconds
-    max_transaction_amount        = var.max_transaction_amount
+    max_transaction_amounts       = var.max_transaction_amounts
     idempotency_ttl_seconds       = var.idempotency_ttl_seconds
     partner_secret_ttl_seconds    = var.partner_secret_ttl_seconds
     throttling_rate_limit         = var.api_throttling_rate_limit
@@ -142,7 +142,7 @@ module "regional_api_primary" {
   user_pool_id                  = local.regional_api_inputs.user_pool_id
   app_client_ids                = local.regional_api_inputs.app_client_ids
   session_ttl_seconds           = local.regional_api_inputs.session_ttl_seconds
-  max_transaction_amount        = local.regional_api_inputs.max_transaction_amount
+  max_transaction_amounts       = local.regional_api_inputs.max_transaction_amounts
   idempotency_ttl_seconds       = local.regional_api_inputs.idempotency_ttl_seconds
   partner_secret_ttl_seconds    = local.regional_api_inputs.partner_secret_ttl_seconds
   throttling_rate_limit         = local.regional_api_inputs.throttling_rate_limit
@@ -188,7 +188,7 @@ module "regional_api_secondary" {
   user_pool_id                  = local.regional_api_inputs.user_pool_id
   app_client_ids                = local.regional_api_inputs.app_client_ids
   session_ttl_seconds           = local.regional_api_inputs.session_ttl_seconds
-  max_transaction_amount        = local.regional_api_inputs.max_transaction_amount
+  max_transaction_amounts       = local.regional_api_inputs.max_transaction_amounts
   idempotency_ttl_seconds       = local.regional_api_inputs.idempotency_ttl_seconds
   partner_secret_ttl_seconds    = local.regional_api_inputs.partner_secret_ttl_seconds
   throttling_rate_limit         = local.regional_api_inputs.throttling_rate_limit

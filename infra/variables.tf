@@ -141,14 +141,32 @@ variable "session_ttl_seconds" {
   }
 }
 
-variable "max_transaction_amount" {
-  type        = string
-  description = "MAX_TRANSACTION_AMOUNT: largest accepted transaction amount, a decimal string."
-  default     = "1000000"
+# One maximum for every currency refused 1,000,001 VND (~40 USD) yet accepted 1,000,000 KWD
+# (~3.2 M USD): the limit is per currency. The functions hold a default per supported currency
+# (each ~1,000,000 USD; a risk limit, not an exchange rate; table in docs/interfaces.md), so this
+# map only overrides; a currency it does not name keeps its default.
+variable "max_transaction_amounts" {
+  type        = map(string)
+  description = "MAX_TRANSACTION_AMOUNTS: largest accepted transaction amount per ISO 4217 currency code, a decimal string, e.g. `{ USD = \"50000\" }`. Currencies not named keep the built-in maximum of roughly 1,000,000 USD each (docs/interfaces.md)."
+  default     = {}
 
   validation {
-    condition     = can(regex("^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,4})?$", var.max_transaction_amount))
-    error_message = "max_transaction_amount must be a positive decimal string such as 1000000 or 2500.50."
+    condition = alltrue([
+      for amount in values(var.max_transaction_amounts) :
+      can(regex("^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,4})?$", amount)) && !can(regex("^0(\\.0+)?$", amount))
+    ])
+    error_message = "max_transaction_amounts values must be positive plain decimal strings such as \"1000000\" or \"2500.50\"."
+  }
+
+  # The currencies the API accepts and their ISO 4217 minor units: meridian.money.MINOR_UNITS
+  # (tests/unit/test_money.py keeps the two identical). An unsupported code or too many decimals
+  # would otherwise pass plan and fail every cold start of the transactions function.
+  validation {
+    condition = alltrue([
+      for currency, amount in var.max_transaction_amounts :
+      length(try(split(".", amount)[1], "")) <= lookup({ USD = 2, EUR = 2, GBP = 2, CHF = 2, CAD = 2, AUD = 2, SEK = 2, NOK = 2, DKK = 2, PLN = 2, CZK = 2, INR = 2, BRL = 2, MXN = 2, SGD = 2, HKD = 2, ZAR = 2, CNY = 2, JPY = 0, KRW = 0, ISK = 0, CLP = 0, VND = 0, BHD = 3, KWD = 3, OMR = 3, JOD = 3, TND = 3 }, currency, -1)
+    ])
+    error_message = "max_transaction_amounts keys must be ISO 4217 codes the API supports (docs/interfaces.md), each amount with at most the currency's minor units as decimals."
   }
 }
 
@@ -217,7 +235,7 @@ variable "authorizer_result_ttl_seconds" {
 
 variable "cors_allow_origin" {
   type        = string
-  description = "Access-Control-Allow-Origin returned on CORS preflights: `*` or one origin such as https://app.example.com (tokens travel in the Authorization header, never cookies)."
+  description = "Access-Control-Allow-Origin of CORS preflights, gateway responses and every function response (CORS_ALLOW_ORIGIN): `*` or one origin such as https://app.example.com (tokens travel in the Authorization header, never cookies)."
   default     = "*"
 
   validation {

@@ -30,7 +30,7 @@ variables {
   user_pool_id                  = "us-east-1_AbCdEf123"
   app_client_ids                = ["client-one", "client-two"]
   session_ttl_seconds           = 2592000
-  max_transaction_amount        = "1000000"
+  max_transaction_amounts       = { VND = "30000000000" }
   idempotency_ttl_seconds       = 86400
   partner_secret_ttl_seconds    = 300
   throttling_rate_limit         = 5000
@@ -72,11 +72,21 @@ run "functions_follow_the_contract" {
       for name, function in aws_lambda_function.function : name => sort(keys(function.environment[0].variables))
       }) == jsonencode({
       authorizer   = ["COGNITO_APP_CLIENT_IDS", "COGNITO_USER_POOL_ID", "ENVIRONMENT", "LOG_LEVEL", "PARTNER_AUDIENCE", "PARTNER_ISSUER", "PARTNER_SECRET_ARN", "PARTNER_SECRET_TTL_SECONDS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME"]
-      health       = ["ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
-      profiles     = ["ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "SESSION_TTL_SECONDS", "TABLE_NAME"]
-      transactions = ["ENVIRONMENT", "IDEMPOTENCY_TTL_SECONDS", "LOG_LEVEL", "MAX_TRANSACTION_AMOUNT", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
+      health       = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
+      profiles     = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "SESSION_TTL_SECONDS", "TABLE_NAME"]
+      transactions = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "IDEMPOTENCY_TTL_SECONDS", "LOG_LEVEL", "MAX_TRANSACTION_AMOUNTS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
     })
     error_message = "each function must get exactly the environment variables of docs/interfaces.md"
+  }
+
+  assert {
+    condition     = aws_lambda_function.function["transactions"].environment[0].variables.MAX_TRANSACTION_AMOUNTS == "{\"VND\":\"30000000000\"}"
+    error_message = "the per-currency maximums reach the transactions function as one JSON object"
+  }
+
+  assert {
+    condition     = alltrue([for name in ["profiles", "transactions", "health"] : aws_lambda_function.function[name].environment[0].variables.CORS_ALLOW_ORIGIN == var.cors_allow_origin])
+    error_message = "every function that answers a browser sends the configured Access-Control-Allow-Origin itself (Lambda proxy integration)"
   }
 
   assert {

@@ -57,7 +57,7 @@ run "rejects_malformed_names_and_sizes" {
     alarm_emails                = ["not-an-address"]
     cors_allow_origin           = "app.example.com/*"
     cognito_mfa_configuration   = "SMS"
-    max_transaction_amount      = "1e6"
+    max_transaction_amounts     = { USD = "1e6", XXX = "10", JPY = "10.5" }
   }
   expect_failures = [
     var.environment,
@@ -74,7 +74,7 @@ run "rejects_malformed_names_and_sizes" {
     var.alarm_emails,
     var.cors_allow_origin,
     var.cognito_mfa_configuration,
-    var.max_transaction_amount,
+    var.max_transaction_amounts,
   ]
 }
 

@@ -7,14 +7,15 @@ instead of serving requests with a half-valid configuration.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from typing import Any
 
 from meridian.errors import ConfigError
+from meridian.money import AmountLimits, InvalidAmountError
 
 _LOG = logging.getLogger(__name__)
 _USER_POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d)_[A-Za-z0-9]+$")
@@ -26,8 +27,8 @@ _DIGITS = re.compile(r"^[0-9]{1,12}$")
 _SECRET_PREFIX = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,400}/$")
 _USAGE_KEY_PREFIX = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
-
-ConfigT = TypeVar("ConfigT")
+# `*` or one origin: the rule of the Terraform variable cors_allow_origin (infra/variables.tf).
+_CORS_ORIGIN = re.compile(r"^(\*|https?://[a-z0-9.-]+(:[0-9]+)?)$")
 
 
 class _Reader:
@@ -57,15 +58,24 @@ class _Reader:
             return default
         return int(raw)
 
-    def decimal(self, name: str) -> Decimal:
-        raw = self.text(name)
+    def amount_limits(self, name: str) -> AmountLimits:
+        """A JSON object currency → maximum (decimal string) over the built-in defaults."""
+        raw = self.env.get(name, "")
+        if raw == "":
+            return AmountLimits.defaults()
         try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            value = Decimal(0)
-        if raw and (not value.is_finite() or value <= 0):
-            self.problems.append(f"{name} must be a positive decimal number")
-        return value
+            overrides = json.loads(raw, object_pairs_hook=_unique_keys)
+            if not isinstance(overrides, dict) or not all(
+                isinstance(value, str) for value in overrides.values()
+            ):
+                raise InvalidAmountError("must map currency codes to decimal strings")
+            return AmountLimits.with_overrides(overrides)
+        except (ValueError, RecursionError) as problem:  # InvalidAmountError is a ValueError
+            self.problems.append(f"{name} is malformed: {problem}")
+            return AmountLimits.defaults()
+
+    def cors_allow_origin(self) -> str:
+        return self.text("CORS_ALLOW_ORIGIN", _CORS_ORIGIN)
 
     def log_level(self) -> str:
         level = self.env.get("LOG_LEVEL", "INFO").upper()
@@ -83,6 +93,7 @@ class ProfilesConfig:
     table_name: str
     environment: str
     session_ttl_seconds: int
+    cors_allow_origin: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ProfilesConfig:
@@ -91,6 +102,7 @@ class ProfilesConfig:
             table_name=read.text("TABLE_NAME", _TABLE_NAME),
             environment=read.text("ENVIRONMENT"),
             session_ttl_seconds=read.integer("SESSION_TTL_SECONDS", 2_592_000, 60, 31_536_000),
+            cors_allow_origin=read.cors_allow_origin(),
         )
         read.log_level()
         read.done("profiles")
@@ -101,8 +113,9 @@ class ProfilesConfig:
 class TransactionsConfig:
     table_name: str
     environment: str
-    max_transaction_amount: Decimal
+    max_transaction_amounts: AmountLimits
     idempotency_ttl_seconds: int
+    cors_allow_origin: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TransactionsConfig:
@@ -110,8 +123,9 @@ class TransactionsConfig:
         config = cls(
             table_name=read.text("TABLE_NAME", _TABLE_NAME),
             environment=read.text("ENVIRONMENT"),
-            max_transaction_amount=read.decimal("MAX_TRANSACTION_AMOUNT"),
+            max_transaction_amounts=read.amount_limits("MAX_TRANSACTION_AMOUNTS"),
             idempotency_ttl_seconds=read.integer("IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 2_592_000),
+            cors_allow_origin=read.cors_allow_origin(),
         )
         read.log_level()
         read.done("transactions")
@@ -123,6 +137,7 @@ class HealthConfig:
     table_name: str
     environment: str
     region: str
+    cors_allow_origin: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HealthConfig:
@@ -131,6 +146,7 @@ class HealthConfig:
             table_name=read.text("TABLE_NAME", _TABLE_NAME),
             environment=read.text("ENVIRONMENT"),
             region=read.text("AWS_REGION", _REGION),
+            cors_allow_origin=read.cors_allow_origin(),
         )
         read.log_level()
         read.done("health")
@@ -198,7 +214,14 @@ class AuthorizerConfig:
         return config
 
 
-def load_at_cold_start(
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise ValueError("repeats a key")
+    return document
+
+
+def load_at_cold_start[ConfigT](
     factory: Callable[[Mapping[str, str]], ConfigT], env: Mapping[str, str]
 ) -> ConfigT:
     """Build the configuration or log the problems and re-raise, failing the cold start."""

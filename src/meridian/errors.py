@@ -47,11 +47,6 @@ class NotFoundError(MeridianError):
     code = "NOT_FOUND"
 
 
-class MethodNotAllowedError(MeridianError):
-    status = 405
-    code = "METHOD_NOT_ALLOWED"
-
-
 class ConflictError(MeridianError):
     status = 409
     code = "CONFLICT"

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
 
 from meridian import errors
@@ -17,11 +17,36 @@ from meridian.validation import validate
 
 MAX_BODY_BYTES = 16 * 1024
 JSON_CONTENT_TYPE = "application/json"
+# Every request schema is one or two levels deep. An explicit limit gives the same 400 on every
+# Python: 3.11's json raises RecursionError near 1,000 levels, 3.12+ parses far deeper.
+MAX_JSON_DEPTH = 64
+# No field is anywhere near this long; CPython refuses int() beyond 4,300 digits with a ValueError
+# (https://docs.python.org/3/library/stdtypes.html#int-max-str-digits), and the limit is
+# configurable per process (PYTHONINTMAXSTRDIGITS), so the parser checks its own, lower bound.
+MAX_INTEGER_DIGITS = 64
+# Request headers a browser client sends (CORSConfig adds Authorization, Content-Type,
+# X-Amz-Date, X-Api-Key, X-Amz-Security-Token): the preflight in infra/api/openapi.yaml lists them.
+CORS_ALLOW_HEADERS = ["Idempotency-Key"]
+CORS_MAX_AGE_SECONDS = 600
 
 
-def new_resolver() -> APIGatewayRestResolver:
+def new_resolver(cors_allow_origin: str) -> APIGatewayRestResolver:
+    """The function's resolver; every response it builds carries the CORS headers.
+
+    With a Lambda proxy integration API Gateway passes the function's headers through untouched,
+    so the function itself must send Access-Control-Allow-Origin on every response, success or
+    error (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html).
+    Preflights never reach it: API Gateway answers OPTIONS with a mock integration. Powertools'
+    CORSConfig answers a request that carries an allowed Origin (a browser's cross-origin request
+    always does) and adds nothing for other callers.
+    """
+    cors = CORSConfig(
+        allow_origin=cors_allow_origin,
+        allow_headers=CORS_ALLOW_HEADERS,
+        max_age=CORS_MAX_AGE_SECONDS,
+    )
     # A custom domain's base path mapping (`/v1`) may be left in `path`; routes never include it.
-    return APIGatewayRestResolver(strip_prefixes=["/v1"])
+    return APIGatewayRestResolver(strip_prefixes=["/v1"], cors=cors)
 
 
 def request_id(app: APIGatewayRestResolver) -> str:
@@ -85,30 +110,52 @@ def json_body(app: APIGatewayRestResolver, schema_name: str) -> dict[str, Any]:
         raise errors.ValidationError("request body must be UTF-8 encoded JSON") from None
     if len(text.encode("utf-8", errors="surrogatepass")) > MAX_BODY_BYTES:
         raise errors.ValidationError(f"request body must not exceed {MAX_BODY_BYTES} bytes")
+    return validate(schema_name, parse_json(text))
+
+
+def parse_json(text: str) -> Any:  # noqa: ANN401 - any JSON value
+    """Strict JSON: one value per key, integers of at most MAX_INTEGER_DIGITS digits, no
+    fractions or non-standard constants, at most MAX_JSON_DEPTH levels, no lone surrogates.
+
+    Each violation is a ValidationError (400), never an unexpected exception (500). Duplicate
+    keys are refused because "last one wins" is only Python's choice (RFC 8259 section 4: with
+    repeated names "the behavior of software that receives such an object is unpredictable"):
+    API Gateway's request validator may check a different occurrence than the handler would use.
+    """
     try:
-        document = json.loads(text, parse_float=_reject_float_parse, parse_constant=_reject)
+        document = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_int=_bounded_int,
+            parse_float=_reject_float_parse,
+            parse_constant=_reject,
+        )
     except json.JSONDecodeError:
         raise errors.ValidationError("request body is not valid JSON") from None
     except RecursionError:
-        raise errors.ValidationError("request body is nested too deeply") from None
+        raise errors.ValidationError(_TOO_DEEP) from None
     except _NonStandardJsonError as problem:
         raise errors.ValidationError(str(problem)) from None
-    _reject_lone_surrogates(document)
-    return validate(schema_name, document)
+    _check_values(document)
+    return document
+
+
+_TOO_DEEP = f"request body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
 
 
 class _NonStandardJsonError(ValueError):
     pass
 
 
-def _reject_lone_surrogates(document: Any) -> None:  # noqa: ANN401 - any JSON value
-    """JSON may escape a lone surrogate (``"\\ud800"``); it is not text and cannot be stored.
+def _check_values(document: Any) -> None:  # noqa: ANN401 - any JSON value
+    """Refuse nesting beyond MAX_JSON_DEPTH and lone surrogates (JSON may escape one,
+    ``"\\ud800"``, but it is not text and cannot be stored).
 
     Iterative, so a deeply nested (but parseable) body cannot exhaust the stack.
     """
-    pending = [document]
+    pending: list[tuple[Any, int]] = [(document, 1)]
     while pending:
-        value = pending.pop()
+        value, depth = pending.pop()
         if isinstance(value, str):
             try:
                 value.encode("utf-8")
@@ -116,11 +163,28 @@ def _reject_lone_surrogates(document: Any) -> None:  # noqa: ANN401 - any JSON v
                 raise errors.ValidationError(
                     "request body contains an invalid unicode escape"
                 ) from None
-        elif isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
+        elif isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise errors.ValidationError(_TOO_DEEP)
+            children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise _NonStandardJsonError(f"request body contains the duplicate key {key[:64]!r}")
+        document[key] = value
+    return document
+
+
+def _bounded_int(token: str) -> int:
+    if len(token.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise _NonStandardJsonError(
+            f"request body contains an integer with more than {MAX_INTEGER_DIGITS} digits"
+        )
+    return int(token)
 
 
 def _reject(token: str) -> Any:  # noqa: ANN401 - json hook signature
@@ -142,13 +206,11 @@ def install_error_handlers(app: APIGatewayRestResolver, logger: Logger) -> None:
         return error_response(error, app)
 
     def _route_not_found(_: RouteNotFoundError) -> Response[str]:
-        method = app.current_event.http_method.upper()
-        path = str(app.context.get("_path") or app.current_event.path)
-        if _path_has_other_methods(app, path, method):
-            return error_response(
-                errors.MethodNotAllowedError(f"method {method} is not allowed on this resource"),
-                app,
-            )
+        # Also the answer for a known path with a method the function does not serve: API
+        # Gateway answers such a request itself (MISSING_AUTHENTICATION_TOKEN, "the client
+        # attempts to invoke an unsupported API method or resource", mapped to 404 NOT_FOUND in
+        # infra/modules/regional_api) before any function runs, so it never reaches this code on
+        # AWS. https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
         return error_response(errors.NotFoundError("no such resource"), app)
 
     def _unexpected(error: Exception) -> Response[str]:
@@ -165,12 +227,6 @@ def install_error_handlers(app: APIGatewayRestResolver, logger: Logger) -> None:
     app.exception_handler(errors.MeridianError)(_domain_error)
     app.exception_handler(RouteNotFoundError)(_route_not_found)
     app.exception_handler(Exception)(_unexpected)
-
-
-def _path_has_other_methods(app: APIGatewayRestResolver, path: str, method: str) -> bool:
-    # Powertools keeps its compiled routes in these two lists; it has no public accessor.
-    routes = app._static_routes + app._dynamic_routes
-    return any(route.method != method and route.rule.match(path) for route in routes)
 
 
 def resolve(

@@ -5,16 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import requests
 from e2e_support.api import Api, describe, expect_error, expect_status, new_idempotency_key
 from e2e_support.users import User
 
-T = TypeVar("T")
 
-
-def in_parallel(count: int, action: Callable[[int], T]) -> list[T]:
+def in_parallel[T](count: int, action: Callable[[int], T]) -> list[T]:
     """Run ``action(i)`` on ``count`` threads released together by a barrier."""
     barrier = threading.Barrier(count)
 

@@ -164,7 +164,8 @@ def test_handler_runs_from_its_zip(builds, tmp_path, function) -> None:
         "AWS_ENDPOINT_URL": "http://127.0.0.1:5148",  # nothing listens: DynamoDB unreachable
         "ENVIRONMENT": "smoke",
         "TABLE_NAME": "meridian-smoke",
-        "MAX_TRANSACTION_AMOUNT": "1000",
+        "MAX_TRANSACTION_AMOUNTS": '{"USD": "1000"}',
+        "CORS_ALLOW_ORIGIN": "*",
         "COGNITO_USER_POOL_ID": "us-east-1_Smoke1",
         "COGNITO_APP_CLIENT_IDS": "client1",
         "PARTNER_KEY_SECRET_PREFIX": "meridian-smoke/partner-keys/",

@@ -17,6 +17,7 @@ from meridian.config import (
     load_at_cold_start,
 )
 from meridian.errors import ConfigError
+from meridian.money import DEFAULT_MAX_AMOUNTS, AmountLimits
 
 AUTHORIZER_ENV = {
     "ENVIRONMENT": "dev",
@@ -30,12 +31,14 @@ AUTHORIZER_ENV = {
 }
 
 
+BASE = {"TABLE_NAME": "meridian-dev", "ENVIRONMENT": "dev", "CORS_ALLOW_ORIGIN": "*"}
+
+
 def test_profiles_config_defaults_and_values() -> None:
-    config = ProfilesConfig.from_env({"TABLE_NAME": "meridian-dev", "ENVIRONMENT": "dev"})
+    config = ProfilesConfig.from_env(BASE)
     assert config.session_ttl_seconds == 2_592_000
-    config = ProfilesConfig.from_env(
-        {"TABLE_NAME": "meridian-dev", "ENVIRONMENT": "dev", "SESSION_TTL_SECONDS": "600"}
-    )
+    assert config.cors_allow_origin == "*"
+    config = ProfilesConfig.from_env({**BASE, "SESSION_TTL_SECONDS": "600"})
     assert config.session_ttl_seconds == 600
 
 
@@ -46,38 +49,73 @@ def test_every_problem_is_reported_at_once() -> None:
     for needle in (
         "TABLE_NAME is required",
         "ENVIRONMENT is required",
+        "CORS_ALLOW_ORIGIN is required",
         "SESSION_TTL_SECONDS",
         "LOG_LEVEL",
     ):
         assert needle in message
 
 
-@pytest.mark.parametrize("amount", ["", "abc", "-5", "0", "Infinity", "NaN"])
-def test_transactions_config_rejects_bad_maximum(amount: str) -> None:
-    env = {"TABLE_NAME": "meridian-dev", "ENVIRONMENT": "dev", "MAX_TRANSACTION_AMOUNT": amount}
-    with pytest.raises(ConfigError, match="MAX_TRANSACTION_AMOUNT"):
-        TransactionsConfig.from_env(env)
+@pytest.mark.parametrize("origin", ["*", "https://app.example.com", "http://localhost:8080"])
+def test_cors_allow_origin_accepts_star_or_one_origin(origin: str) -> None:
+    for config_class in (ProfilesConfig, TransactionsConfig, HealthConfig):
+        env = {**BASE, "AWS_REGION": "us-east-1", "CORS_ALLOW_ORIGIN": origin}
+        assert config_class.from_env(env).cors_allow_origin == origin
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["", "app.example.com", "https://app.example.com/", "https://a.example, https://b.example"],
+)
+def test_cors_allow_origin_rejects_anything_else(origin: str) -> None:
+    # The same rule as the Terraform variable cors_allow_origin.
+    with pytest.raises(ConfigError, match="CORS_ALLOW_ORIGIN"):
+        ProfilesConfig.from_env({**BASE, "CORS_ALLOW_ORIGIN": origin})
+
+
+def test_transactions_config_without_overrides_uses_the_default_limits() -> None:
+    config = TransactionsConfig.from_env(BASE)
+    assert config.max_transaction_amounts == AmountLimits.defaults()
+    assert config.idempotency_ttl_seconds == 86_400
 
 
 def test_transactions_config() -> None:
     env = {
-        "TABLE_NAME": "t-1",
-        "ENVIRONMENT": "dev",
-        "MAX_TRANSACTION_AMOUNT": "2500.50",
+        **BASE,
+        "MAX_TRANSACTION_AMOUNTS": '{"USD": "2500.50", "VND": "30000000000"}',
         "IDEMPOTENCY_TTL_SECONDS": "3600",
     }
     config = TransactionsConfig.from_env(env)
-    assert config.max_transaction_amount == Decimal("2500.50")
+    assert config.max_transaction_amounts.maximum("USD") == Decimal("2500.50")
+    assert config.max_transaction_amounts.maximum("VND") == Decimal(30_000_000_000)
+    assert config.max_transaction_amounts.maximum("EUR") == Decimal(DEFAULT_MAX_AMOUNTS["EUR"])
     assert config.idempotency_ttl_seconds == 3600
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        '["USD", "10"]',
+        '{"USD": 10}',
+        '{"USD": "-5"}',
+        '{"USD": "0"}',
+        '{"USD": "Infinity"}',
+        '{"USD": "1.001"}',
+        '{"XXX": "10"}',
+        '{"USD": "10", "USD": "20"}',
+    ],
+)
+def test_transactions_config_rejects_bad_maximums(raw: str) -> None:
+    with pytest.raises(ConfigError, match="MAX_TRANSACTION_AMOUNTS"):
+        TransactionsConfig.from_env({**BASE, "MAX_TRANSACTION_AMOUNTS": raw})
 
 
 def test_health_config_needs_a_valid_region() -> None:
     with pytest.raises(ConfigError, match="AWS_REGION is malformed"):
-        HealthConfig.from_env({"TABLE_NAME": "t-1", "ENVIRONMENT": "dev", "AWS_REGION": "mars"})
+        HealthConfig.from_env({**BASE, "AWS_REGION": "mars"})
     with pytest.raises(ConfigError, match="TABLE_NAME is malformed"):
-        HealthConfig.from_env(
-            {"TABLE_NAME": "a b", "ENVIRONMENT": "dev", "AWS_REGION": "us-east-1"}
-        )
+        HealthConfig.from_env({**BASE, "TABLE_NAME": "a b", "AWS_REGION": "us-east-1"})
 
 
 def test_authorizer_config_derives_jwks_url_and_issuer() -> None:

@@ -99,3 +99,25 @@ def test_random_queries_and_ids_never_fail_with_5xx(seed: int) -> None:
             module = profiles
         reply = invoke(module.handler, event)
         assert reply.status < 500, (event["path"], event["queryStringParameters"], reply.body)
+
+
+TRAPS = [
+    pytest.param('{"amount": "1.00", "amount": "2.00"}', id="repeated-key"),
+    pytest.param('{"display_name": ' + "9" * 4301 + "}", id="int-beyond-4300-digits"),
+    pytest.param('{"version": ' + "9" * 200 + "}", id="long-int"),
+    pytest.param('{"x": ' + "[" * 3000 + "]" * 3000 + "}", id="deep"),
+    pytest.param('{"x": {"y": 1, "y": {"z": 2, "z": 3}}}', id="nested-repeats"),
+]
+
+
+@pytest.mark.parametrize("raw", TRAPS)
+@pytest.mark.parametrize(("method", "path", "module", "auth"), CASES)
+def test_strict_json_traps_are_400_on_every_body_route(raw, method, path, module, auth) -> None:
+    authorizer = (
+        cognito_authorizer("fuzz-user") if auth == "cognito" else lambda_authorizer("fuzz-user")
+    )
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "trap-1"}
+    reply = invoke(module.handler, rest_event(method, path, raw_body=raw, headers=headers,
+                                              authorizer=authorizer))  # fmt: skip
+    assert reply.status == 400, reply.body
+    assert reply.body["error"]["code"] == "VALIDATION_ERROR"

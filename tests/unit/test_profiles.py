@@ -283,12 +283,11 @@ def test_missing_identity_is_rejected() -> None:
 
 
 def test_unknown_route_and_wrong_method() -> None:
-    missing = call("GET", "/nope")
-    assert missing.status == 404
-    assert missing.body["error"]["code"] == "NOT_FOUND"
-    wrong = call("PATCH", "/profiles/me")
-    assert wrong.status == 405
-    assert wrong.body["error"]["code"] == "METHOD_NOT_ALLOWED"
+    # API Gateway answers an undefined method itself (404 NOT_FOUND, see test_http.py).
+    for method, path in (("GET", "/nope"), ("PATCH", "/profiles/me")):
+        reply = call(method, path)
+        assert reply.status == 404
+        assert reply.body["error"]["code"] == "NOT_FOUND"
 
 
 def test_base_path_prefix_is_tolerated() -> None:
@@ -381,7 +380,7 @@ def test_update_needs_a_change_and_a_version() -> None:
             id="deeply-nested",
         ),
         pytest.param(
-            '{"display_name": "a", "x": ' + "[" * 500 + "]" * 500 + "}",
+            '{"display_name": "a", "x": ' + "[" * 60 + "]" * 60 + "}",
             "x",
             id="nested-but-parseable",
         ),

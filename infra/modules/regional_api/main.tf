@@ -17,22 +17,31 @@ locals {
     POWERTOOLS_METRICS_NAMESPACE = "Meridian"
   }
 
+  # With a Lambda proxy integration the function's own headers reach the client unchanged, so
+  # every function that answers a browser sends Access-Control-Allow-Origin itself; the same value
+  # as the preflights and gateway responses of the OpenAPI document.
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html
+  cors_environment = {
+    CORS_ALLOW_ORIGIN = var.cors_allow_origin
+  }
+
   # Handlers and environment exactly as docs/interfaces.md.
   functions = {
     profiles = {
       handler = "meridian.handlers.profiles.handler"
-      environment = {
+      environment = merge(local.cors_environment, {
         TABLE_NAME          = var.table_name
         SESSION_TTL_SECONDS = tostring(var.session_ttl_seconds)
-      }
+      })
     }
     transactions = {
       handler = "meridian.handlers.transactions.handler"
-      environment = {
-        TABLE_NAME              = var.table_name
-        MAX_TRANSACTION_AMOUNT  = var.max_transaction_amount
+      environment = merge(local.cors_environment, {
+        TABLE_NAME = var.table_name
+        # JSON object: currency => maximum; "{}" keeps the function's per-currency defaults.
+        MAX_TRANSACTION_AMOUNTS = jsonencode(var.max_transaction_amounts)
         IDEMPOTENCY_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
-      }
+      })
     }
     authorizer = {
       handler = "meridian.handlers.authorizer.handler"
@@ -47,9 +56,9 @@ locals {
     }
     health = {
       handler = "meridian.handlers.health.handler"
-      environment = {
+      environment = merge(local.cors_environment, {
         TABLE_NAME = var.table_name
-      }
+      })
     }
   }
 

@@ -114,9 +114,14 @@ variable "session_ttl_seconds" {
   description = "SESSION_TTL_SECONDS of the profiles function."
 }
 
-variable "max_transaction_amount" {
-  type        = string
-  description = "MAX_TRANSACTION_AMOUNT of the transactions function."
+variable "max_transaction_amounts" {
+  type        = map(string)
+  description = "MAX_TRANSACTION_AMOUNTS of the transactions function: ISO 4217 code => largest accepted amount (decimal string), overriding the function's built-in defaults."
+
+  validation {
+    condition     = alltrue([for currency in keys(var.max_transaction_amounts) : can(regex("^[A-Z]{3}$", currency))])
+    error_message = "max_transaction_amounts keys must be ISO 4217 currency codes (three capital letters)."
+  }
 }
 
 variable "idempotency_ttl_seconds" {

@@ -15,7 +15,7 @@ from meridian.repository import Repository
 
 CONFIG = load_at_cold_start(HealthConfig.from_env, os.environ)
 repository = Repository(CONFIG.table_name)
-app = http.new_resolver()
+app = http.new_resolver(CONFIG.cors_allow_origin)
 http.install_error_handlers(app, logger)
 
 

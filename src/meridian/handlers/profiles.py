@@ -18,7 +18,7 @@ from meridian.repository import Repository
 
 CONFIG = load_at_cold_start(ProfilesConfig.from_env, os.environ)
 service = ProfileService(Repository(CONFIG.table_name), CONFIG.session_ttl_seconds)
-app = http.new_resolver()
+app = http.new_resolver(CONFIG.cors_allow_origin)
 http.install_error_handlers(app, logger)
 
 

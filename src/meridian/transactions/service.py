@@ -7,7 +7,6 @@ import json
 import re
 import time
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -19,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meridian import clock, errors, ids
 from meridian.identity import Caller
-from meridian.money import InvalidAmountError, parse_amount
+from meridian.money import AmountLimits, InvalidAmountError, parse_amount
 from meridian.repository import Repository
 from meridian.transactions.model import Transaction
 
@@ -44,12 +43,12 @@ class TransactionService:
     def __init__(
         self,
         repository: Repository,
-        max_amount: Decimal,
+        max_amounts: AmountLimits,
         idempotency_ttl_seconds: int,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.repository = repository
-        self.max_amount = max_amount
+        self.max_amounts = max_amounts
         self.idempotency_ttl_seconds = idempotency_ttl_seconds
         self.sleep = sleep
         self._idempotency_config = IdempotencyConfig(
@@ -89,7 +88,7 @@ class TransactionService:
                 "header Idempotency-Key is required: 1-64 characters of A-Z, a-z, 0-9, _ or -"
             )
         try:
-            parse_amount(body["amount"], body["currency"], self.max_amount)
+            parse_amount(body["amount"], body["currency"], self.max_amounts)
         except InvalidAmountError as problem:
             raise errors.ValidationError(f"amount: {problem}") from None
 
@@ -128,7 +127,7 @@ class TransactionService:
         body: dict[str, Any] = request["body"]
         transaction = Transaction(
             transaction_id=ids.new_ulid(),
-            amount=parse_amount(body["amount"], body["currency"], self.max_amount),
+            amount=parse_amount(body["amount"], body["currency"], self.max_amounts),
             currency=body["currency"],
             type=body["type"],
             status="completed",
