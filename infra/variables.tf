@@ -219,10 +219,7 @@ variable "cors_allow_origin" {
 # Partners (per-partner signing keys and usage plans)
 # ---------------------------------------------------------------------------------------------
 variable "partners" {
-  type = map(object({
-    key_ids       = list(string)
-    quota_per_day = optional(number, 100000)
-  }))
+  type        = map(object({ key_ids = list(string), quota_per_day = optional(number, 100000) }))
   description = "Partners keyed by name: their signing key ids (each a Secrets Manager secret `<project>-<env>/partner-keys/<partner>/<key id>`, tokens carry kid `<partner>/<key id>`; list two while rotating) and their usage plan's daily request quota. Empty creates none."
   default     = {}
 
