@@ -24,7 +24,7 @@ from moto.cognitoidp.models import cognitoidp_backends
 from moto.logs.models import logs_backends
 from moto.utilities.utils import load_resource
 
-from devstack.runtime.contracts import FunctionSpec, InvokeResult, StageConfig
+from devstack.runtime.contracts import FunctionSpec, InvokeResult, StageConfig, UsagePlanKey
 
 LOGGER = logging.getLogger("devstack.backend")
 
@@ -109,6 +109,39 @@ class MotoBackend:
             throttling_burst_limit=int(burst) if burst is not None else None,
             method_throttling=method_throttling,
         )
+
+    # -- usage plans ----------------------------------------------------------------------------
+    def usage_plan_keys(self, region: str, api_id: str, stage_name: str) -> list[UsagePlanKey]:
+        """Every API key of the usage plans whose apiStages include this stage."""
+        backend = apigateway_backends[self.account_id][region]
+        bound: list[UsagePlanKey] = []
+        for plan_id, plan in list(backend.usage_plans.items()):
+            stages = plan.api_stages or []
+            if not any(
+                stage.get("apiId") == api_id and stage.get("stage") == stage_name
+                for stage in stages
+            ):
+                continue
+            quota = plan.quota or {}
+            throttle = plan.throttle or {}
+            rate = throttle.get("rateLimit")
+            burst = throttle.get("burstLimit")
+            for key_id in list(backend.usage_plan_keys.get(plan_id, {})):
+                api_key = backend.keys.get(key_id)
+                if api_key is None:
+                    continue
+                bound.append(
+                    UsagePlanKey(
+                        value=str(api_key.value),
+                        enabled=bool(api_key.enabled),
+                        plan_id=str(plan_id),
+                        quota_limit=int(quota["limit"]) if "limit" in quota else None,
+                        quota_period=str(quota["period"]) if "period" in quota else None,
+                        throttle_rate_limit=float(rate) if rate is not None else None,
+                        throttle_burst_limit=int(burst) if burst is not None else None,
+                    )
+                )
+        return bound
 
     # -- Lambda ---------------------------------------------------------------------------------
     def function_spec(self, region: str, name_or_arn: str, qualifier: str | None) -> FunctionSpec:

@@ -47,9 +47,14 @@ output "table_arns" {
   }
 }
 
-output "partner_secret_arn" {
-  description = "ARN of the partner JWT signing-key secret (primary region; replicated to the secondary)."
-  value       = module.secrets.secret_arn
+output "partner_key_secret_names" {
+  description = "Secrets Manager secret name per partner key, keyed `<partner>/<key id>` (the token's kid); same name in both regions. Read a value with `aws secretsmanager get-secret-value` to hand it to the partner: it is never in Terraform state."
+  value       = module.secrets.secret_names
+}
+
+output "usage_key_values" {
+  description = "Usage plan API key value per plan (`app-users`, `partner-<partner>`), identical in both regions: identifiers the authorizer returns, not credentials."
+  value       = module.regional_api_primary.usage_key_values
 }
 
 output "lambda_function_names" {

@@ -181,17 +181,6 @@ variable "idempotency_ttl_seconds" {
   }
 }
 
-variable "partner_secret_ttl_seconds" {
-  type        = number
-  description = "PARTNER_SECRET_TTL_SECONDS: how long the authorizer caches the partner signing key."
-  default     = 300
-
-  validation {
-    condition     = var.partner_secret_ttl_seconds >= 0 && var.partner_secret_ttl_seconds <= 3600
-    error_message = "partner_secret_ttl_seconds must be between 0 and 3600."
-  }
-}
-
 # ---------------------------------------------------------------------------------------------
 # API Gateway
 # ---------------------------------------------------------------------------------------------
@@ -244,25 +233,55 @@ variable "cors_allow_origin" {
   }
 }
 
-variable "partner_names" {
-  type        = set(string)
-  description = "Partners that get an API key each (in every region) on a usage plan with partner_quota_per_day; empty creates none."
-  default     = []
+# ---------------------------------------------------------------------------------------------
+# Partners (per-partner signing keys and usage plans)
+# ---------------------------------------------------------------------------------------------
+variable "partners" {
+  type        = map(object({ key_ids = list(string), quota_per_day = optional(number, 100000) }))
+  description = "Partners keyed by name: their signing key ids (each a Secrets Manager secret `<project>-<env>/partner-keys/<partner>/<key id>`, tokens carry kid `<partner>/<key id>`; list two while rotating) and their usage plan's daily request quota. Empty creates none."
+  default     = {}
 
   validation {
-    condition     = alltrue([for name in var.partner_names : can(regex("^[a-z0-9][a-z0-9-]{0,30}$", name))])
-    error_message = "partner_names must be lowercase letters, digits or dashes (at most 31 characters)."
+    condition     = alltrue([for name, partner in var.partners : can(regex("^[a-z0-9][a-z0-9-]{0,31}$", name))])
+    error_message = "partner names must match ^[a-z0-9][a-z0-9-]{0,31}$ (lowercase letters, digits, dashes; at most 32 characters)."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for partner in var.partners : [for key_id in partner.key_ids : can(regex("^[a-z0-9][a-z0-9-]{0,31}$", key_id))]]))
+    error_message = "key ids must match ^[a-z0-9][a-z0-9-]{0,31}$."
+  }
+
+  # Two ids cover a rotation overlap (current and next); more would be keys nobody retires.
+  validation {
+    condition     = alltrue([for partner in var.partners : length(partner.key_ids) >= 1 && length(partner.key_ids) <= 2 && length(distinct(partner.key_ids)) == length(partner.key_ids)])
+    error_message = "each partner needs one or two distinct key ids (two only while rotating)."
+  }
+
+  validation {
+    condition     = alltrue([for partner in var.partners : partner.quota_per_day >= 1 && floor(partner.quota_per_day) == partner.quota_per_day])
+    error_message = "quota_per_day must be a whole number >= 1."
   }
 }
 
-variable "partner_quota_per_day" {
+variable "partner_key_cache_seconds" {
   type        = number
-  description = "Requests per day each partner API key may make (usage plan quota)."
-  default     = 100000
+  description = "PARTNER_KEY_CACHE_SECONDS: how long the authorizer caches a partner signing key; also the bound on how long a removed (revoked) key keeps working in a warm authorizer."
+  default     = 300
 
   validation {
-    condition     = var.partner_quota_per_day >= 1
-    error_message = "partner_quota_per_day must be at least 1."
+    condition     = var.partner_key_cache_seconds >= 0 && var.partner_key_cache_seconds <= 3600
+    error_message = "partner_key_cache_seconds must be between 0 and 3600."
+  }
+}
+
+variable "partner_token_max_lifetime_seconds" {
+  type        = number
+  description = "PARTNER_TOKEN_MAX_LIFETIME_SECONDS: the longest exp - iat a partner token may have."
+  default     = 3600
+
+  validation {
+    condition     = var.partner_token_max_lifetime_seconds >= 60 && var.partner_token_max_lifetime_seconds <= 86400
+    error_message = "partner_token_max_lifetime_seconds must be between 60 and 86400."
   }
 }
 
@@ -403,17 +422,6 @@ variable "secret_recovery_window_days" {
   validation {
     condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
     error_message = "secret_recovery_window_days must be 0 or between 7 and 30."
-  }
-}
-
-variable "partner_secret_version" {
-  type        = number
-  description = "Version of the partner signing key; increase it to rotate (a new random key is written without entering state)."
-  default     = 1
-
-  validation {
-    condition     = var.partner_secret_version >= 1 && floor(var.partner_secret_version) == var.partner_secret_version
-    error_message = "partner_secret_version must be a whole number >= 1."
   }
 }
 

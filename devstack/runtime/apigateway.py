@@ -2,13 +2,14 @@
 
 ``RestApiRuntime.handle`` runs one request through what API Gateway does, in its order: resource
 and method selection, stage/method throttling, authorization (Cognito user pools, Lambda TOKEN /
-REQUEST authorizers), request validation, then the integration (Lambda proxy v1, or mock), with
-gateway responses for every failure and the request id headers on every answer.
+REQUEST authorizers), the API key and its usage plan on methods with apiKeyRequired (key source
+HEADER or AUTHORIZER; see ``usage_plans``), request validation, then the integration (Lambda proxy
+v1, or mock), with gateway responses for every failure and the request id headers on every answer.
 
 Nothing here knows a particular application: any REST API deployed with the API Gateway OpenAPI
 extensions is served. Known simplifications: the current document is served (not a snapshot per
-deployment); API keys, IAM (SigV4) authorization and non-proxy ``aws`` / ``http`` integrations are
-answered with a 500 API_CONFIGURATION_ERROR rather than emulated.
+deployment); IAM (SigV4) authorization and non-proxy ``aws`` / ``http`` integrations are answered
+with a 500 API_CONFIGURATION_ERROR rather than emulated.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from devstack.runtime.gateway_responses import (
 from devstack.runtime.openapi import ApiDocument, Operation, compile_document
 from devstack.runtime.routing import RouteMatch
 from devstack.runtime.throttling import Throttler, method_limits
+from devstack.runtime.usage_plans import UsagePlans
 from devstack.runtime.validation import check_body, check_parameters
 
 LOGGER = logging.getLogger("devstack.runtime.apigateway")
@@ -95,6 +97,7 @@ class _Call:
     route: RouteMatch | None = None
     operation: Operation | None = None
     authorizer: dict[str, Any] | None = None
+    usage_identifier_key: str | None = None  # a Lambda authorizer's usageIdentifierKey
     headers: dict[str, list[str]] = field(default_factory=dict)  # lower-case name -> values
     header_names: dict[str, str] = field(default_factory=dict)  # lower-case -> first spelling
     query: dict[str, list[str]] = field(default_factory=dict)
@@ -170,6 +173,7 @@ class RestApiRuntime:
         self._wall_clock = wall_clock
         self._throttler = Throttler(clock)
         self._lambda_authorizers = LambdaAuthorizers(backend, clock)
+        self._usage_plans = UsagePlans(clock, wall_clock)
         self._lock = threading.Lock()
         self._documents: dict[tuple[str, str], tuple[dict[str, Any], ApiDocument]] = {}
 
@@ -250,6 +254,8 @@ class RestApiRuntime:
         ):
             raise GatewayError("REQUEST_TOO_LARGE", "Request Too Long")
         call.authorizer = self._authorize(call, call.api, operation)
+        if operation.api_key_required:
+            self._check_api_key(call, call.api)
         if operation.validate_parameters:
             check_parameters(operation, call.query, call.headers)
         if operation.validate_body:
@@ -307,7 +313,9 @@ class RestApiRuntime:
             if expression and not re.fullmatch(str(expression), token):
                 raise unauthorized()
             event = {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn}
-            return self._lambda_authorizers.authorize(cache_scope, authorizer, [token], event)
+            decision = self._lambda_authorizers.authorize(cache_scope, authorizer, [token], event)
+            call.usage_identifier_key = decision.usage_identifier_key
+            return decision.authorizer
         if kind == "request":
             sources = [
                 source.strip()
@@ -319,9 +327,21 @@ class RestApiRuntime:
             for body_field in ("body", "isBase64Encoded"):
                 event.pop(body_field)
             event = {"type": "REQUEST", "methodArn": method_arn, **event}
-            return self._lambda_authorizers.authorize(cache_scope, authorizer, values, event)
+            decision = self._lambda_authorizers.authorize(cache_scope, authorizer, values, event)
+            call.usage_identifier_key = decision.usage_identifier_key
+            return decision.authorizer
         LOGGER.error("security scheme %s (%s) is not supported by the devstack", scheme_name, kind)
         raise GatewayError("API_CONFIGURATION_ERROR", _INTERNAL_ERROR)
+
+    def _check_api_key(self, call: _Call, api: ApiDocument) -> None:
+        """apiKeyRequired: an enabled key of a usage plan of this stage, within its limits."""
+        if api.api_key_source == "AUTHORIZER":
+            # Only a Lambda authorizer supplies it; the client's X-API-Key header is not read.
+            api_key = call.usage_identifier_key
+        else:
+            api_key = call.header("X-API-Key")
+        keys = self._backend.usage_plan_keys(call.region, call.api_id, call.stage_name)
+        self._usage_plans.admit((call.region, call.api_id, call.stage_name), keys, api_key)
 
     @staticmethod
     def _identity_source(call: _Call, source: str) -> str | None:

@@ -9,6 +9,14 @@ on the method, API Gateway accepts an ID or an access token and, for an ID token
 Lambda (``token`` / ``request``): the function returns an IAM policy that is evaluated against the
 method ARN (explicit Deny wins, no match is a deny); the policy is cached per identity for
 ``authorizerResultTtlInSeconds`` (default 300, 0 disables caching) and re-evaluated per method.
+Its optional ``usageIdentifierKey`` is the request's API key when the API's key source is
+AUTHORIZER (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
+
+Failures, as API Gateway answers them: the function raising exactly "Unauthorized" is 401
+(UNAUTHORIZED); any other function error, a crash or a timeout is AUTHORIZER_FAILURE (default
+500); an answer that is not a valid policy is AUTHORIZER_CONFIGURATION_ERROR (500)
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html,
+https://docs.aws.amazon.com/apigateway/latest/developerguide/call-api-with-api-gateway-lambda-authorization.html).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +42,14 @@ _FUNCTION_URI = re.compile(
 )
 _POOL_ARN = re.compile(r"arn:aws[a-z-]*:cognito-idp:(?P<region>[^:]+):[^:]*:userpool/(?P<pool>.+)")
 _DATE_CLAIMS = ("exp", "iat", "auth_time")
+
+
+@dataclass(frozen=True)
+class LambdaDecision:
+    """An allowed request: ``requestContext.authorizer`` and the authorizer's usage key."""
+
+    authorizer: dict[str, Any]
+    usage_identifier_key: str | None
 
 
 def unauthorized() -> GatewayError:
@@ -159,6 +176,9 @@ def _validated_policy(response: object) -> dict[str, Any]:
         isinstance(value, str | int | float | bool) for value in context.values()
     ):
         raise bad  # API Gateway rejects nested objects and arrays in the context
+    usage_key = response.get("usageIdentifierKey")
+    if usage_key is not None and not isinstance(usage_key, str):
+        raise bad
     return response
 
 
@@ -199,8 +219,8 @@ class LambdaAuthorizers:
         authorizer: Mapping[str, Any],
         identity_values: list[str | None],
         event: dict[str, Any],
-    ) -> dict[str, Any]:
-        """``requestContext.authorizer`` for the request, or GatewayError.
+    ) -> LambdaDecision:
+        """``requestContext.authorizer`` and the usage key for the request, or GatewayError.
 
         ``identity_values`` are the configured identity sources' values (for a token authorizer,
         the token); ``event`` is the authorizer's input (its ``methodArn`` is evaluated).
@@ -243,7 +263,8 @@ class LambdaAuthorizers:
         if decision != "Allow":
             message = "User is not authorized to access this resource"
             raise GatewayError("ACCESS_DENIED", message, authorizer=result)
-        return result
+        usage_key = response.get("usageIdentifierKey")
+        return LambdaDecision(result, usage_key if isinstance(usage_key, str) else None)
 
     def _invoke(self, authorizer: Mapping[str, Any], event: dict[str, Any]) -> dict[str, Any]:
         try:

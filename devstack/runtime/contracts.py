@@ -47,6 +47,19 @@ class StageConfig:
 
 
 @dataclass(frozen=True)
+class UsagePlanKey:
+    """An API key of a usage plan bound to a stage (UsagePlan apiStages + UsagePlanKey)."""
+
+    value: str
+    enabled: bool
+    plan_id: str
+    quota_limit: int | None = None  # requests per quota_period; None = no quota
+    quota_period: str | None = None  # "DAY", "WEEK" or "MONTH"
+    throttle_rate_limit: float | None = None  # per key; None = only the stage's throttling
+    throttle_burst_limit: int | None = None
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     """A deployed Lambda function version, as Terraform created it."""
 
@@ -92,6 +105,10 @@ class Backend(Protocol):
 
     def user_pool_jwks(self, region: str, user_pool_id: str) -> dict[str, Any] | None:
         """The pool's JWKS document, or None when the pool does not exist."""
+        ...
+
+    def usage_plan_keys(self, region: str, api_id: str, stage_name: str) -> list[UsagePlanKey]:
+        """The API keys of every usage plan whose apiStages include this stage."""
         ...
 
 

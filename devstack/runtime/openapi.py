@@ -41,6 +41,8 @@ class Operation:
     security: tuple[str, tuple[str, ...]] | None
     validate_body: bool
     validate_parameters: bool
+    # apiKeyRequired: a security requirement names the x-api-key scheme (API Gateway's import).
+    api_key_required: bool = False
 
 
 @dataclass
@@ -52,6 +54,7 @@ class ApiDocument:
     gateway_responses: dict[str, dict[str, Any]]
     binary_media_types: tuple[str, ...]
     validators: dict[str, Any] = field(default_factory=dict)  # validator cache (validation.py)
+    api_key_source: str = "HEADER"  # x-amazon-apigateway-api-key-source: HEADER or AUTHORIZER
 
     def operation(self, resource_path: str, method: str) -> Operation | None:
         return self.operations.get((resource_path, method.upper())) or self.operations.get(
@@ -137,12 +140,38 @@ def _security(
         return None
     for requirement in requirements:
         if isinstance(requirement, dict) and requirement:
-            # A requirement may pair the authorizer with an API key scheme: the authorizer is
-            # what authorizes (API keys are not emulated).
-            names = sorted(requirement, key=lambda name: not _is_authorizer(schemes.get(name)))
+            # A requirement may pair the authorizer with the API key scheme: the authorizer is
+            # what authorizes; the key is apiKeyRequired (see _api_key_required).
+            names = [name for name in requirement if not _is_api_key_scheme(schemes.get(name))]
+            if not names:
+                return None  # an API key alone: no authorizer
+            names.sort(key=lambda name: not _is_authorizer(schemes.get(name)))
             name = names[0]
             return str(name), tuple(str(scope) for scope in requirement[name] or ())
     return None  # only empty requirements: authorization explicitly disabled
+
+
+def _is_api_key_scheme(scheme: object) -> bool:
+    """The scheme API Gateway's OpenAPI import turns into apiKeyRequired: x-api-key in a header."""
+    return (
+        isinstance(scheme, dict)
+        and not _is_authorizer(scheme)
+        and str(scheme.get("type", "")).lower() == "apikey"
+        and str(scheme.get("name", "")).lower() == "x-api-key"
+        and str(scheme.get("in", "")).lower() == "header"
+    )
+
+
+def _api_key_required(
+    document: dict[str, Any], operation: dict[str, Any], schemes: dict[str, Any]
+) -> bool:
+    requirements = operation.get("security", document.get("security")) or []
+    return any(
+        _is_api_key_scheme(schemes.get(name))
+        for requirement in requirements
+        if isinstance(requirement, dict)
+        for name in requirement
+    )
 
 
 def compile_document(document: dict[str, Any]) -> ApiDocument:
@@ -189,6 +218,7 @@ def compile_document(document: dict[str, Any]) -> ApiDocument:
                 security=_security(document, operation, security_schemes),
                 validate_body=bool(validator.get("validateRequestBody", False)),
                 validate_parameters=bool(validator.get("validateRequestParameters", False)),
+                api_key_required=_api_key_required(document, operation, security_schemes),
             )
     return ApiDocument(
         document=document,
@@ -200,4 +230,5 @@ def compile_document(document: dict[str, Any]) -> ApiDocument:
             str(media_type)
             for media_type in document.get("x-amazon-apigateway-binary-media-types") or ()
         ),
+        api_key_source=str(document.get("x-amazon-apigateway-api-key-source") or "HEADER").upper(),
     )

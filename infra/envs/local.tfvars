@@ -8,5 +8,12 @@ secret_recovery_window_days    = 0
 cognito_password_auth_enabled  = true # the e2e tests sign in with USER_PASSWORD_AUTH
 cognito_mfa_configuration      = "OFF"
 log_level                      = "DEBUG"
-partner_secret_ttl_seconds     = 30    # lets the e2e fault suite see a fail-closed authorizer quickly
+partner_key_cache_seconds      = 30    # lets the e2e fault suite see a fail-closed authorizer quickly
 cloudfront_wait_for_deployment = false # the devstack serves the API at the stage URLs, not through CloudFront
+
+# Two test partners, so the e2e suite proves one partner can neither see nor sign for the other;
+# it signs their tokens with the keys it reads from these secrets in the emulator.
+partners = {
+  acme   = { key_ids = ["k1"] }
+  globex = { key_ids = ["k1"] }
+}

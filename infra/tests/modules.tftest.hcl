@@ -151,7 +151,60 @@ run "user_pool_with_password_auth" {
   }
 }
 
-run "partner_secret" {
+# One secret per (partner, key id), replicated: decision 3 of the auth design (per-partner keys
+# selected by the token's kid). Replicas: https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
+run "partner_key_secrets" {
+  command = plan
+
+  module {
+    source = "./modules/secrets"
+  }
+
+  variables {
+    name                 = "meridian-dev"
+    kms_key_arn          = "arn:aws:kms:us-east-1:123456789012:key/mrk-1"
+    replica_region       = "us-west-2"
+    replica_kms_key_arn  = "arn:aws:kms:us-west-2:123456789012:key/mrk-1"
+    recovery_window_days = 0
+    partner_keys = {
+      "acme/k1"   = { partner = "acme", key_id = "k1" }
+      "acme/k2"   = { partner = "acme", key_id = "k2" }
+      "globex/k1" = { partner = "globex", key_id = "k1" }
+    }
+  }
+
+  assert {
+    condition = { for key, secret in aws_secretsmanager_secret.partner_key : key => secret.name } == {
+      "acme/k1"   = "meridian-dev/partner-keys/acme/k1"
+      "acme/k2"   = "meridian-dev/partner-keys/acme/k2"
+      "globex/k1" = "meridian-dev/partner-keys/globex/k1"
+    }
+    error_message = "one secret per (partner, key id), named <name>/partner-keys/<partner>/<key id>"
+  }
+
+  assert {
+    condition     = output.name_prefix == "meridian-dev/partner-keys/" && alltrue([for name in values(output.secret_names) : startswith(name, output.name_prefix)])
+    error_message = "every partner key secret shares the prefix the authorizer is allowed to read"
+  }
+
+  assert {
+    condition     = alltrue([for secret in aws_secretsmanager_secret.partner_key : secret.kms_key_id == var.kms_key_arn])
+    error_message = "the secrets are encrypted with the customer-managed key"
+  }
+
+  assert {
+    condition = alltrue([for secret in aws_secretsmanager_secret.partner_key :
+    anytrue([for replica in secret.replica : replica.region == "us-west-2" && replica.kms_key_id == var.replica_kms_key_arn])])
+    error_message = "every secret is replicated to the secondary region with its key"
+  }
+
+  assert {
+    condition     = alltrue([for secret in aws_secretsmanager_secret.partner_key : secret.recovery_window_in_days == 0])
+    error_message = "dev secrets are deleted at once"
+  }
+}
+
+run "no_partners_no_secrets" {
   command = plan
 
   module {
@@ -167,23 +220,8 @@ run "partner_secret" {
   }
 
   assert {
-    condition     = aws_secretsmanager_secret.partner_signing_key.kms_key_id == var.kms_key_arn
-    error_message = "the secret is encrypted with the customer-managed key"
-  }
-
-  assert {
-    condition     = anytrue([for replica in aws_secretsmanager_secret.partner_signing_key.replica : replica.region == "us-west-2" && replica.kms_key_id == var.replica_kms_key_arn])
-    error_message = "the secret is replicated to the secondary region with its key"
-  }
-
-  assert {
-    condition     = aws_secretsmanager_secret.partner_signing_key.recovery_window_in_days == 0
-    error_message = "dev secrets are deleted at once"
-  }
-
-  assert {
-    condition     = output.replica_secret_arn == "arn:aws:secretsmanager:us-west-2:123456789012:secret:meridian/partner-jwt-signing-key-AbCdEf"
-    error_message = "the replica ARN is the primary ARN in the replica region"
+    condition     = length(aws_secretsmanager_secret.partner_key) == 0 && output.secret_names == {}
+    error_message = "without partners there is no secret (no shared key any more)"
   }
 }
 

@@ -11,41 +11,42 @@ mock_provider "aws" {
 }
 
 variables {
-  name                          = "meridian-dev"
-  project                       = "meridian"
-  environment                   = "dev"
-  openapi_template_path         = "./api/openapi.yaml"
-  schema_dir                    = "../src/meridian/schemas"
-  lambda_package_dir            = "../build/lambda"
-  lambda_runtime                = "python3.13"
-  lambda_memory_mb              = 512
-  lambda_timeout_seconds        = 10
-  lambda_reserved_concurrency   = { authorizer = 50 }
-  log_level                     = "INFO"
-  log_retention_days            = 90
-  kms_key_arn                   = "arn:aws:kms:us-east-1:123456789012:key/mrk-00000000000000000000000000000001"
-  table_name                    = "meridian-dev-main"
-  secret_arn                    = "arn:aws:secretsmanager:us-east-1:123456789012:secret:meridian-dev/partner-jwt-signing-key-AbCdEf"
-  user_pool_arn                 = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"
-  user_pool_id                  = "us-east-1_AbCdEf123"
-  app_client_ids                = ["client-one", "client-two"]
-  session_ttl_seconds           = 2592000
-  max_transaction_amounts       = { VND = "30000000000" }
-  idempotency_ttl_seconds       = 86400
-  partner_secret_ttl_seconds    = 300
-  throttling_rate_limit         = 5000
-  throttling_burst_limit        = 10000
-  authorizer_result_ttl_seconds = 300
-  cors_allow_origin             = "*"
-  origin_verify_header_name     = "X-Origin-Verify"
-  origin_verify_header_value    = "00000000-0000-4000-8000-000000000000"
-  partner_names                 = ["acme"]
-  alarm_emails                  = ["ops@example.com"]
-  alarm_api_5xx_rate_percent    = 1
-  alarm_api_p99_latency_ms      = 2000
-  alarm_replication_latency_ms  = 60000
-  peer_region                   = "us-west-2"
-  xray_sampling_rate            = 0.05
+  name                               = "meridian-dev"
+  project                            = "meridian"
+  environment                        = "dev"
+  openapi_template_path              = "./api/openapi.yaml"
+  schema_dir                         = "../src/meridian/schemas"
+  lambda_package_dir                 = "../build/lambda"
+  lambda_runtime                     = "python3.13"
+  lambda_memory_mb                   = 512
+  lambda_timeout_seconds             = 10
+  lambda_reserved_concurrency        = { authorizer = 50 }
+  log_level                          = "INFO"
+  log_retention_days                 = 90
+  kms_key_arn                        = "arn:aws:kms:us-east-1:123456789012:key/mrk-00000000000000000000000000000001"
+  table_name                         = "meridian-dev-main"
+  partner_key_secret_prefix          = "meridian-dev/partner-keys/"
+  user_pool_arn                      = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"
+  user_pool_id                       = "us-east-1_AbCdEf123"
+  app_client_ids                     = ["client-one", "client-two"]
+  session_ttl_seconds                = 2592000
+  max_transaction_amounts            = { VND = "30000000000" }
+  idempotency_ttl_seconds            = 86400
+  partner_key_cache_seconds          = 300
+  partner_token_max_lifetime_seconds = 3600
+  throttling_rate_limit              = 5000
+  throttling_burst_limit             = 10000
+  authorizer_result_ttl_seconds      = 300
+  cors_allow_origin                  = "*"
+  origin_verify_header_name          = "X-Origin-Verify"
+  origin_verify_header_value         = "00000000-0000-4000-8000-000000000000"
+  partners                           = { acme = { quota_per_day = 100000 }, globex = { quota_per_day = 500 } }
+  alarm_emails                       = ["ops@example.com"]
+  alarm_api_5xx_rate_percent         = 1
+  alarm_api_p99_latency_ms           = 2000
+  alarm_replication_latency_ms       = 60000
+  peer_region                        = "us-west-2"
+  xray_sampling_rate                 = 0.05
 }
 
 run "functions_follow_the_contract" {
@@ -71,7 +72,7 @@ run "functions_follow_the_contract" {
     condition = jsonencode({
       for name, function in aws_lambda_function.function : name => sort(keys(function.environment[0].variables))
       }) == jsonencode({
-      authorizer   = ["COGNITO_APP_CLIENT_IDS", "COGNITO_USER_POOL_ID", "ENVIRONMENT", "LOG_LEVEL", "PARTNER_AUDIENCE", "PARTNER_ISSUER", "PARTNER_SECRET_ARN", "PARTNER_SECRET_TTL_SECONDS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME"]
+      authorizer   = ["COGNITO_APP_CLIENT_IDS", "COGNITO_USER_POOL_ID", "ENVIRONMENT", "LOG_LEVEL", "PARTNER_AUDIENCE", "PARTNER_ISSUER", "PARTNER_KEY_CACHE_SECONDS", "PARTNER_KEY_SECRET_PREFIX", "PARTNER_TOKEN_MAX_LIFETIME_SECONDS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "USAGE_KEY_PREFIX"]
       health       = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
       profiles     = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "SESSION_TTL_SECONDS", "TABLE_NAME"]
       transactions = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "IDEMPOTENCY_TTL_SECONDS", "LOG_LEVEL", "MAX_TRANSACTION_AMOUNTS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
@@ -90,8 +91,17 @@ run "functions_follow_the_contract" {
   }
 
   assert {
-    condition     = aws_lambda_function.function["authorizer"].environment[0].variables.PARTNER_SECRET_ARN == var.secret_arn && aws_lambda_function.function["authorizer"].environment[0].variables.COGNITO_APP_CLIENT_IDS == "client-one,client-two"
-    error_message = "the authorizer gets the secret's ARN (never its value) and the comma-separated client ids"
+    condition     = aws_lambda_function.function["authorizer"].environment[0].variables.PARTNER_KEY_SECRET_PREFIX == "meridian-dev/partner-keys/" && aws_lambda_function.function["authorizer"].environment[0].variables.COGNITO_APP_CLIENT_IDS == "client-one,client-two"
+    error_message = "the authorizer gets the partner key secrets' name prefix (never a key) and the comma-separated client ids"
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.function["authorizer"].environment[0].variables.PARTNER_KEY_CACHE_SECONDS == "300"
+      && aws_lambda_function.function["authorizer"].environment[0].variables.PARTNER_TOKEN_MAX_LIFETIME_SECONDS == "3600"
+      && aws_lambda_function.function["authorizer"].environment[0].variables.USAGE_KEY_PREFIX == "meridian-dev-usage-"
+    )
+    error_message = "the authorizer gets the key cache window, the maximum partner token lifetime and the usage key prefix"
   }
 
   assert {
@@ -208,9 +218,81 @@ run "stage_tracing_logging_and_throttling" {
     error_message = "the region's API Gateway account gets the CloudWatch role"
   }
 
+}
+
+# API key source AUTHORIZER: the authorizer returns the caller's usage plan key as
+# usageIdentifierKey; the key value is an identifier the client never sends, so the same value in
+# both regions is no secret (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html,
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html,
+# best practices: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html#apigateway-usage-plans-best-practices).
+run "usage_plans_are_enforced" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
   assert {
-    condition     = length(aws_api_gateway_api_key.partner) == 1 && aws_api_gateway_usage_plan.partners["partners"].quota_settings[0].limit == 100000
-    error_message = "partner API keys join a usage plan with a daily quota"
+    condition     = jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
+    error_message = "API keys come from the Lambda authorizer (usageIdentifierKey), never from a client header"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in jsondecode(aws_api_gateway_rest_api.api.body).paths : [
+        for method, operation in item : contains(keys(operation.security[0]), "api_key")
+      if contains(["get", "post", "put", "delete"], method)] if startswith(path, "/transactions")
+    ]))
+    error_message = "every /transactions method requires an API key (api_key_required), so its usage plan is enforced"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in jsondecode(aws_api_gateway_rest_api.api.body).paths : [
+        for method, operation in item : !contains(keys(try(operation.security[0], {})), "api_key")
+      if contains(["get", "post", "put", "delete"], method)] if !startswith(path, "/transactions")
+    ]))
+    error_message = "only the Lambda-authorized routes require an API key (the Cognito authorizer returns none)"
+  }
+
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.api.body).components.securitySchemes.api_key.name == "x-api-key" && jsondecode(aws_api_gateway_rest_api.api.body).components.securitySchemes.api_key.in == "header"
+    error_message = "the api_key security scheme is the one API Gateway's OpenAPI import maps to apiKeyRequired"
+  }
+
+  assert {
+    condition = { for key, api_key in aws_api_gateway_api_key.usage : key => api_key.value } == {
+      "app-users"      = "meridian-dev-usage-app-users"
+      "partner-acme"   = "meridian-dev-usage-partner-acme"
+      "partner-globex" = "meridian-dev-usage-partner-globex"
+    }
+    error_message = "API key values are <project>-<env>-usage-<plan>: deterministic, so identical in both regions"
+  }
+
+  assert {
+    condition     = alltrue([for api_key in aws_api_gateway_api_key.usage : api_key.enabled && length(api_key.value) >= 20])
+    error_message = "every usage key is enabled and at least 20 characters (CreateApiKey's minimum)"
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_usage_plan.usage["partner-acme"].quota_settings[0].limit == 100000
+      && aws_api_gateway_usage_plan.usage["partner-acme"].quota_settings[0].period == "DAY"
+      && aws_api_gateway_usage_plan.usage["partner-globex"].quota_settings[0].limit == 500
+      && length(aws_api_gateway_usage_plan.usage["app-users"].quota_settings) == 0
+    )
+    error_message = "each partner gets its own plan with its daily quota; the app users' plan has no quota"
+  }
+
+  assert {
+    condition = alltrue([for plan in aws_api_gateway_usage_plan.usage :
+    length(plan.api_stages) == 1 && one(plan.api_stages).stage == "v1"])
+    error_message = "every usage plan is bound to this region's v1 stage"
+  }
+
+  assert {
+    condition     = keys(aws_api_gateway_usage_plan_key.usage) == keys(aws_api_gateway_usage_plan.usage) && alltrue([for binding in aws_api_gateway_usage_plan_key.usage : binding.key_type == "API_KEY"])
+    error_message = "each usage key is bound to its own plan"
   }
 }
 
@@ -246,7 +328,7 @@ run "openapi_document" {
   assert {
     condition = alltrue(flatten([
       for path, item in jsondecode(aws_api_gateway_rest_api.api.body).paths : [
-        for method, operation in item : jsonencode(keys(operation.security[0])) == jsonencode(["partner"])
+        for method, operation in item : contains(keys(operation.security[0]), "partner") && !contains(keys(operation.security[0]), "cognito")
       if contains(["get", "post", "put", "delete"], method)] if startswith(path, "/transactions")
     ]))
     error_message = "/transactions routes use the Lambda TOKEN authorizer"
@@ -293,6 +375,23 @@ run "openapi_document" {
   assert {
     condition     = jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].MISSING_AUTHENTICATION_TOKEN.statusCode == "404" && strcontains(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].MISSING_AUTHENTICATION_TOKEN.responseTemplates["application/json"], "\"code\":\"NOT_FOUND\"")
     error_message = "unknown routes answer 404 NOT_FOUND"
+  }
+
+  # A Lambda authorizer that fails other than with "Unauthorized" (an outage of JWKS or Secrets
+  # Manager) gives AUTHORIZER_FAILURE, default 500: mapped to 503 so an outage is never read as
+  # bad credentials (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+  assert {
+    condition     = jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].AUTHORIZER_FAILURE.statusCode == "503" && strcontains(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].AUTHORIZER_FAILURE.responseTemplates["application/json"], "\"code\":\"SERVICE_UNAVAILABLE\"")
+    error_message = "an authorizer failure (dependency outage) answers 503 SERVICE_UNAVAILABLE"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].INVALID_API_KEY.statusCode == "403"
+      && jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].QUOTA_EXCEEDED.statusCode == "429"
+      && strcontains(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].QUOTA_EXCEEDED.responseTemplates["application/json"], "\"code\":\"THROTTLED\"")
+    )
+    error_message = "a missing or unknown usage key is 403 FORBIDDEN; an exhausted quota is 429 THROTTLED"
   }
 
   # Gateway response templates are plain substitution, not VTL: with API Gateway's own (quoted,
@@ -342,8 +441,13 @@ run "iam_is_least_privilege" {
   }
 
   assert {
-    condition     = toset(flatten([for statement in output.iam_policy_statements.authorizer : statement.resources if statement.sid == "PartnerSigningKey"])) == toset([var.secret_arn])
-    error_message = "the authorizer may read exactly this region's secret"
+    condition     = toset(flatten([for statement in output.iam_policy_statements.authorizer : statement.resources if statement.sid == "PartnerSigningKeys"])) == toset(["arn:aws:secretsmanager:us-east-1:123456789012:secret:meridian-dev/partner-keys/*"])
+    error_message = "the authorizer may read exactly this region's partner key secrets (by name prefix)"
+  }
+
+  assert {
+    condition     = toset([for action in flatten([for statement in output.iam_policy_statements.authorizer : statement.actions]) : action if !startswith(action, "logs:") && !startswith(action, "xray:")]) == toset(["secretsmanager:GetSecretValue", "kms:Decrypt"])
+    error_message = "besides its logs and traces, the authorizer only reads secret values and decrypts them"
   }
 
   assert {

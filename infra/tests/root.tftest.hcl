@@ -57,6 +57,10 @@ override_module {
 
 variables {
   environment = "dev"
+  partners = {
+    acme   = { key_ids = ["k1", "k2"] }
+    globex = { key_ids = ["k1"], quota_per_day = 500 }
+  }
 }
 
 run "dev_defaults_are_destroyable" {
@@ -83,9 +87,10 @@ run "every_name_carries_project_and_environment" {
 
   assert {
     condition = alltrue([for name in concat(
-      [module.data.table_name, module.secrets.secret_name, module.edge.web_acl_name, module.edge.waf_log_group_name, module.observability.dashboard_name],
+      [module.data.table_name, module.edge.web_acl_name, module.edge.waf_log_group_name, module.observability.dashboard_name],
       [module.regional_api_primary.rest_api_name, module.regional_api_primary.web_acl_name, module.regional_api_secondary.web_acl_name],
       values(module.regional_api_primary.function_names), values(module.regional_api_secondary.function_names),
+      values(output.partner_key_secret_names),
     ) : strcontains(name, "meridian-dev")])
     error_message = "every resource name carries <project>-<environment>"
   }
@@ -110,10 +115,10 @@ run "regions_are_wired" {
   }
 
   assert {
-    condition = toset(flatten([for statement in module.regional_api_secondary.iam_policy_statements.authorizer : statement.resources if statement.sid == "PartnerSigningKey"])) == toset([
-      "arn:aws:secretsmanager:us-west-2:123456789012:secret:meridian/partner-jwt-signing-key-AbCdEf",
+    condition = toset(flatten([for statement in module.regional_api_secondary.iam_policy_statements.authorizer : statement.resources if statement.sid == "PartnerSigningKeys"])) == toset([
+      "arn:aws:secretsmanager:us-west-2:123456789012:secret:meridian-dev/partner-keys/*",
     ])
-    error_message = "the secondary authorizer reads its own region's copy of the secret"
+    error_message = "the secondary authorizer reads its own region's replicas of the partner key secrets"
   }
 
   assert {
@@ -190,4 +195,92 @@ run "custom_domain" {
     condition     = module.regional_domain_primary["api.example.com"].custom_domain_url == "https://origin.api.example.com/v1"
     error_message = "each region maps v1 on the latency-routed origin name"
   }
+}
+
+# Decision 3 (per-partner keys selected by kid) and decision 4 (usage plans with API key source
+# AUTHORIZER): one secret per (partner, key id), replicated, and the same usage key values in both
+# regions, because the authorizer of either region returns the same usageIdentifierKey.
+run "partners_get_keys_and_usage_plans" {
+  command = plan
+
+  assert {
+    condition = output.partner_key_secret_names == {
+      "acme/k1"   = "meridian-dev/partner-keys/acme/k1"
+      "acme/k2"   = "meridian-dev/partner-keys/acme/k2"
+      "globex/k1" = "meridian-dev/partner-keys/globex/k1"
+    }
+    error_message = "one secret per (partner, key id), named <project>-<env>/partner-keys/<partner>/<key id>"
+  }
+
+  assert {
+    condition     = length(module.partner_signing_key) == 3
+    error_message = "every partner key gets its own generated value (written write-only)"
+  }
+
+  assert {
+    condition = (
+      module.regional_api_primary.usage_key_values == module.regional_api_secondary.usage_key_values
+      && module.regional_api_primary.usage_key_values == {
+        "app-users"      = "meridian-dev-usage-app-users"
+        "partner-acme"   = "meridian-dev-usage-partner-acme"
+        "partner-globex" = "meridian-dev-usage-partner-globex"
+      }
+    )
+    error_message = "usage key values are identical in both regions: <project>-<env>-usage-partner-<p> and -usage-app-users"
+  }
+
+  assert {
+    condition     = module.regional_api_primary.usage_plan_quotas == { "app-users" = null, "partner-acme" = 100000, "partner-globex" = 500 }
+    error_message = "partner quotas come from var.partners (default 100000 per day); app users have no quota"
+  }
+}
+
+run "partner_names_are_validated" {
+  command = plan
+
+  variables {
+    partners = { "Acme_Corp" = { key_ids = ["k1"] } }
+  }
+
+  expect_failures = [var.partners]
+}
+
+run "partner_key_ids_are_validated" {
+  command = plan
+
+  variables {
+    partners = { acme = { key_ids = ["k/1"] } }
+  }
+
+  expect_failures = [var.partners]
+}
+
+run "at_most_two_key_ids_per_partner" {
+  command = plan
+
+  variables {
+    partners = { acme = { key_ids = ["k1", "k2", "k3"] } }
+  }
+
+  expect_failures = [var.partners]
+}
+
+run "a_partner_needs_a_key" {
+  command = plan
+
+  variables {
+    partners = { acme = { key_ids = [] } }
+  }
+
+  expect_failures = [var.partners]
+}
+
+run "partner_quota_is_positive" {
+  command = plan
+
+  variables {
+    partners = { acme = { key_ids = ["k1"], quota_per_day = 0 } }
+  }
+
+  expect_failures = [var.partners]
 }

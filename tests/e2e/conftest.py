@@ -68,10 +68,21 @@ def other_user(user_factory: UserFactory) -> User:
 
 
 @pytest.fixture(scope="session")
-def partner(target: Target) -> Partner:
-    issuer, audience = target.partner_issuer, target.partner_audience
-    if not issuer or not audience:
-        environment = aws.authorizer_environment(target)
-        issuer = issuer or environment["PARTNER_ISSUER"]
-        audience = audience or environment["PARTNER_AUDIENCE"]
-    return Partner(issuer, audience, aws.partner_signing_key(target))
+def partners(target: Target) -> dict[str, Partner]:
+    """The stack's partners (var.partners), each signing with the key read from its secret."""
+    found = aws.partners(target)
+    if not found:
+        pytest.fail("the stack has no partner key secret: set partners in the tfvars")
+    return found
+
+
+@pytest.fixture(scope="session")
+def partner(partners: dict[str, Partner]) -> Partner:
+    return partners[sorted(partners)[0]]
+
+
+@pytest.fixture(scope="session")
+def other_partner(partners: dict[str, Partner]) -> Partner:
+    if len(partners) < 2:
+        pytest.skip("needs two partners in the tfvars (envs/local.tfvars defines acme and globex)")
+    return partners[sorted(partners)[1]]

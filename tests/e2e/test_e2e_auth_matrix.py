@@ -3,6 +3,11 @@
 Each case must get the exact 401 (or 403 for a valid partner token lacking the scope) with the
 error body, never a 5xx. Positive controls (a valid token, and on the devstack a token forged with
 the emulator's key but otherwise correct) prove the negative cases fail for the stated reason.
+
+Partners (docs/interfaces.md): each signs with its own key, named by the token's ``kid``
+(``<partner>/<key id>``); ``sub`` must be the partner itself, ``iat`` is required and ``exp - iat``
+at most PARTNER_TOKEN_MAX_LIFETIME_SECONDS. A partner acts only in its own namespace: it never
+sees a user's transactions nor another partner's.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from e2e_support import tokens
+from e2e_support import aws, tokens
 from e2e_support.api import Api, describe, expect_error
 from e2e_support.partner import Partner
 from e2e_support.target import Target
@@ -71,6 +76,8 @@ class Context:
     user: User
     partner: Partner
     emulator_key: Callable[[], tuple[Any, str]]
+    max_lifetime: int  # PARTNER_TOKEN_MAX_LIFETIME_SECONDS of the authorizer
+    other_partner_kid: str  # another partner's kid (a made-up one when the stack has one partner)
 
     @property
     def kid(self) -> str | None:
@@ -150,11 +157,16 @@ BAD_COGNITO_CASES: dict[str, Callable[[Context], str | None]] = {
     "partner_key_signing_cognito_claims": lambda ctx: bearer(
         tokens.sign_hs256(ctx.claims(), ctx.partner.signing_key.encode())
     ),
+    "partner_key_signing_cognito_claims_with_partner_kid": lambda ctx: bearer(
+        tokens.sign_hs256(
+            ctx.claims(), ctx.partner.signing_key.encode(), header={"kid": ctx.partner.kid}
+        )
+    ),
 }
 
 # Cases that only the Cognito authorizer must refuse (the Lambda authorizer accepts partners).
 PROFILES_ONLY_CASES: dict[str, Callable[[Context], str | None]] = {
-    "valid_partner_token_on_profiles": lambda ctx: bearer(ctx.partner.token(ctx.user.sub)),
+    "valid_partner_token_on_profiles": lambda ctx: bearer(ctx.partner.token()),
 }
 
 # Cases only the Lambda authorizer refuses: it checks the ID token's aud and the access token's
@@ -178,23 +190,18 @@ TRANSACTIONS_ONLY_CASES: dict[str, Callable[[Context], str | None]] = {
             )
         )
     ),
-    "partner_wrong_key": lambda ctx: bearer(
-        ctx.partner.token(ctx.user.sub, key=secrets.token_urlsafe(32))
-    ),
-    "partner_expired": lambda ctx: bearer(
-        ctx.partner.token(ctx.user.sub, lifetime=60, issued_ago=3600)
-    ),
+    "partner_wrong_key": lambda ctx: bearer(ctx.partner.token(key=secrets.token_urlsafe(48))),
+    "partner_expired": lambda ctx: bearer(ctx.partner.token(lifetime=60, issued_ago=3600)),
     "partner_wrong_issuer": lambda ctx: bearer(
-        ctx.partner.token(ctx.user.sub, issuer="https://evil.example.com")
+        ctx.partner.token(issuer="https://evil.example.com")
     ),
-    "partner_wrong_audience": lambda ctx: bearer(
-        ctx.partner.token(ctx.user.sub, audience="some-other-api")
-    ),
+    "partner_wrong_audience": lambda ctx: bearer(ctx.partner.token(audience="some-other-api")),
     "partner_alg_none": lambda ctx: bearer(
         tokens.unsigned(
             tokens.partner_claims(
-                issuer=ctx.partner.issuer, audience=ctx.partner.audience, sub=ctx.user.sub
-            )
+                issuer=ctx.partner.issuer, audience=ctx.partner.audience, sub=ctx.partner.name
+            ),
+            ctx.partner.kid,
         )
     ),
     "partner_missing_sub": lambda ctx: bearer(
@@ -207,7 +214,36 @@ TRANSACTIONS_ONLY_CASES: dict[str, Callable[[Context], str | None]] = {
                 if k != "sub"
             },
             ctx.partner.signing_key.encode(),
+            header={"kid": ctx.partner.kid},
         )
+    ),
+    # Separate namespaces: a partner token naming a user (or another partner) is refused, never
+    # served from that user's data (issue 11 item 1).
+    "partner_sub_is_a_user": lambda ctx: bearer(ctx.partner.token(sub=ctx.user.sub)),
+    "partner_sub_is_another_partner": lambda ctx: bearer(
+        ctx.partner.token(sub=ctx.other_partner_kid.split("/", 1)[0])
+    ),
+    # One partner cannot mint tokens for another: its key does not verify under their kid.
+    "partner_kid_of_another_partner": lambda ctx: bearer(
+        ctx.partner.token(kid=ctx.other_partner_kid)
+    ),
+    "partner_kid_and_sub_of_another_partner": lambda ctx: bearer(
+        ctx.partner.token(sub=ctx.other_partner_kid.split("/", 1)[0], kid=ctx.other_partner_kid)
+    ),
+    "partner_unknown_key_id": lambda ctx: bearer(
+        ctx.partner.token(kid=tokens.partner_kid(ctx.partner.name, "no-such-key"))
+    ),
+    "partner_without_kid": lambda ctx: bearer(ctx.partner.token(kid="")),
+    "partner_kid_path_traversal": lambda ctx: bearer(
+        ctx.partner.token(kid=f"{ctx.partner.name}/../{ctx.partner.key_id}")
+    ),
+    # Partner tokens must not live forever (issue 11 item 2).
+    "partner_without_iat": lambda ctx: bearer(ctx.partner.token(with_iat=False)),
+    "partner_over_max_lifetime": lambda ctx: bearer(
+        ctx.partner.token(lifetime=ctx.max_lifetime + 60)
+    ),
+    "partner_hundred_year_token": lambda ctx: bearer(
+        ctx.partner.token(lifetime=100 * 365 * 24 * 3600)
     ),
 }
 
@@ -221,11 +257,25 @@ def _jwk(ctx: Context) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def ctx(target: Target, user_factory: Any, partner: Partner) -> Context:
+def max_lifetime(target: Target) -> int:
+    environment = aws.authorizer_environment(target)
+    return int(environment.get("PARTNER_TOKEN_MAX_LIFETIME_SECONDS", "3600"))
+
+
+@pytest.fixture(scope="module")
+def ctx(
+    target: Target,
+    user_factory: Any,
+    partner: Partner,
+    partners: dict[str, Partner],
+    max_lifetime: int,
+) -> Context:
     def emulator_key() -> tuple[Any, str]:
         return tokens.emulator_signing_key()
 
-    return Context(target, user_factory.create(), partner, emulator_key)
+    others = [other for name, other in sorted(partners.items()) if name != partner.name]
+    other_kid = others[0].kid if others else tokens.partner_kid("not-a-partner", "k1")
+    return Context(target, user_factory.create(), partner, emulator_key, max_lifetime, other_kid)
 
 
 def _cases_for(route: Route) -> list[tuple[str, Callable[[Context], str | None]]]:
@@ -307,7 +357,7 @@ def test_partner_token_scopes(
     api: Api, partner: Partner, scopes: str, route_index: int, expected: int
 ) -> None:
     route = TRANSACTION_ROUTES[route_index]
-    token = partner.token(f"partner-{uuid.uuid4().hex[:12]}", scopes)
+    token = partner.token(scopes=scopes)
     response = call(api, route, bearer(token))
     if expected >= 400:
         expect_error(response, expected)
@@ -316,9 +366,57 @@ def test_partner_token_scopes(
 
 
 def test_partner_writes_are_readable_by_the_partner(api: Api, partner: Partner) -> None:
-    token = partner.token(f"partner-{uuid.uuid4().hex[:12]}")
+    token = partner.token()
     created = api.post_transaction(token, {"amount": "3.50", "currency": "CHF", "type": "credit"})
     assert created.status_code == 201, describe(created)
     fetched = api.get(f"/transactions/{created.json()['transaction_id']}", token=token)
     assert fetched.status_code == 200, describe(fetched)
     assert fetched.json() == created.json()
+
+
+def test_partner_token_of_exactly_the_maximum_lifetime_is_accepted(
+    api: Api, partner: Partner, max_lifetime: int
+) -> None:
+    """Control for partner_over_max_lifetime: refused for its lifetime, nothing else."""
+    response = api.get("/transactions", token=partner.token(lifetime=max_lifetime))
+    assert response.status_code == 200, describe(response)
+
+
+def test_every_partner_key_signs_for_its_partner(api: Api, partners: dict[str, Partner]) -> None:
+    """Control for partner_kid_of_another_partner: each partner's own kid and key pass."""
+    for other in partners.values():
+        response = api.get("/transactions", token=other.token())
+        assert response.status_code == 200, f"{other.kid}: {describe(response)}"
+
+
+def _ids(api: Api, token: str) -> set[str]:
+    return {item["transaction_id"] for item in api.all_transactions(token)}
+
+
+def test_partners_and_users_live_in_separate_namespaces(
+    api: Api, ctx: Context, partner: Partner, other_partner: Partner
+) -> None:
+    """A partner lists only its own transactions; neither another partner nor a user sees them
+    (nor fetches them by id), and the partner never sees the user's (issue 11 item 1)."""
+    body = {"amount": "4.20", "currency": "EUR", "type": "credit"}
+    mine = api.post_transaction(partner.token(), body)
+    assert mine.status_code == 201, describe(mine)
+    theirs = api.post_transaction(other_partner.token(), body)
+    assert theirs.status_code == 201, describe(theirs)
+    users = api.post_transaction(ctx.user.id_token, body)
+    assert users.status_code == 201, describe(users)
+    mine_id, theirs_id, users_id = (
+        response.json()["transaction_id"] for response in (mine, theirs, users)
+    )
+
+    assert mine_id in _ids(api, partner.token())
+    assert {theirs_id, users_id}.isdisjoint(_ids(api, partner.token()))
+    assert mine_id not in _ids(api, other_partner.token())
+    assert mine_id not in _ids(api, ctx.user.id_token)
+    for token, foreign in (
+        (other_partner.token(), mine_id),
+        (ctx.user.id_token, mine_id),
+        (partner.token(), users_id),
+        (partner.token(), theirs_id),
+    ):
+        expect_error(api.get(f"/transactions/{foreign}", token=token), 404)

@@ -62,6 +62,11 @@ locals {
   # $context.error.validationErrorString is unescaped: the validator's own text holds double
   # quotes ('missing required properties (["display_name"])') and would break the JSON.
   # status null keeps API Gateway's own status code.
+  # AUTHORIZER_FAILURE is what API Gateway answers when the Lambda authorizer fails other than by
+  # raising "Unauthorized" (401): an outage of JWKS or Secrets Manager, a crash or a timeout. Its
+  # default is 500; 503 tells clients (and the 5XX alarm) it is an outage, never bad credentials
+  # (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html,
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/call-api-with-api-gateway-lambda-authorization.html).
   gateway_responses = {
     DEFAULT_4XX                    = { status = null, code = "VALIDATION_ERROR", message = "$context.error.messageString" }
     DEFAULT_5XX                    = { status = null, code = "INTERNAL_ERROR", message = "$context.error.messageString" }
@@ -77,7 +82,7 @@ locals {
     UNSUPPORTED_MEDIA_TYPE         = { status = "415", code = "VALIDATION_ERROR", message = "$context.error.messageString" }
     THROTTLED                      = { status = "429", code = "THROTTLED", message = "$context.error.messageString" }
     QUOTA_EXCEEDED                 = { status = "429", code = "THROTTLED", message = "$context.error.messageString" }
-    AUTHORIZER_FAILURE             = { status = "500", code = "INTERNAL_ERROR", message = "$context.error.messageString" }
+    AUTHORIZER_FAILURE             = { status = "503", code = "SERVICE_UNAVAILABLE", message = "$context.error.messageString" }
     AUTHORIZER_CONFIGURATION_ERROR = { status = "500", code = "INTERNAL_ERROR", message = "$context.error.messageString" }
     INTEGRATION_FAILURE            = { status = "502", code = "BAD_GATEWAY", message = "$context.error.messageString" }
     INTEGRATION_TIMEOUT            = { status = "503", code = "SERVICE_UNAVAILABLE", message = "$context.error.messageString" }
@@ -103,7 +108,7 @@ locals {
     gateway_responses             = local.gateway_responses
     models                        = local.models
     cors_allow_origin             = var.cors_allow_origin
-    api_key_required              = false
+    api_key_required              = true
     user_pool_arn                 = var.user_pool_arn
     authorizer_invoke_arn         = aws_lambda_function.function["authorizer"].invoke_arn
     authorizer_result_ttl_seconds = var.authorizer_result_ttl_seconds
@@ -210,21 +215,56 @@ resource "aws_api_gateway_method_settings" "all" {
   }
 }
 
-# Optional partner API keys: per-partner quota and throttle on the same stage.
-resource "aws_api_gateway_usage_plan" "partners" {
-  for_each = length(var.partner_names) > 0 ? { partners = true } : {}
+# Usage plans, enforced with API key source AUTHORIZER: every /transactions method requires an API
+# key, and the Lambda authorizer returns the caller's key value as usageIdentifierKey
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html,
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
+# A missing or unknown key is 403 (INVALID_API_KEY), an exhausted quota 429 (QUOTA_EXCEEDED).
+#
+# In this mode the client never sends the key: the value is an identifier chosen by the
+# authorizer after it verified the caller's token, not a credential (API keys must never be one:
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html#apigateway-usage-plans-best-practices).
+# So the values are deterministic, `<name>-usage-partner-<partner>` and `<name>-usage-app-users`,
+# and identical in both regions: either region's authorizer returns the same key for a caller.
+# Values must be 20-128 characters (CreateApiKey; https://github.com/hashicorp/terraform-provider-aws/pull/30894):
+# the shortest possible here, a 3-character project and 1-character environment, gives 21.
+locals {
+  usage_plans = merge(
+    # App users (Cognito tokens) share one key with no quota: the stage throttle still applies.
+    { "app-users" = { description = "Meridian app users (Cognito tokens): no quota", quota_per_day = null } },
+    { for partner, settings in var.partners : "partner-${partner}" => {
+      description   = "Partner ${partner}: daily quota"
+      quota_per_day = settings.quota_per_day
+    } },
+  )
+}
 
-  name        = "${var.name}-partners"
-  description = "Partner API keys: daily quota and throttling"
+resource "aws_api_gateway_api_key" "usage" {
+  for_each = local.usage_plans
+
+  name        = "${var.name}-usage-${each.key}"
+  description = "Usage plan identifier returned by the Lambda authorizer (not a credential)"
+  value       = "${local.usage_key_prefix}${each.key}"
+  enabled     = true
+}
+
+resource "aws_api_gateway_usage_plan" "usage" {
+  for_each = local.usage_plans
+
+  name        = "${var.name}-${each.key}"
+  description = each.value.description
 
   api_stages {
     api_id = aws_api_gateway_rest_api.api.id
     stage  = aws_api_gateway_stage.v1.stage_name
   }
 
-  quota_settings {
-    limit  = var.partner_quota_per_day
-    period = "DAY"
+  dynamic "quota_settings" {
+    for_each = each.value.quota_per_day == null ? [] : [each.value.quota_per_day]
+    content {
+      limit  = quota_settings.value
+      period = "DAY"
+    }
   }
 
   throttle_settings {
@@ -233,17 +273,10 @@ resource "aws_api_gateway_usage_plan" "partners" {
   }
 }
 
-resource "aws_api_gateway_api_key" "partner" {
-  for_each = var.partner_names
+resource "aws_api_gateway_usage_plan_key" "usage" {
+  for_each = local.usage_plans
 
-  name    = "${var.name}-partner-${each.key}"
-  enabled = true
-}
-
-resource "aws_api_gateway_usage_plan_key" "partner" {
-  for_each = var.partner_names
-
-  key_id        = aws_api_gateway_api_key.partner[each.key].id
+  key_id        = aws_api_gateway_api_key.usage[each.key].id
   key_type      = "API_KEY"
-  usage_plan_id = aws_api_gateway_usage_plan.partners["partners"].id
+  usage_plan_id = aws_api_gateway_usage_plan.usage[each.key].id
 }

@@ -75,10 +75,14 @@ locals {
       local.table_kms_statement,
     ]
     authorizer = [
+      # Every partner key secret of this stack in this region, by name prefix: Secrets Manager
+      # appends "-" and six random characters to a secret's name in its ARN, hence the trailing *
+      # (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html).
+      # Adding or removing a partner key needs no policy change.
       {
-        sid       = "PartnerSigningKey"
+        sid       = "PartnerSigningKeys"
         actions   = ["secretsmanager:GetSecretValue"]
-        resources = [var.secret_arn]
+        resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${var.partner_key_secret_prefix}*"]
         condition = null
       },
       {

@@ -8,6 +8,9 @@ locals {
   partition  = data.aws_partition.current.partition
   stage_name = "v1"
 
+  # Values of the usage plans' API keys: identifiers, not credentials (see api_gateway.tf).
+  usage_key_prefix = "${var.name}-usage-"
+
   # Deterministic ARNs of this region's copies (known at plan time, so IAM policies are too).
   table_arn = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.table_name}"
 
@@ -46,12 +49,18 @@ locals {
     authorizer = {
       handler = "meridian.handlers.authorizer.handler"
       environment = {
-        COGNITO_USER_POOL_ID       = var.user_pool_id
-        COGNITO_APP_CLIENT_IDS     = join(",", var.app_client_ids)
-        PARTNER_SECRET_ARN         = var.secret_arn
-        PARTNER_ISSUER             = "${var.project}-partners-${var.environment}"
-        PARTNER_AUDIENCE           = "${var.project}-api-${var.environment}"
-        PARTNER_SECRET_TTL_SECONDS = tostring(var.partner_secret_ttl_seconds)
+        COGNITO_USER_POOL_ID   = var.user_pool_id
+        COGNITO_APP_CLIENT_IDS = join(",", var.app_client_ids)
+        # Partner keys are read by name, `<prefix><partner>/<key id>` from the token's kid, in
+        # this region (the secondary reads the replicas): never a key in the environment.
+        PARTNER_KEY_SECRET_PREFIX          = var.partner_key_secret_prefix
+        PARTNER_KEY_CACHE_SECONDS          = tostring(var.partner_key_cache_seconds)
+        PARTNER_TOKEN_MAX_LIFETIME_SECONDS = tostring(var.partner_token_max_lifetime_seconds)
+        PARTNER_ISSUER                     = "${var.project}-partners-${var.environment}"
+        PARTNER_AUDIENCE                   = "${var.project}-api-${var.environment}"
+        # The authorizer returns USAGE_KEY_PREFIX + "partner-<p>" or + "app-users" as
+        # usageIdentifierKey: the value of one of this stage's usage plan keys (api_gateway.tf).
+        USAGE_KEY_PREFIX = local.usage_key_prefix
       }
     }
     health = {

@@ -55,7 +55,17 @@ output "web_acl_name" {
   value       = aws_wafv2_web_acl.api.name
 }
 
-output "partner_api_key_ids" {
-  description = "API key id per partner name in this region (values stay in API Gateway)."
-  value       = { for partner, key in aws_api_gateway_api_key.partner : partner => key.id }
+output "usage_key_values" {
+  description = "Usage plan API key value per plan (`app-users`, `partner-<partner>`): identifiers the authorizer returns as usageIdentifierKey, identical in every region."
+  value       = { for plan in keys(local.usage_plans) : plan => "${local.usage_key_prefix}${plan}" }
+}
+
+output "usage_plan_quotas" {
+  description = "Daily quota per usage plan (null: no quota)."
+  value       = { for plan, settings in local.usage_plans : plan => settings.quota_per_day }
+}
+
+output "usage_plan_ids" {
+  description = "Usage plan id per plan in this region (usage reports: aws apigateway get-usage)."
+  value       = { for plan, usage_plan in aws_api_gateway_usage_plan.usage : plan => usage_plan.id }
 }

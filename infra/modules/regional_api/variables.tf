@@ -89,9 +89,14 @@ variable "table_name" {
   description = "Name of the global table."
 }
 
-variable "secret_arn" {
+variable "partner_key_secret_prefix" {
   type        = string
-  description = "ARN of this region's copy of the partner signing-key secret."
+  description = "Name prefix of the partner signing-key secrets (`<project>-<env>/partner-keys/`); the authorizer reads `<prefix><partner>/<key id>` in its own region."
+
+  validation {
+    condition     = endswith(var.partner_key_secret_prefix, "/partner-keys/")
+    error_message = "partner_key_secret_prefix must end with /partner-keys/."
+  }
 }
 
 variable "user_pool_arn" {
@@ -129,9 +134,14 @@ variable "idempotency_ttl_seconds" {
   description = "IDEMPOTENCY_TTL_SECONDS of the transactions function."
 }
 
-variable "partner_secret_ttl_seconds" {
+variable "partner_key_cache_seconds" {
   type        = number
-  description = "PARTNER_SECRET_TTL_SECONDS of the authorizer."
+  description = "PARTNER_KEY_CACHE_SECONDS of the authorizer: how long a partner signing key is cached."
+}
+
+variable "partner_token_max_lifetime_seconds" {
+  type        = number
+  description = "PARTNER_TOKEN_MAX_LIFETIME_SECONDS of the authorizer: the longest exp - iat of a partner token."
 }
 
 variable "throttling_rate_limit" {
@@ -175,16 +185,17 @@ variable "origin_verify_header_value" {
   sensitive   = true
 }
 
-variable "partner_names" {
-  type        = set(string)
-  description = "Partners that get an API key on the partner usage plan."
-  default     = []
-}
+variable "partners" {
+  type = map(object({
+    quota_per_day = number
+  }))
+  description = "Partners keyed by name: each gets a usage plan with its daily quota and the usage key `<name>-usage-partner-<partner>`."
+  default     = {}
 
-variable "partner_quota_per_day" {
-  type        = number
-  description = "Daily request quota of each partner key."
-  default     = 100000
+  validation {
+    condition     = alltrue([for name, partner in var.partners : can(regex("^[a-z0-9][a-z0-9-]{0,31}$", name)) && partner.quota_per_day >= 1])
+    error_message = "partner names must match ^[a-z0-9][a-z0-9-]{0,31}$ and quotas be >= 1."
+  }
 }
 
 variable "alarm_emails" {

@@ -1,27 +1,27 @@
-output "secret_arn" {
-  description = "ARN of the partner signing-key secret in the primary region."
-  value       = aws_secretsmanager_secret.partner_signing_key.arn
+output "name_prefix" {
+  description = "Name prefix shared by every partner key secret (`<name>/partner-keys/`): the authorizer's PARTNER_KEY_SECRET_PREFIX and the scope of its IAM policy."
+  value       = local.name_prefix
 }
 
-output "replica_secret_arn" {
-  description = "ARN of the secret's replica in the replica region (same name and suffix, other region)."
-  value       = join(":", [for index, part in split(":", aws_secretsmanager_secret.partner_signing_key.arn) : index == 3 ? var.replica_region : part])
+output "secret_arns" {
+  description = "ARN of each partner key secret in the primary region, keyed `<partner>/<key id>`."
+  value       = { for key, secret in aws_secretsmanager_secret.partner_key : key => secret.arn }
 }
 
-output "secret_name" {
-  description = "Name of the secret."
-  value       = aws_secretsmanager_secret.partner_signing_key.name
+output "secret_names" {
+  description = "Name of each partner key secret (the same in both regions), keyed `<partner>/<key id>`."
+  value       = { for key, secret in aws_secretsmanager_secret.partner_key : key => secret.name }
 }
 
 output "recovery_window_days" {
-  description = "Recovery window of the secret (0: deleted at once)."
-  value       = aws_secretsmanager_secret.partner_signing_key.recovery_window_in_days
+  description = "Recovery window of the secrets (0: deleted at once)."
+  value       = var.recovery_window_days
 }
 
 output "kms_key_ids" {
-  description = "KMS key of the secret per region (primary and replica)."
-  value = merge(
-    { primary = aws_secretsmanager_secret.partner_signing_key.kms_key_id },
-    { for replica in aws_secretsmanager_secret.partner_signing_key.replica : replica.region => replica.kms_key_id },
-  )
+  description = "KMS key of the secrets per region (primary and replica)."
+  value = {
+    primary              = var.kms_key_arn
+    (var.replica_region) = var.replica_kms_key_arn
+  }
 }

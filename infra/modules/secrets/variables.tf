@@ -1,6 +1,6 @@
 variable "name" {
   type        = string
-  description = "Name prefix `<project>-<environment>`; the secret is `<name>/partner-jwt-signing-key`."
+  description = "Name prefix `<project>-<environment>`; the secrets are `<name>/partner-keys/<partner>/<key id>`."
 
   validation {
     condition     = can(regex("^[a-z0-9-]+$", var.name))
@@ -30,5 +30,22 @@ variable "recovery_window_days" {
   validation {
     condition     = var.recovery_window_days == 0 || (var.recovery_window_days >= 7 && var.recovery_window_days <= 30)
     error_message = "recovery_window_days must be 0 or between 7 and 30."
+  }
+}
+
+variable "partner_keys" {
+  type = map(object({
+    partner = string
+    key_id  = string
+  }))
+  description = "One entry per partner signing key, keyed `<partner>/<key id>`; each gets its own secret. Empty creates none."
+  default     = {}
+
+  validation {
+    condition = alltrue([
+      for key, entry in var.partner_keys :
+      key == "${entry.partner}/${entry.key_id}" && can(regex("^[a-z0-9][a-z0-9-]{0,31}$", entry.partner)) && can(regex("^[a-z0-9][a-z0-9-]{0,31}$", entry.key_id))
+    ])
+    error_message = "partner_keys must be keyed <partner>/<key id>, both matching ^[a-z0-9][a-z0-9-]{0,31}$."
   }
 }

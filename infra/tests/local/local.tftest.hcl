@@ -47,4 +47,9 @@ run "local_tfvars_enable_password_auth_without_protections" {
     condition     = !module.data.deletion_protection_enabled && module.identity.deletion_protection == "INACTIVE" && module.secrets.recovery_window_days == 0
     error_message = "local.tfvars turns every protection off"
   }
+
+  assert {
+    condition     = keys(output.partner_key_secret_names) == ["acme/k1", "globex/k1"] && module.regional_api_primary.usage_key_values["partner-acme"] == "meridian-local-usage-partner-acme"
+    error_message = "local.tfvars defines the two test partners the e2e suite signs tokens for (keys read from the emulator's secrets)"
+  }
 }

@@ -94,7 +94,7 @@ mock_resource "aws_cognito_user_pool" {
 
 mock_resource "aws_secretsmanager_secret" {
   defaults = {
-    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:meridian/partner-jwt-signing-key-AbCdEf"
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:meridian-dev/partner-keys/acme/k1-AbCdEf"
   }
 }
 

@@ -14,7 +14,13 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from rt_support import ACCOUNT_ID, REGION, make_spec
 
-from devstack.runtime.contracts import FunctionSpec, HttpRequest, InvokeResult, StageConfig
+from devstack.runtime.contracts import (
+    FunctionSpec,
+    HttpRequest,
+    InvokeResult,
+    StageConfig,
+    UsagePlanKey,
+)
 from devstack.runtime.lambda_workers import LambdaRuntime
 
 API_ID = "a1b2c3d4e5"
@@ -171,6 +177,13 @@ def sample_document() -> dict[str, Any]:
                 "post": proxy("echo", security=[{"token_auth": []}]),
             },
             "/guarded-request": {"get": proxy("echo", security=[{"request_auth": []}])},
+            # API key required (apiKeyRequired): the requirement pairs the authorizer with the
+            # x-api-key scheme, as API Gateway's OpenAPI import reads it.
+            "/metered": {
+                "get": proxy("echo", security=[{"token_auth": [], "api_key": []}]),
+            },
+            "/metered-pool": {"get": proxy("echo", security=[{"pool": [], "api_key": []}])},
+            "/metered-open": {"get": proxy("echo", security=[{"api_key": []}])},
             "/binary": {"post": proxy("binary")},
             "/malformed": {"get": proxy("malformed")},
             "/not-a-dict": {"get": proxy("not-a-dict")},
@@ -222,6 +235,7 @@ def sample_document() -> dict[str, Any]:
                         "identityValidationExpression": "^[a-z-]+$",
                     },
                 },
+                "api_key": {"type": "apiKey", "name": "x-api-key", "in": "header"},
                 "request_auth": {
                     "type": "apiKey",
                     "name": "X-Key",
@@ -279,6 +293,30 @@ class FakeBackend:
         }
         self.jwks = {(REGION, POOL_ID): jwks}
         self.invocations: Counter[str] = Counter()
+        # Usage plan keys bound to each stage (CreateUsagePlan apiStages + CreateUsagePlanKey).
+        self.usage_keys: dict[tuple[str, str, str], list[UsagePlanKey]] = {
+            (REGION, API_ID, STAGE): [
+                UsagePlanKey(value="sample-usage-key-gold", enabled=True, plan_id="gold"),
+                UsagePlanKey(
+                    value="sample-usage-key-small",
+                    enabled=True,
+                    plan_id="small",
+                    quota_limit=2,
+                    quota_period="DAY",
+                ),
+                UsagePlanKey(
+                    value="sample-usage-key-slow",
+                    enabled=True,
+                    plan_id="slow",
+                    throttle_rate_limit=1.0,
+                    throttle_burst_limit=1,
+                ),
+                UsagePlanKey(value="sample-usage-key-off", enabled=False, plan_id="gold"),
+            ],
+            (REGION, API_ID, "v2"): [
+                UsagePlanKey(value="sample-usage-key-other", enabled=True, plan_id="other"),
+            ],
+        }
 
     def openapi_document(self, region: str, api_id: str) -> dict[str, Any] | None:
         return self.documents.get((region, api_id))
@@ -292,6 +330,9 @@ class FakeBackend:
 
     def user_pool_jwks(self, region: str, user_pool_id: str) -> dict[str, Any] | None:
         return self.jwks.get((region, user_pool_id))
+
+    def usage_plan_keys(self, region: str, api_id: str, stage_name: str) -> list[UsagePlanKey]:
+        return list(self.usage_keys.get((region, api_id, stage_name), []))
 
 
 class TokenFactory:

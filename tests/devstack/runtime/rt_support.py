@@ -130,7 +130,7 @@ SAMPLE_HANDLERS = textwrap.dedent(
             raise RuntimeError("authorizer crashed")
         else:
             raise Exception("Unauthorized")
-        return {
+        response = {
             "principalId": "user-" + token,
             "policyDocument": {
                 "Version": "2012-10-17",
@@ -140,6 +140,10 @@ SAMPLE_HANDLERS = textwrap.dedent(
             },
             "context": {"tier": "gold", "level": 3, "admin": False},
         }
+        if token.startswith("allow-key-"):
+            # 'allow-key-<name>' also names a usage plan key (API key source AUTHORIZER).
+            response["usageIdentifierKey"] = "sample-usage-key-" + token[len("allow-key-"):]
+        return response
     '''
 )
 

@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 from apigw_fixtures import (
     API_ID,
+    ERROR_TEMPLATE,
     POOL_ID,
     STAGE,
     FakeBackend,
     FakeClock,
     TokenFactory,
+    function_arn,
     request,
 )
 from rt_support import ACCOUNT_ID, REGION
@@ -570,3 +572,141 @@ def test_swagger_2_documents_are_served(backend: FakeBackend):
     bad = send(runtime, request("POST", "/pets/rex", body=b"{}"))
     assert bad.status == 400
     assert json.loads(bad.body) == {"message": "Invalid request body"}
+
+
+# -- authorizer failures, API keys and usage plans --------------------------------------------
+# API key source AUTHORIZER: the Lambda authorizer returns the key as usageIdentifierKey; a
+# method with apiKeyRequired needs a key of a usage plan bound to the stage, else 403
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html);
+# quota and per-key throttling are the plan's
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html);
+# response types INVALID_API_KEY 403, QUOTA_EXCEEDED 429, THROTTLED 429
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+
+
+def error_of(response: HttpResponse) -> dict[str, Any]:
+    error: dict[str, Any] = json.loads(response.body)["error"]
+    return error
+
+
+def authorizer_key_source(backend: FakeBackend) -> None:
+    backend.documents[(REGION, API_ID)]["x-amazon-apigateway-api-key-source"] = "AUTHORIZER"
+
+
+def test_authorizer_failure_is_its_own_response_type(backend: FakeBackend, clock: FakeClock):
+    """A Lambda authorizer that fails other than with "Unauthorized" gives AUTHORIZER_FAILURE
+    (mapped to 503 here, as Meridian does); "Unauthorized" is 401; a malformed answer is
+    AUTHORIZER_CONFIGURATION_ERROR (500)."""
+    document = backend.documents[(REGION, API_ID)]
+    document["x-amazon-apigateway-gateway-responses"]["AUTHORIZER_FAILURE"] = {
+        "statusCode": "503",
+        "responseTemplates": {"application/json": ERROR_TEMPLATE},
+    }
+    runtime = RestApiRuntime(backend, clock=clock)
+    crashed = send(runtime, request("GET", "/guarded", headers=bearer("crash")))
+    assert crashed.status == 503
+    assert error_of(crashed)["code"] == "AUTHORIZER_FAILURE"
+    rejected = send(runtime, request("GET", "/guarded", headers=bearer("nobody")))
+    assert rejected.status == 401
+    assert error_of(rejected)["code"] == "UNAUTHORIZED"
+    broken = send(runtime, request("GET", "/guarded", headers=bearer("broken")))
+    assert broken.status == 500
+    assert error_of(broken)["code"] == "AUTHORIZER_CONFIGURATION_ERROR"
+
+
+def test_authorizer_timeout_is_an_authorizer_failure(backend: FakeBackend, clock: FakeClock):
+    backend.functions[function_arn("token-authorizer")] = dataclasses.replace(
+        backend.functions[function_arn("slow")], function_name="token-authorizer"
+    )
+    runtime = RestApiRuntime(backend, clock=clock)
+    response = send(runtime, request("GET", "/guarded", headers=bearer("allow-late")))
+    assert response.status == 500  # the sample document keeps AUTHORIZER_FAILURE's default
+    assert error_of(response)["code"] == "AUTHORIZER_FAILURE"
+
+
+def test_api_key_from_the_authorizer_on_a_plan_of_the_stage_passes(
+    backend: FakeBackend, clock: FakeClock
+):
+    authorizer_key_source(backend)
+    runtime = RestApiRuntime(backend, clock=clock)
+    event = echoed(send(runtime, request("GET", "/metered", headers=bearer("allow-key-gold"))))
+    assert event["requestContext"]["authorizer"]["principalId"] == "user-allow-key-gold"
+    assert "usageIdentifierKey" not in event["requestContext"]["authorizer"]
+
+
+@pytest.mark.parametrize(
+    ("token", "api_key_header"),
+    [
+        ("allow-plain", None),  # the authorizer returned no key
+        ("allow-key-unknown", None),  # a key on no usage plan
+        ("allow-key-off", None),  # a disabled key
+        ("allow-key-other", None),  # a key on a plan bound to another stage only
+        ("allow-plain", "sample-usage-key-gold"),  # AUTHORIZER mode ignores the client's header
+    ],
+)
+def test_missing_or_unknown_api_key_is_403(
+    backend: FakeBackend, clock: FakeClock, token: str, api_key_header: str | None
+):
+    authorizer_key_source(backend)
+    runtime = RestApiRuntime(backend, clock=clock)
+    headers = bearer(token) + ([("X-API-Key", api_key_header)] if api_key_header else [])
+    response = send(runtime, request("GET", "/metered", headers=headers))
+    assert response.status == 403
+    assert error_of(response) == {
+        "code": "INVALID_API_KEY",
+        "message": "Forbidden",
+        "request_id": header(response, "x-amzn-RequestId"),
+    }
+    # The same callers on a method without apiKeyRequired are not affected.
+    assert send(runtime, request("GET", "/guarded", headers=bearer(token))).status == 200
+
+
+def test_cognito_authorizer_returns_no_api_key(
+    backend: FakeBackend, clock: FakeClock, tokens: TokenFactory
+):
+    authorizer_key_source(backend)
+    runtime = RestApiRuntime(backend, clock=clock)
+    response = send(runtime, request("GET", "/metered-pool", headers=bearer(tokens.token())))
+    assert response.status == 403
+    assert error_of(response)["code"] == "INVALID_API_KEY"
+
+
+def test_usage_plan_daily_quota_is_429_until_the_next_utc_day(backend: FakeBackend):
+    authorizer_key_source(backend)
+    wall = FakeClock(start=1_767_225_600.0 + 3600)  # 2026-01-01T01:00:00Z
+    runtime = RestApiRuntime(backend, clock=FakeClock(), wall_clock=wall)
+    small = request("GET", "/metered", headers=bearer("allow-key-small"))
+    assert send(runtime, small).status == 200
+    assert send(runtime, small).status == 200
+    over = send(runtime, small)
+    assert over.status == 429
+    assert error_of(over)["code"] == "QUOTA_EXCEEDED"
+    assert error_of(over)["message"] == "Limit Exceeded"
+    # Other keys keep their own count.
+    assert send(runtime, request("GET", "/metered", headers=bearer("allow-key-gold"))).status == 200
+    wall.advance(22 * 3600)  # still 2026-01-01
+    assert send(runtime, small).status == 429
+    wall.advance(2 * 3600)  # 2026-01-02: a new day, a new quota
+    assert send(runtime, small).status == 200
+
+
+def test_usage_plan_throttle_is_per_key(backend: FakeBackend, clock: FakeClock):
+    authorizer_key_source(backend)
+    runtime = RestApiRuntime(backend, clock=clock)
+    slow = request("GET", "/metered", headers=bearer("allow-key-slow"))
+    assert send(runtime, slow).status == 200
+    throttled = send(runtime, slow)
+    assert throttled.status == 429
+    assert error_of(throttled)["code"] == "THROTTLED"
+    assert send(runtime, request("GET", "/metered", headers=bearer("allow-key-gold"))).status == 200
+    clock.advance(1.0)
+    assert send(runtime, slow).status == 200
+
+
+def test_header_key_source_reads_x_api_key(backend: FakeBackend, clock: FakeClock):
+    runtime = RestApiRuntime(backend, clock=clock)  # the sample document keeps HEADER (default)
+    keyed = request("GET", "/metered-open", headers=[("x-api-key", "sample-usage-key-gold")])
+    assert send(runtime, keyed).status == 200
+    assert send(runtime, request("GET", "/metered-open")).status == 403
+    unknown = request("GET", "/metered-open", headers=[("X-API-Key", "not-a-key-of-any-plan")])
+    assert send(runtime, unknown).status == 403

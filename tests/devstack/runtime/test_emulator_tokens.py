@@ -10,7 +10,7 @@ from moto import mock_aws
 from moto.utilities.utils import load_resource
 
 from devstack.runtime.authorizers import verify_cognito_token
-from devstack.runtime.contracts import InvokeResult, StageConfig
+from devstack.runtime.contracts import InvokeResult, StageConfig, UsagePlanKey
 
 REGION = "us-east-1"
 
@@ -33,6 +33,9 @@ class JwksOnlyBackend:
             "moto.cognitoidp.responses", "resources/jwks-public.json"
         )
         return jwks
+
+    def usage_plan_keys(self, region: str, api_id: str, stage_name: str) -> list[UsagePlanKey]:
+        return []
 
 
 def test_moto_id_and_access_tokens_verify():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+from .partner import Partner, partners_from_secrets
 from .target import Target
 
 _RETRIES = Config(retries={"max_attempts": 4, "mode": "standard"})
@@ -49,13 +49,19 @@ def authorizer_environment(target: Target) -> dict[str, str]:
     raise LookupError("no Lambda function with PARTNER_ISSUER found in the primary region")
 
 
-def partner_signing_key(target: Target, region: str | None = None) -> str:
-    """The partner HS256 key from Secrets Manager (JSON {"signing_key": ...})."""
-    secret_arn = target.partner_secret_arn or authorizer_environment(target).get(
-        "PARTNER_SECRET_ARN"
+def partners(target: Target) -> dict[str, Partner]:
+    """Every partner of the stack with the key read from its secret in the primary region.
+
+    The secrets are found by the authorizer's PARTNER_KEY_SECRET_PREFIX (``<project>-<env>/
+    partner-keys/``; ListSecrets by name prefix), issuer and audience are the authorizer's too.
+    """
+    environment = authorizer_environment(target)
+    prefix = environment.get("PARTNER_KEY_SECRET_PREFIX")
+    if not prefix:
+        raise LookupError("the authorizer has no PARTNER_KEY_SECRET_PREFIX")
+    return partners_from_secrets(
+        client(target, "secretsmanager"),
+        prefix,
+        target.partner_issuer or environment["PARTNER_ISSUER"],
+        target.partner_audience or environment["PARTNER_AUDIENCE"],
     )
-    if not secret_arn:
-        raise LookupError("no partner secret ARN in the outputs nor in the authorizer config")
-    secrets = client(target, "secretsmanager", region)
-    value = secrets.get_secret_value(SecretId=secret_arn)["SecretString"]
-    return str(json.loads(value)["signing_key"])

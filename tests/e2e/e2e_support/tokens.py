@@ -1,5 +1,8 @@
 """Forged and partner JWTs for the auth matrix.
 
+Partner tokens are HS256, signed with the partner's own key (Secrets Manager secret
+``<prefix><partner>/<key id>``), header ``kid`` = ``<partner>/<key id>``, ``sub`` = the partner.
+
 Encoding is done by hand (base64url + HMAC / RSA) so that deliberately broken tokens (``alg:
 none``, HS256 keyed with an RSA public key) can be built: PyJWT refuses to make those.
 """
@@ -156,6 +159,11 @@ def cognito_claims(
     return claims
 
 
+def partner_kid(partner: str, key_id: str) -> str:
+    """The ``kid`` header of a partner token: which partner's key, which of its key ids."""
+    return f"{partner}/{key_id}"
+
+
 def partner_claims(
     *,
     issuer: str,
@@ -164,7 +172,10 @@ def partner_claims(
     scopes: str = "transactions:read transactions:write",
     lifetime: int = 600,
     issued_ago: int = 0,
+    with_iat: bool = True,
 ) -> dict[str, Any]:
+    """Partner token claims: ``sub`` is the partner's name, ``exp - iat`` the lifetime (the
+    authorizer refuses more than PARTNER_TOKEN_MAX_LIFETIME_SECONDS, and a token without iat)."""
     now = int(time.time()) - issued_ago
     claims: dict[str, Any] = {
         "sub": sub,
@@ -174,6 +185,8 @@ def partner_claims(
         "exp": now + lifetime,
         "jti": str(uuid.uuid4()),
     }
+    if not with_iat:
+        del claims["iat"]
     if scopes:
         claims["scope"] = scopes
     return claims

@@ -15,7 +15,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from e2e_support import tokens
-from e2e_support.partner import Partner
+from e2e_support.partner import Partner, partners_from_secrets
 from e2e_support.users import jwt_claims
 
 CLAIMS = {"sub": "abc", "iss": "https://issuer", "aud": "client", "exp": int(time.time()) + 60}
@@ -108,16 +108,81 @@ def test_cognito_claims_follow_cognitos_token_shapes() -> None:
     assert expired["exp"] < time.time()
 
 
+def _partner() -> Partner:
+    return Partner(
+        name="acme",
+        key_id="k1",
+        issuer="meridian-partners-dev",
+        audience="meridian-api-dev",
+        signing_key="k" * 64,
+    )
+
+
 def test_partner_tokens_carry_scope_issuer_and_audience() -> None:
-    partner = Partner("meridian-partners-dev", "meridian-api-dev", "k" * 40)
-    token = partner.token("p1", "transactions:read")
-    claims = jwt.decode(token, "k" * 40, algorithms=["HS256"], audience="meridian-api-dev")
+    partner = _partner()
+    token = partner.token(scopes="transactions:read")
+    claims = jwt.decode(token, "k" * 64, algorithms=["HS256"], audience="meridian-api-dev")
     assert claims["iss"] == "meridian-partners-dev"
-    assert claims["sub"] == "p1"
     assert claims["scope"] == "transactions:read"
-    assert "scope" not in jwt_claims(partner.token("p1", ""))
+    assert "scope" not in jwt_claims(partner.token(scopes=""))
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(
-            partner.token("p1", key="other" * 8), "k" * 40, algorithms=["HS256"],
+            partner.token(key="other" * 8), "k" * 64, algorithms=["HS256"],
             audience="meridian-api-dev",
         )  # fmt: skip
+
+
+def test_partner_tokens_name_their_key_and_the_partner() -> None:
+    """Decision 3: kid = "<partner>/<key id>", sub = the partner's name, iat and exp present."""
+    partner = _partner()
+    token = partner.token()
+    assert tokens.header_of(token) == {"alg": "HS256", "typ": "JWT", "kid": "acme/k1"}
+    claims = jwt_claims(token)
+    assert claims["sub"] == "acme"
+    assert claims["exp"] - claims["iat"] == 600
+    assert abs(claims["iat"] - time.time()) < 5
+    assert partner.kid == tokens.partner_kid("acme", "k1") == "acme/k1"
+
+
+def test_partner_token_variants_for_the_matrix() -> None:
+    partner = _partner()
+    assert jwt_claims(partner.token(sub="someone-else"))["sub"] == "someone-else"
+    assert tokens.header_of(partner.token(kid="globex/k1"))["kid"] == "globex/k1"
+    assert "kid" not in tokens.header_of(partner.token(kid=""))
+    assert "iat" not in jwt_claims(partner.token(with_iat=False))
+    long_lived = jwt_claims(partner.token(lifetime=7200))
+    assert long_lived["exp"] - long_lived["iat"] == 7200
+    expired = jwt_claims(partner.token(lifetime=60, issued_ago=3600))
+    assert expired["exp"] < time.time()
+    # Two tokens of the same partner differ (jti), so API Gateway's cache never merges them.
+    assert partner.token() != partner.token()
+
+
+def test_partners_are_read_from_their_secrets() -> None:
+    """The e2e suite signs with the key it reads from each partner's secret, by name prefix."""
+    boto3 = pytest.importorskip("boto3")
+    moto = pytest.importorskip("moto")
+
+    with moto.mock_aws():
+        client = boto3.client("secretsmanager", region_name="us-east-1")
+        for name, key in (
+            ("meridian-local/partner-keys/acme/k1", "a" * 64),
+            ("meridian-local/partner-keys/acme/k2", "b" * 64),
+            ("meridian-local/partner-keys/globex/k1", "g" * 64),
+            ("meridian-other/partner-keys/evil/k1", "e" * 64),
+            ("meridian-local/something-else", "x" * 64),
+        ):
+            client.create_secret(Name=name, SecretString=json.dumps({"signing_key": key}))
+        partners = partners_from_secrets(
+            client, "meridian-local/partner-keys/", "meridian-partners-local", "meridian-api-local"
+        )
+    assert sorted(partners) == ["acme", "globex"]
+    # The newest key id of a partner in rotation (both are valid; the last one sorts last).
+    assert (partners["acme"].key_id, partners["acme"].signing_key) == ("k2", "b" * 64)
+    assert partners["globex"] == Partner(
+        name="globex",
+        key_id="k1",
+        issuer="meridian-partners-local",
+        audience="meridian-api-local",
+        signing_key="g" * 64,
+    )
