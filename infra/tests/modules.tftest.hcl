@@ -494,7 +494,7 @@ run "edge_with_custom_domain" {
 
   # Item 9: every AAAA record aliases the distribution, which is dual-stack (is_ipv6_enabled);
   # API Gateway custom domains are IPv4-only by default and no longer exist in this stack
-  # (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-ip-address-type.html).
+  # (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html).
   assert {
     condition     = toset(keys(aws_route53_record.alias)) == toset(["A", "AAAA"]) && aws_cloudfront_distribution.api.is_ipv6_enabled
     error_message = "A and AAAA alias records for a dual-stack (IPv6-enabled) distribution"
