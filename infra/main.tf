@@ -7,15 +7,37 @@ locals {
   origin_verify_header_name = "X-Origin-Verify"
 }
 
-# The origin-verify value: a random UUID generated once, kept in Terraform state (CloudFront's
-# custom header value lands in state anyway) and never in code or tfvars. Replace this resource
-# (terraform apply -replace=terraform_data.origin_verify) to rotate it.
+# The origin-verify values: two slots ("blue", "green"), each a random UUID generated once and
+# kept in Terraform state (CloudFront's custom header value lands in state anyway), never in code
+# or tfvars. CloudFront sends the active slot's value; each regional WAF accepts both, so a rotation
+# never races CloudFront's edge-by-edge rollout (AWS's reference solution
+# https://github.com/aws-samples/amazon-cloudfront-waf-secretsmanager accepts the current and the
+# previous value the same way). Bumping a slot's generation gives it a new value.
+# Rotation (two applies): docs/operations.md, "Rotating the origin-verify value".
 resource "terraform_data" "origin_verify" {
-  input = uuid()
+  for_each = { for slot, generation in var.origin_verify_generations : slot => generation }
+
+  input            = uuid()
+  triggers_replace = each.value
 
   lifecycle {
     ignore_changes = [input]
   }
+}
+
+# Stacks created before the two slots keep their value as "blue" (no 403s on upgrade).
+moved {
+  from = terraform_data.origin_verify
+  to   = terraform_data.origin_verify["blue"]
+}
+
+locals {
+  origin_verify_current = terraform_data.origin_verify[var.origin_verify_active_slot].output
+  # Current first, then the other slot (the previous value after a rotation).
+  origin_verify_accepted = concat(
+    [local.origin_verify_current],
+    [for slot, value in terraform_data.origin_verify : value.output if slot != var.origin_verify_active_slot],
+  )
 }
 
 module "kms_primary" {
@@ -172,10 +194,10 @@ module "regional_api_primary" {
   alarm_replication_latency_ms       = local.regional_api_inputs.alarm_replication_latency_ms
   xray_sampling_rate                 = local.regional_api_inputs.xray_sampling_rate
 
-  kms_key_arn                = module.kms_primary.key_arn
-  peer_region                = var.secondary_region
-  origin_verify_header_name  = local.origin_verify_header_name
-  origin_verify_header_value = terraform_data.origin_verify.output
+  kms_key_arn                 = module.kms_primary.key_arn
+  peer_region                 = var.secondary_region
+  origin_verify_header_name   = local.origin_verify_header_name
+  origin_verify_header_values = local.origin_verify_accepted
 }
 
 module "regional_api_secondary" {
@@ -218,19 +240,24 @@ module "regional_api_secondary" {
   alarm_replication_latency_ms       = local.regional_api_inputs.alarm_replication_latency_ms
   xray_sampling_rate                 = local.regional_api_inputs.xray_sampling_rate
 
-  kms_key_arn                = module.kms_secondary.key_arn
-  peer_region                = var.primary_region
-  origin_verify_header_name  = local.origin_verify_header_name
-  origin_verify_header_value = terraform_data.origin_verify.output
+  kms_key_arn                 = module.kms_secondary.key_arn
+  peer_region                 = var.primary_region
+  origin_verify_header_name   = local.origin_verify_header_name
+  origin_verify_header_values = local.origin_verify_accepted
 }
 
 # ---------------------------------------------------------------------------------------------
 # Edge (us-east-1): CloudFront, its WAF, its certificate and the alarms on us-east-1-only metrics
 # ---------------------------------------------------------------------------------------------
 locals {
-  custom_domain         = var.domain_name != null
-  latency_origin_domain = local.custom_domain ? "origin.${var.domain_name}" : null
-  domain_instances      = local.custom_domain ? { (var.domain_name) = true } : {}
+  custom_domain    = var.domain_name != null
+  domain_instances = local.custom_domain ? { (var.domain_name) = true } : {}
+  # "Write to one Region": CloudFront sends every request to this region (docs/architecture.md).
+  active_region = coalesce(var.active_region, var.primary_region)
+  execute_api_domains = {
+    (var.primary_region)   = module.regional_api_primary.execute_api_domain
+    (var.secondary_region) = module.regional_api_secondary.execute_api_domain
+  }
 }
 
 module "kms_edge" {
@@ -243,41 +270,17 @@ module "kms_edge" {
   name = "${local.name}-edge"
 }
 
+# With a custom domain: the hosted zone and a health check per region. The public name is an
+# alias of CloudFront (modules/edge); no record routes to a region directly.
 module "dns" {
   source   = "./modules/dns"
   for_each = local.domain_instances
 
-  name           = local.name
-  domain_name    = each.key
-  hosted_zone_id = var.hosted_zone_id
-}
-
-module "regional_domain_primary" {
-  source   = "./modules/regional_domain"
-  for_each = local.domain_instances
-
-  name               = local.name
-  origin_domain_name = local.latency_origin_domain
-  zone_id            = module.dns[each.key].zone_id
-  rest_api_id        = module.regional_api_primary.rest_api_id
-  stage_name         = module.regional_api_primary.stage_name
-  execute_api_domain = module.regional_api_primary.execute_api_domain
-}
-
-module "regional_domain_secondary" {
-  source   = "./modules/regional_domain"
-  for_each = local.domain_instances
-
-  providers = {
-    aws = aws.secondary
-  }
-
-  name               = local.name
-  origin_domain_name = local.latency_origin_domain
-  zone_id            = module.dns[each.key].zone_id
-  rest_api_id        = module.regional_api_secondary.rest_api_id
-  stage_name         = module.regional_api_secondary.stage_name
-  execute_api_domain = module.regional_api_secondary.execute_api_domain
+  name                 = local.name
+  domain_name          = each.key
+  hosted_zone_id       = var.hosted_zone_id
+  health_check_targets = local.execute_api_domains
+  health_check_path    = "/${module.regional_api_primary.stage_name}/health"
 }
 
 module "edge" {
@@ -289,24 +292,20 @@ module "edge" {
 
   name                       = local.name
   environment                = var.environment
-  primary_origin_domain      = module.regional_api_primary.execute_api_domain
-  secondary_origin_domain    = module.regional_api_secondary.execute_api_domain
+  origin_domains             = local.execute_api_domains
+  active_region              = local.active_region
   domain_name                = var.domain_name
   zone_id                    = local.custom_domain ? module.dns[var.domain_name].zone_id : null
-  latency_origin_domain      = local.latency_origin_domain
   stage_path                 = "/${module.regional_api_primary.stage_name}"
   origin_verify_header_name  = local.origin_verify_header_name
-  origin_verify_header_value = terraform_data.origin_verify.output
+  origin_verify_header_value = local.origin_verify_current
   waf_rate_limit             = var.waf_rate_limit
   price_class                = var.cloudfront_price_class
   wait_for_deployment        = var.cloudfront_wait_for_deployment
   log_retention_days         = var.log_retention_days
   kms_key_arn                = module.kms_edge.key_arn
   alarm_emails               = var.alarm_emails
-  health_check_ids = merge(
-    { for domain, instance in module.regional_domain_primary : var.primary_region => instance.health_check_id },
-    { for domain, instance in module.regional_domain_secondary : var.secondary_region => instance.health_check_id },
-  )
+  health_check_ids           = local.custom_domain ? module.dns[var.domain_name].health_check_ids : {}
 }
 
 module "observability" {

@@ -79,6 +79,11 @@ output "cloudfront_url" {
   value       = "https://${module.edge.distribution_domain_name}"
 }
 
+output "active_region" {
+  description = "Region CloudFront sends every request to (write to one Region); the other region is the standby."
+  value       = local.active_region
+}
+
 output "cloudfront_distribution_id" {
   description = "CloudFront distribution id (cache invalidations, metrics)."
   value       = module.edge.distribution_id

@@ -310,6 +310,43 @@ variable "cloudfront_price_class" {
   }
 }
 
+variable "active_region" {
+  type        = string
+  description = "Region that takes every request through CloudFront (all methods): the \"write to one Region\" model of the global table. null means primary_region. Failover: set it to the other region and apply."
+  default     = null
+
+  validation {
+    condition     = var.active_region == null || contains([var.primary_region, var.secondary_region], coalesce(var.active_region, var.primary_region))
+    error_message = "active_region must be null, primary_region or secondary_region."
+  }
+}
+
+variable "origin_verify_active_slot" {
+  type        = string
+  description = "Which origin-verify slot CloudFront sends (blue or green); the regional WAFs accept both. Rotation: docs/operations.md."
+  default     = "blue"
+
+  validation {
+    condition     = contains(["blue", "green"], var.origin_verify_active_slot)
+    error_message = "origin_verify_active_slot must be blue or green."
+  }
+}
+
+variable "origin_verify_generations" {
+  type = object({
+    blue  = optional(number, 1)
+    green = optional(number, 1)
+  })
+  description = "Generation of each origin-verify slot; raising a slot's number replaces its random value. Raise only the slot CloudFront does not send (see origin_verify_active_slot)."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for generation in values(var.origin_verify_generations) : generation >= 1 && floor(generation) == generation])
+    error_message = "origin_verify_generations values must be whole numbers of at least 1."
+  }
+}
+
 variable "cloudfront_wait_for_deployment" {
   type        = bool
   description = "Whether terraform apply waits until the CloudFront distribution is deployed to every edge location (5-15 minutes on AWS). false finishes sooner; the distribution then keeps deploying on its own."
@@ -321,7 +358,7 @@ variable "cloudfront_wait_for_deployment" {
 # ---------------------------------------------------------------------------------------------
 variable "domain_name" {
   type        = string
-  description = "Public host name of the API (CloudFront), e.g. api.example.com. Null disables DNS, certificates and custom domains; CloudFront then fails over between the regions' execute-api origins."
+  description = "Public host name of the API, an alias of CloudFront (A and AAAA), e.g. api.example.com, with an ACM certificate and a Route 53 health check per region. Null serves the API on the cloudfront.net name only."
   default     = null
 
   validation {

@@ -122,7 +122,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("client", "Clients\n(apps, partners)", "onprem.client.Users", "", ()),
     Component(
         "route53",
-        "Route 53\nlatency records + health checks\n(with a custom domain)",
+        "Route 53\nalias + health checks\n(with a custom domain)",
         "aws.network.Route53",
         "edge",
         ("aws_route53_record", "aws_route53_health_check"),
@@ -136,7 +136,7 @@ COMPONENTS: tuple[Component, ...] = (
     ),
     Component(
         "cloudfront",
-        "CloudFront\nHTTPS, origin failover",
+        "CloudFront\nHTTPS, all requests\nto active_region",
         "aws.network.CloudFront",
         "edge",
         ("aws_cloudfront_distribution",),
@@ -172,8 +172,8 @@ EDGES: tuple[tuple[str, str, str], ...] = (
     ("client", "cognito", "sign-in"),
     ("waf_edge", "cloudfront", "filters"),
     ("acm", "cloudfront", "TLS"),
-    ("cloudfront", "api_primary", "origin"),
-    ("cloudfront", "api_secondary", "failover"),
+    ("cloudfront", "api_primary", "active (default)"),
+    ("cloudfront", "api_secondary", "standby (flip active_region)"),
     *(
         edge
         for region in (PRIMARY, SECONDARY)

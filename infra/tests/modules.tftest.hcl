@@ -299,10 +299,13 @@ run "edge_without_custom_domain" {
   }
 
   variables {
-    name                       = "meridian-dev"
-    environment                = "dev"
-    primary_origin_domain      = "abcdef1234.execute-api.us-east-1.amazonaws.com"
-    secondary_origin_domain    = "bcdefa2345.execute-api.us-west-2.amazonaws.com"
+    name        = "meridian-dev"
+    environment = "dev"
+    origin_domains = {
+      us-east-1 = "abcdef1234.execute-api.us-east-1.amazonaws.com"
+      us-west-2 = "bcdefa2345.execute-api.us-west-2.amazonaws.com"
+    }
+    active_region              = "us-east-1"
     origin_verify_header_name  = "X-Origin-Verify"
     origin_verify_header_value = "00000000-0000-4000-8000-000000000000"
     waf_rate_limit             = 10000
@@ -338,19 +341,48 @@ run "edge_without_custom_domain" {
     error_message = "WAF logs go to an encrypted aws-waf-logs-* group kept 90+ days"
   }
 
+  # Item 7. WAF logs every header unless redacted
+  # (https://docs.aws.amazon.com/waf/latest/developerguide/logging-management.html): bearer tokens
+  # and API keys must not be kept in the logs.
+  assert {
+    condition     = toset([for field in aws_wafv2_web_acl_logging_configuration.edge.redacted_fields : one(field.single_header).name]) == toset(["authorization", "x-api-key"])
+    error_message = "the edge WAF logs redact the Authorization and X-Api-Key headers"
+  }
+
   assert {
     condition     = aws_cloudfront_distribution.api.default_cache_behavior[0].viewer_protocol_policy == "redirect-to-https" && aws_cloudfront_distribution.api.default_cache_behavior[0].compress
     error_message = "HTTPS only (redirect) and compression"
   }
 
+  # Item 2. With the default *.cloudfront.net certificate AWS stores MinimumProtocolVersion = TLSv1
+  # whatever is sent (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html):
+  # configure exactly that, or every plan shows a change. The real floor in this mode is TLSv1.
   assert {
-    condition     = aws_cloudfront_distribution.api.viewer_certificate[0].minimum_protocol_version == "TLSv1.2_2021"
-    error_message = "TLS 1.2 minimum"
+    condition     = aws_cloudfront_distribution.api.viewer_certificate[0].cloudfront_default_certificate && aws_cloudfront_distribution.api.viewer_certificate[0].minimum_protocol_version == "TLSv1"
+    error_message = "with the cloudfront.net certificate the configured minimum is what AWS stores: TLSv1"
+  }
+
+  # Item 1. AWS refuses an origin group on a behaviour that allows POST, PUT, PATCH or DELETE
+  # ("The parameter AllowedMethods cannot include POST, PUT, PATCH, or DELETE for a cached behavior
+  # associated with an origin group";
+  # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html).
+  # Write to one Region: every behaviour targets the active region's origin, no origin group.
+  assert {
+    condition     = length(aws_cloudfront_distribution.api.origin_group) == 0
+    error_message = "no origin group: writes reach exactly one origin"
   }
 
   assert {
-    condition     = length(aws_cloudfront_distribution.api.origin_group) == 1 && length(aws_cloudfront_distribution.api.origin) == 2 && aws_cloudfront_distribution.api.default_cache_behavior[0].target_origin_id == "api-meridian-dev-failover"
-    error_message = "without a custom domain the distribution fails over from the primary to the secondary origin"
+    condition = alltrue([
+      for behaviour in concat(aws_cloudfront_distribution.api.default_cache_behavior, aws_cloudfront_distribution.api.ordered_cache_behavior) :
+      behaviour.target_origin_id == "api-meridian-dev-us-east-1"
+    ])
+    error_message = "every behaviour (all methods) targets the active region's origin"
+  }
+
+  assert {
+    condition     = toset([for origin in aws_cloudfront_distribution.api.origin : origin.domain_name]) == toset(values(var.origin_domains))
+    error_message = "one origin per region (the standby is declared for a quick flip)"
   }
 
   assert {
@@ -358,9 +390,30 @@ run "edge_without_custom_domain" {
     error_message = "every origin request carries the origin-verify header"
   }
 
+  # Item 3. CloudFront caches 4xx/5xx for 10 s by default
+  # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages-expiration.html);
+  # every status that can carry a custom error response gets error_caching_min_ttl = 0
+  # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HTTPStatusCodes.html#HTTPStatusCodes-cached-errors).
   assert {
-    condition     = aws_cloudfront_cache_policy.api.parameters_in_cache_key_and_forwarded_to_origin[0].headers_config[0].headers[0].items == toset(["Authorization"]) && aws_cloudfront_cache_policy.api.default_ttl == 0
-    error_message = "the API cache key holds Authorization and nothing is cached by default"
+    condition = {
+      for response in aws_cloudfront_distribution.api.custom_error_response : response.error_code => response.error_caching_min_ttl
+      } == {
+      400 = 0, 403 = 0, 404 = 0, 405 = 0, 414 = 0, 416 = 0, 500 = 0, 501 = 0, 502 = 0, 503 = 0, 504 = 0
+    }
+    error_message = "no error status the API can return is cached (error_caching_min_ttl 0 for every allowed 4xx/5xx)"
+  }
+
+  # Item 18. Custom cache and origin request policies count against 20-per-account quotas
+  # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-policies):
+  # the managed CachingDisabled and AllViewerExceptHostHeader policies (fixed AWS ids,
+  # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html,
+  # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html).
+  assert {
+    condition = alltrue([
+      for behaviour in concat(aws_cloudfront_distribution.api.default_cache_behavior, aws_cloudfront_distribution.api.ordered_cache_behavior) :
+      behaviour.cache_policy_id == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" && behaviour.origin_request_policy_id == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    ])
+    error_message = "every behaviour uses the managed CachingDisabled cache policy and AllViewerExceptHostHeader origin request policy"
   }
 
   assert {
@@ -374,6 +427,65 @@ run "edge_without_custom_domain" {
   }
 }
 
+# Decision 1: failover = flip active_region and apply; everything then goes to the other origin.
+run "edge_failover_flips_every_behaviour" {
+  command = plan
+
+  module {
+    source = "./modules/edge"
+  }
+
+  variables {
+    name        = "meridian-dev"
+    environment = "dev"
+    origin_domains = {
+      us-east-1 = "abcdef1234.execute-api.us-east-1.amazonaws.com"
+      us-west-2 = "bcdefa2345.execute-api.us-west-2.amazonaws.com"
+    }
+    active_region              = "us-west-2"
+    origin_verify_header_name  = "X-Origin-Verify"
+    origin_verify_header_value = "00000000-0000-4000-8000-000000000000"
+    waf_rate_limit             = 10000
+    price_class                = "PriceClass_100"
+    log_retention_days         = 90
+    kms_key_arn                = "arn:aws:kms:us-east-1:123456789012:key/mrk-2"
+  }
+
+  assert {
+    condition = alltrue([
+      for behaviour in concat(aws_cloudfront_distribution.api.default_cache_behavior, aws_cloudfront_distribution.api.ordered_cache_behavior) :
+      behaviour.target_origin_id == "api-meridian-dev-us-west-2"
+    ])
+    error_message = "with active_region = us-west-2 every behaviour targets us-west-2"
+  }
+}
+
+run "edge_active_region_must_be_an_origin" {
+  command = plan
+
+  module {
+    source = "./modules/edge"
+  }
+
+  variables {
+    name        = "meridian-dev"
+    environment = "dev"
+    origin_domains = {
+      us-east-1 = "abcdef1234.execute-api.us-east-1.amazonaws.com"
+      us-west-2 = "bcdefa2345.execute-api.us-west-2.amazonaws.com"
+    }
+    active_region              = "eu-west-1"
+    origin_verify_header_name  = "X-Origin-Verify"
+    origin_verify_header_value = "00000000-0000-4000-8000-000000000000"
+    waf_rate_limit             = 10000
+    price_class                = "PriceClass_100"
+    log_retention_days         = 90
+    kms_key_arn                = "arn:aws:kms:us-east-1:123456789012:key/mrk-2"
+  }
+
+  expect_failures = [var.active_region]
+}
+
 run "edge_with_custom_domain" {
   command = plan
 
@@ -382,13 +494,15 @@ run "edge_with_custom_domain" {
   }
 
   variables {
-    name                       = "meridian-prod"
-    environment                = "prod"
-    primary_origin_domain      = "abcdef1234.execute-api.us-east-1.amazonaws.com"
-    secondary_origin_domain    = "bcdefa2345.execute-api.us-west-2.amazonaws.com"
+    name        = "meridian-prod"
+    environment = "prod"
+    origin_domains = {
+      us-east-1 = "abcdef1234.execute-api.us-east-1.amazonaws.com"
+      us-west-2 = "bcdefa2345.execute-api.us-west-2.amazonaws.com"
+    }
+    active_region              = "us-east-1"
     domain_name                = "api.example.com"
     zone_id                    = "Z0123456789ABCDEFGHIJ"
-    latency_origin_domain      = "origin.api.example.com"
     origin_verify_header_name  = "X-Origin-Verify"
     origin_verify_header_value = "00000000-0000-4000-8000-000000000000"
     waf_rate_limit             = 2000
@@ -403,19 +517,52 @@ run "edge_with_custom_domain" {
     error_message = "the custom domain is served with its own certificate"
   }
 
+  # Item 2: with an ACM certificate (SNI) the stored minimum is what is sent: TLS 1.2.
   assert {
-    condition     = length(aws_cloudfront_distribution.api.origin_group) == 0 && one(aws_cloudfront_distribution.api.origin).domain_name == "origin.api.example.com"
-    error_message = "with a custom domain the origin is the latency-routed record"
+    condition     = !aws_cloudfront_distribution.api.viewer_certificate[0].cloudfront_default_certificate && aws_cloudfront_distribution.api.viewer_certificate[0].minimum_protocol_version == "TLSv1.2_2021"
+    error_message = "TLS 1.2 minimum (TLSv1.2_2021) with the custom domain's certificate"
   }
 
+  # Item 1 with a custom domain: the origin is still the active region's execute-api endpoint (no
+  # latency-routed origin name that could send writes to either region).
   assert {
-    condition     = toset(keys(aws_route53_record.alias)) == toset(["A", "AAAA"])
-    error_message = "A and AAAA alias records for CloudFront"
+    condition     = length(aws_cloudfront_distribution.api.origin_group) == 0 && aws_cloudfront_distribution.api.default_cache_behavior[0].target_origin_id == "api-meridian-prod-us-east-1" && toset([for origin in aws_cloudfront_distribution.api.origin : origin.domain_name]) == toset(values(var.origin_domains))
+    error_message = "with a custom domain the origins are still the execute-api endpoints and the active one takes everything"
+  }
+
+  # Item 9: every AAAA record aliases the distribution, which is dual-stack (is_ipv6_enabled);
+  # API Gateway custom domains are IPv4-only by default and no longer exist in this stack
+  # (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html).
+  assert {
+    condition     = toset(keys(aws_route53_record.alias)) == toset(["A", "AAAA"]) && aws_cloudfront_distribution.api.is_ipv6_enabled
+    error_message = "A and AAAA alias records for a dual-stack (IPv6-enabled) distribution"
   }
 
   assert {
     condition     = length(aws_cloudwatch_metric_alarm.health_check) == 2
     error_message = "one health-check alarm per region"
+  }
+}
+
+run "dns_health_checks" {
+  command = plan
+
+  module {
+    source = "./modules/dns"
+  }
+
+  variables {
+    name        = "meridian-prod"
+    domain_name = "api.example.com"
+    health_check_targets = {
+      us-east-1 = "abcdef1234.execute-api.us-east-1.amazonaws.com"
+      us-west-2 = "bcdefa2345.execute-api.us-west-2.amazonaws.com"
+    }
+  }
+
+  assert {
+    condition     = { for region, check in aws_route53_health_check.region : region => "${check.fqdn}${check.resource_path}" } == { us-east-1 = "abcdef1234.execute-api.us-east-1.amazonaws.com/v1/health", us-west-2 = "bcdefa2345.execute-api.us-west-2.amazonaws.com/v1/health" }
+    error_message = "each region's own execute-api /v1/health is health-checked"
   }
 }
 

@@ -39,7 +39,7 @@ variables {
   authorizer_result_ttl_seconds      = 300
   cors_allow_origin                  = "*"
   origin_verify_header_name          = "X-Origin-Verify"
-  origin_verify_header_value         = "00000000-0000-4000-8000-000000000000"
+  origin_verify_header_values        = ["00000000-0000-4000-8000-000000000000", "11111111-1111-4111-8111-111111111111"]
   partners                           = { acme = { quota_per_day = 100000 }, globex = { quota_per_day = 500 } }
   alarm_emails                       = ["ops@example.com"]
   alarm_api_5xx_rate_percent         = 1
@@ -483,12 +483,30 @@ run "regional_waf_requires_the_origin_header" {
     error_message = "a regional web ACL per region"
   }
 
+  # Item 8. CloudFront rolls a changed origin header out edge by edge; the WAF accepts the current
+  # and the previous value so a rotation causes no 403s (the pattern of AWS's reference solution
+  # https://github.com/aws-samples/amazon-cloudfront-waf-secretsmanager).
   assert {
     condition = one([
-      for rule in aws_wafv2_web_acl.api.rule : rule.statement[0].not_statement[0].statement[0].byte_match_statement[0].field_to_match[0].single_header[0].name
+      for rule in aws_wafv2_web_acl.api.rule : [
+        for statement in rule.statement[0].not_statement[0].statement[0].or_statement[0].statement : {
+          header = statement.byte_match_statement[0].field_to_match[0].single_header[0].name
+          value  = statement.byte_match_statement[0].search_string
+        }
+      ]
       if rule.name == "block-without-origin-header"
-    ]) == "x-origin-verify"
-    error_message = "requests without the origin-verify header are blocked"
+      ]) == [
+      { header = "x-origin-verify", value = "00000000-0000-4000-8000-000000000000" },
+      { header = "x-origin-verify", value = "11111111-1111-4111-8111-111111111111" },
+    ]
+    error_message = "requests carrying neither the current nor the previous origin-verify value are blocked"
+  }
+
+  # Item 7. WAF logs every header unless redacted
+  # (https://docs.aws.amazon.com/waf/latest/developerguide/logging-management.html).
+  assert {
+    condition     = toset([for field in aws_wafv2_web_acl_logging_configuration.api.redacted_fields : one(field.single_header).name]) == toset(["x-origin-verify", "authorization", "x-api-key"])
+    error_message = "the regional WAF logs redact the origin-verify, Authorization and X-Api-Key headers"
   }
 
   assert {

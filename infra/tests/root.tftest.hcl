@@ -187,13 +187,29 @@ run "custom_domain" {
   }
 
   assert {
-    condition     = length(module.regional_domain_primary) == 1 && length(module.regional_domain_secondary) == 1 && length(module.dns) == 1
-    error_message = "DNS, certificates and regional custom domains exist with domain_name"
+    condition     = length(module.dns) == 1 && keys(module.dns["api.example.com"].health_check_ids) == ["us-east-1", "us-west-2"]
+    error_message = "the zone and one Route 53 health check per region exist with domain_name"
+  }
+
+  # Write to one Region (decision 1): the custom domain is only CloudFront's alias; CloudFront's
+  # origins are the execute-api endpoints and the primary region takes every request by default.
+  assert {
+    condition     = output.active_region == "us-east-1" && module.edge.active_origin_domain == module.regional_api_primary.execute_api_domain
+    error_message = "CloudFront sends everything to the active region's execute-api endpoint (primary by default)"
+  }
+}
+
+run "failover_to_the_secondary" {
+  command = plan
+
+  variables {
+    environment   = "dev"
+    active_region = "us-west-2"
   }
 
   assert {
-    condition     = module.regional_domain_primary["api.example.com"].custom_domain_url == "https://origin.api.example.com/v1"
-    error_message = "each region maps v1 on the latency-routed origin name"
+    condition     = output.active_region == "us-west-2" && module.edge.active_origin_domain == module.regional_api_secondary.execute_api_domain
+    error_message = "flipping active_region sends everything to the other region"
   }
 }
 
@@ -283,4 +299,15 @@ run "partner_quota_is_positive" {
   }
 
   expect_failures = [var.partners]
+}
+
+run "active_region_must_be_one_of_the_two" {
+  command = plan
+
+  variables {
+    environment   = "dev"
+    active_region = "eu-west-1"
+  }
+
+  expect_failures = [var.active_region]
 }

@@ -7,7 +7,9 @@ from pathlib import Path
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(.*)$")
-MAX_SKIPS = 15
+# 17: +2 in modules/edge for AWS-forced or by-design choices (TLSv1 with the cloudfront.net
+# certificate, no origin failover under "write to one Region"; docs/architecture.md).
+MAX_SKIPS = 17
 
 
 def _skips() -> list[tuple[Path, str, str]]:

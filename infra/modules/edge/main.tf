@@ -1,98 +1,57 @@
 data "aws_caller_identity" "current" {}
 
 locals {
-  custom_domain     = var.domain_name != null
-  primary_origin_id = "api-${var.name}-primary"
-  origin_group_id   = "api-${var.name}-failover"
-  # With a custom domain the origin is the latency-routed, health-checked regional custom domain;
-  # without one, the primary execute-api endpoint with failover to the secondary.
-  target_origin_id = local.custom_domain ? local.primary_origin_id : local.origin_group_id
-  origins = local.custom_domain ? {
-    (local.primary_origin_id) = var.latency_origin_domain
-    } : {
-    (local.primary_origin_id)   = var.primary_origin_domain
-    "api-${var.name}-secondary" = var.secondary_origin_domain
-  }
+  custom_domain = var.domain_name != null
+
+  # One origin per region; every behaviour targets the active region's origin only. "Write to one
+  # Region" (AWS prescriptive guidance on global tables,
+  # https://docs.aws.amazon.com/prescriptive-guidance/latest/dynamodb-global-tables/write-to-one-region.html):
+  # the table's conditional writes are checked only in the replica that takes them, so two regions
+  # taking writes at once would break idempotency and optimistic locking. The standby origin is
+  # declared so a failover (flip active_region, apply) only retargets the behaviour.
+  origin_ids       = { for region, domain in var.origin_domains : region => "api-${var.name}-${region}" }
+  active_origin_id = local.origin_ids[var.active_region]
+
+  # No origin group. CloudFront fails over only GET, HEAD and OPTIONS and refuses an origin group on
+  # a behaviour that allows POST, PUT, PATCH or DELETE ("The parameter AllowedMethods cannot include
+  # POST, PUT, PATCH, or DELETE for a cached behavior associated with an origin group",
+  # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html).
+  # Every path of this API allows writes except /v1/health, and failing over /v1/health alone would
+  # make the edge's health answer come from the standby while every other route still reaches the
+  # failed active region: a green health check for a broken API. So failover is a decision
+  # (Route 53 health checks and alarms inform it), not a per-request retry.
+
+  # AWS managed policies (ids are fixed by AWS) instead of custom ones: custom cache and origin
+  # request policies count against 20-per-account quotas
+  # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-policies).
+  # CachingDisabled: every API response is per caller (or, for /v1/health, must be live), so nothing
+  # is cached at the edge
+  # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html#managed-cache-policy-caching-disabled).
+  managed_cache_policy_caching_disabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+  # AllViewerExceptHostHeader: made for API Gateway origins, which route on their own host name;
+  # with caching disabled it also forwards Authorization
+  # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html#managed-origin-request-policy-all-viewer-except-host-header,
+  # https://repost.aws/knowledge-center/cloudfront-authorization-header).
+  managed_origin_request_policy_all_viewer_except_host = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+  # Every 4xx/5xx status CloudFront accepts a custom error response for: 400, 403, 404, 405, 414,
+  # 416, 500, 501, 502, 503, 504 (412 and 415 cannot have one). CloudFront caches errors for 10 s by
+  # default (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages-expiration.html,
+  # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HTTPStatusCodes.html#HTTPStatusCodes-cached-errors):
+  # a GET /v1/profiles/me 404 would outlive the POST that creates the profile. CachingDisabled
+  # already stops error caching; an explicit 0 keeps it so if a caching behaviour is ever added.
+  uncached_error_codes = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504]
+
+  # What AWS stores as MinimumProtocolVersion: with the default *.cloudfront.net certificate AWS
+  # sets TLSv1 whatever is sent
+  # (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html), so
+  # anything else never converges; with an ACM certificate (SNI) TLSv1.2_2021 is honoured.
+  minimum_protocol_version = local.custom_domain ? "TLSv1.2_2021" : "TLSv1"
 }
 
-# API responses are per caller: the Authorization header is part of the cache key (it is also
-# how CloudFront forwards it), so one user's response can never be served to another. The API
-# sends no Cache-Control, so with default_ttl 0 nothing is cached unless the API opts in.
-resource "aws_cloudfront_cache_policy" "api" {
-  name        = "${var.name}-api"
-  comment     = "Per-caller key (Authorization); cached only when the API sends Cache-Control"
-  min_ttl     = 0
-  default_ttl = 0
-  max_ttl     = 300
-
-  parameters_in_cache_key_and_forwarded_to_origin {
-    enable_accept_encoding_brotli = true
-    enable_accept_encoding_gzip   = true
-
-    cookies_config {
-      cookie_behavior = "none"
-    }
-
-    headers_config {
-      header_behavior = "whitelist"
-      headers {
-        items = ["Authorization"]
-      }
-    }
-
-    query_strings_config {
-      query_string_behavior = "all"
-    }
-  }
-}
-
-# /v1/health is public and identical for everyone: safe to cache for a few seconds.
-resource "aws_cloudfront_cache_policy" "health" {
-  name        = "${var.name}-health"
-  comment     = "Public health endpoint: shared, short-lived cache"
-  min_ttl     = 0
-  default_ttl = 5
-  max_ttl     = 10
-
-  parameters_in_cache_key_and_forwarded_to_origin {
-    enable_accept_encoding_brotli = true
-    enable_accept_encoding_gzip   = true
-
-    cookies_config {
-      cookie_behavior = "none"
-    }
-
-    headers_config {
-      header_behavior = "none"
-    }
-
-    query_strings_config {
-      query_string_behavior = "none"
-    }
-  }
-}
-
-# Everything the API needs except Host (API Gateway routes on its own host name).
-resource "aws_cloudfront_origin_request_policy" "api" {
-  name    = "${var.name}-api"
-  comment = "Forward viewer headers except Host, all query strings, no cookies"
-
-  cookies_config {
-    cookie_behavior = "none"
-  }
-
-  headers_config {
-    header_behavior = "allExcept"
-    headers {
-      items = ["Host"]
-    }
-  }
-
-  query_strings_config {
-    query_string_behavior = "all"
-  }
-}
-
+# Security headers on every response. A custom policy (one per environment, 20 per account by
+# default) because the managed SecurityHeadersPolicy allows framing from the same origin, sends a
+# referrer and sets no Content-Security-Policy; see docs/capacity.md for the quota.
 resource "aws_cloudfront_response_headers_policy" "security" {
   name    = "${var.name}-security-headers"
   comment = "HSTS, nosniff, no framing, no referrer, restrictive CSP"
@@ -136,6 +95,8 @@ resource "aws_cloudfront_distribution" "api" {
   #checkov:skip=CKV_AWS_86: access logs need an S3 bucket; the WAF logs (CloudWatch) and API access logs record every request
   #checkov:skip=CKV_AWS_374: the API serves customers worldwide; no geo restriction
   #checkov:skip=CKV2_AWS_42: a custom certificate needs var.domain_name; without one the cloudfront.net certificate is used
+  #checkov:skip=CKV_AWS_174: with the cloudfront.net certificate AWS stores TLSv1 whatever is sent (API_ViewerCertificate); with domain_name it is TLSv1.2_2021
+  #checkov:skip=CKV_AWS_310: no origin failover by design: writes go to one region (docs/architecture.md)
   enabled         = true
   is_ipv6_enabled = true
   http_version    = "http2and3"
@@ -150,9 +111,9 @@ resource "aws_cloudfront_distribution" "api" {
   default_root_object = "${trimprefix(var.stage_path, "/")}/health"
 
   dynamic "origin" {
-    for_each = local.origins
+    for_each = var.origin_domains
     content {
-      origin_id   = origin.key
+      origin_id   = local.origin_ids[origin.key]
       domain_name = origin.value
 
       custom_origin_config {
@@ -169,47 +130,24 @@ resource "aws_cloudfront_distribution" "api" {
     }
   }
 
-  # Failover for reads (CloudFront only fails over GET, HEAD and OPTIONS).
-  dynamic "origin_group" {
-    for_each = local.custom_domain ? {} : { (local.origin_group_id) = true }
-    content {
-      origin_id = origin_group.key
-
-      failover_criteria {
-        status_codes = [500, 502, 503, 504]
-      }
-
-      member {
-        origin_id = local.primary_origin_id
-      }
-
-      member {
-        origin_id = "api-${var.name}-secondary"
-      }
-    }
-  }
-
+  # All methods, all paths, one origin: the active region's.
   default_cache_behavior {
-    target_origin_id           = local.target_origin_id
+    target_origin_id           = local.active_origin_id
     viewer_protocol_policy     = "redirect-to-https"
     allowed_methods            = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
     cached_methods             = ["GET", "HEAD"]
     compress                   = true
-    cache_policy_id            = aws_cloudfront_cache_policy.api.id
-    origin_request_policy_id   = aws_cloudfront_origin_request_policy.api.id
+    cache_policy_id            = local.managed_cache_policy_caching_disabled
+    origin_request_policy_id   = local.managed_origin_request_policy_all_viewer_except_host
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
   }
 
-  ordered_cache_behavior {
-    path_pattern               = "${var.stage_path}/health"
-    target_origin_id           = local.target_origin_id
-    viewer_protocol_policy     = "redirect-to-https"
-    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
-    cached_methods             = ["GET", "HEAD"]
-    compress                   = true
-    cache_policy_id            = aws_cloudfront_cache_policy.health.id
-    origin_request_policy_id   = aws_cloudfront_origin_request_policy.api.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+  dynamic "custom_error_response" {
+    for_each = toset(local.uncached_error_codes)
+    content {
+      error_code            = custom_error_response.value
+      error_caching_min_ttl = 0
+    }
   }
 
   restrictions {
@@ -222,6 +160,6 @@ resource "aws_cloudfront_distribution" "api" {
     cloudfront_default_certificate = !local.custom_domain
     acm_certificate_arn            = local.custom_domain ? aws_acm_certificate_validation.edge[var.domain_name].certificate_arn : null
     ssl_support_method             = local.custom_domain ? "sni-only" : null
-    minimum_protocol_version       = "TLSv1.2_2021"
+    minimum_protocol_version       = local.minimum_protocol_version
   }
 }

@@ -32,3 +32,8 @@ output "waf_log_group_name" {
   description = "CloudWatch log group of the CloudFront WAF."
   value       = aws_cloudwatch_log_group.waf.name
 }
+
+output "active_origin_domain" {
+  description = "Host name of the origin every behaviour targets (the active region's execute-api endpoint)."
+  value       = var.origin_domains[var.active_region]
+}

@@ -13,19 +13,29 @@ variable "environment" {
   description = "Environment name (descriptions only)."
 }
 
-variable "primary_origin_domain" {
-  type        = string
-  description = "Host name of the primary region's execute-api endpoint."
+variable "origin_domains" {
+  type        = map(string)
+  description = "Host name of each region's execute-api endpoint, keyed by region (one CloudFront origin each)."
+
+  validation {
+    condition     = length(var.origin_domains) >= 1 && alltrue([for domain in values(var.origin_domains) : can(regex("^[a-z0-9.-]+$", domain))])
+    error_message = "origin_domains needs at least one region, each a bare host name (no scheme or path)."
+  }
 }
 
-variable "secondary_origin_domain" {
+variable "active_region" {
   type        = string
-  description = "Host name of the secondary region's execute-api endpoint (failover origin when there is no custom domain)."
+  description = "Region whose origin takes every request (all methods): the write model is \"write to one Region\". Failover = set the other region and apply."
+
+  validation {
+    condition     = contains(keys(var.origin_domains), var.active_region)
+    error_message = "active_region must be one of the regions in origin_domains."
+  }
 }
 
 variable "domain_name" {
   type        = string
-  description = "Public host name served by CloudFront; null uses the cloudfront.net name and origin failover."
+  description = "Public host name served by CloudFront (alias A/AAAA records, ACM certificate); null uses the cloudfront.net name."
   default     = null
 }
 
@@ -38,12 +48,6 @@ variable "zone_id" {
     condition     = var.domain_name == null || var.zone_id != null
     error_message = "zone_id is required when domain_name is set."
   }
-}
-
-variable "latency_origin_domain" {
-  type        = string
-  description = "Latency-routed, health-checked origin host name (`origin.<domain_name>`), used with domain_name."
-  default     = null
 }
 
 variable "stage_path" {
@@ -64,7 +68,7 @@ variable "origin_verify_header_name" {
 
 variable "origin_verify_header_value" {
   type        = string
-  description = "Value of that header (the regional WAFs require it)."
+  description = "Value of that header CloudFront sends: the current origin-verify value (the regional WAFs accept it and the previous one)."
   sensitive   = true
 }
 

@@ -142,14 +142,24 @@ resource "aws_cloudwatch_log_group" "waf" {
   kms_key_id        = var.kms_key_arn
 }
 
+# Credentials never reach the logs: WAF logs every request header unless it is redacted
+# (https://docs.aws.amazon.com/waf/latest/developerguide/logging-management.html, "Redacting fields").
+# Bearer tokens travel in Authorization, API keys in X-Api-Key. Header names are matched in
+# lowercase.
+locals {
+  waf_redacted_headers = ["authorization", "x-api-key"]
+}
+
 resource "aws_wafv2_web_acl_logging_configuration" "edge" {
   resource_arn            = aws_wafv2_web_acl.edge.arn
   log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
 
-  # Bearer tokens never reach the logs.
-  redacted_fields {
-    single_header {
-      name = "authorization"
+  dynamic "redacted_fields" {
+    for_each = toset(local.waf_redacted_headers)
+    content {
+      single_header {
+        name = redacted_fields.value
+      }
     }
   }
 }

@@ -179,10 +179,15 @@ variable "origin_verify_header_name" {
   description = "Name of the header CloudFront adds to every origin request."
 }
 
-variable "origin_verify_header_value" {
-  type        = string
-  description = "Value of that header; the regional WAF blocks requests without it."
+variable "origin_verify_header_values" {
+  type        = list(string)
+  description = "Accepted values of that header: the current one and, during a rotation, the previous one. The regional WAF blocks requests that carry none of them."
   sensitive   = true
+
+  validation {
+    condition     = length(var.origin_verify_header_values) >= 1 && length(var.origin_verify_header_values) <= 2
+    error_message = "origin_verify_header_values takes the current value and at most one previous value."
+  }
 }
 
 variable "partners" {

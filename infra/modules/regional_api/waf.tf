@@ -41,6 +41,12 @@ resource "aws_wafv2_web_acl" "api" {
     }
   }
 
+  # Blocks a request unless its origin-verify header equals one of the accepted values: the current
+  # one and, during a rotation, the previous one. CloudFront rolls a changed origin header out edge
+  # location by edge location over minutes, so for a while some requests carry the old value and
+  # some the new; accepting both avoids 403s (the pattern of AWS's reference solution
+  # https://github.com/aws-samples/amazon-cloudfront-waf-secretsmanager, which accepts
+  # AWSCURRENT and AWSPREVIOUS). Procedure: docs/operations.md, "Rotating the origin-verify value".
   rule {
     name     = "block-without-origin-header"
     priority = 1
@@ -52,19 +58,49 @@ resource "aws_wafv2_web_acl" "api" {
     statement {
       not_statement {
         statement {
-          byte_match_statement {
-            search_string         = var.origin_verify_header_value
-            positional_constraint = "EXACTLY"
+          # One accepted value: a single match. Two: either one (or_statement needs two or more).
+          dynamic "byte_match_statement" {
+            for_each = length(var.origin_verify_header_values) == 1 ? var.origin_verify_header_values : []
+            content {
+              search_string         = byte_match_statement.value
+              positional_constraint = "EXACTLY"
 
-            field_to_match {
-              single_header {
-                name = lower(var.origin_verify_header_name)
+              field_to_match {
+                single_header {
+                  name = lower(var.origin_verify_header_name)
+                }
+              }
+
+              text_transformation {
+                priority = 0
+                type     = "NONE"
               }
             }
+          }
 
-            text_transformation {
-              priority = 0
-              type     = "NONE"
+          dynamic "or_statement" {
+            for_each = length(var.origin_verify_header_values) > 1 ? [var.origin_verify_header_values] : []
+            content {
+              dynamic "statement" {
+                for_each = or_statement.value
+                content {
+                  byte_match_statement {
+                    search_string         = statement.value
+                    positional_constraint = "EXACTLY"
+
+                    field_to_match {
+                      single_header {
+                        name = lower(var.origin_verify_header_name)
+                      }
+                    }
+
+                    text_transformation {
+                      priority = 0
+                      type     = "NONE"
+                    }
+                  }
+                }
+              }
             }
           }
         }
@@ -119,14 +155,24 @@ resource "aws_cloudwatch_log_group" "waf" {
   kms_key_id        = var.kms_key_arn
 }
 
+# Secrets never reach the logs: WAF logs every request header unless it is redacted
+# (https://docs.aws.amazon.com/waf/latest/developerguide/logging-management.html, "Redacting fields").
+# The origin-verify header is the shared secret between CloudFront and this WAF; bearer tokens
+# travel in Authorization, API keys in X-Api-Key. Header names are matched in lowercase.
+locals {
+  waf_redacted_headers = [lower(var.origin_verify_header_name), "authorization", "x-api-key"]
+}
+
 resource "aws_wafv2_web_acl_logging_configuration" "api" {
   resource_arn            = aws_wafv2_web_acl.api.arn
   log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
 
-  # The origin-verify header is a shared secret: never write it to the logs.
-  redacted_fields {
-    single_header {
-      name = lower(var.origin_verify_header_name)
+  dynamic "redacted_fields" {
+    for_each = toset(local.waf_redacted_headers)
+    content {
+      single_header {
+        name = redacted_fields.value
+      }
     }
   }
 }
