@@ -17,7 +17,7 @@ from e2e_support.target import Target
 from e2e_support.users import User
 
 LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
-SEEDED = 2_500  # > 2 pages of 1,000; the unit suite proves 25,000 (tests/unit/test_export_pages.py)
+SEEDED = 1_200  # > 2 pages of 500; the unit suite proves 25,000 (tests/unit/test_export_pages.py)
 WORST_REFERENCE = "\U0001f600" * 140
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
