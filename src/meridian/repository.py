@@ -513,7 +513,14 @@ class Repository:
             "ConsistentRead": True,
         }
 
+        out_of_time = False
+
         def scrub(sk: str) -> None:
+            nonlocal out_of_time
+            if deadline is not None and time.monotonic() >= deadline:
+                out_of_time = True  # checked per item: one page may hold thousands
+                return
+
             def update() -> None:
                 self.client.update_item(
                     TableName=self.table_name,
@@ -538,6 +545,8 @@ class Repository:
                     response = client.query(**request)
                 sort_keys = [str(_from_ddb(dict(item))["sk"]) for item in response["Items"]]
                 list(pool.map(scrub, sort_keys))
+                if out_of_time:
+                    return False
                 last_key = response.get("LastEvaluatedKey")
                 if not last_key:
                     return True

@@ -87,3 +87,28 @@ def test_cause_chains_with_cycles_terminate() -> None:
     first, second = ValueError("a"), ValueError("b")
     first.__cause__, second.__cause__ = second, first
     assert errors.is_unavailable(first) is False
+
+
+def test_scrub_stops_at_the_deadline_inside_a_page(monkeypatch) -> None:
+    clock = iter([0.0, 0.0, 10.0, 10.0])  # the page check, then one value per item
+    monkeypatch.setattr(repository.time, "monotonic", lambda: next(clock))
+    client = ScriptedClient([{"Items": [item("TXN#1"), item("TXN#2"), item("TXN#3")]}, {}])
+    assert repo(client).scrub_personal_data("u", deadline=5.0) is False
+    assert [operation for operation, _ in client.requests] == ["query", "update_item"]
+
+
+def test_scrub_follows_every_page_without_a_deadline() -> None:
+    client = ScriptedClient([
+        {"Items": [item("TXN#1")], "LastEvaluatedKey": item("TXN#1")},
+        {},
+        {"Items": [item("TXN#2")]},
+        {},
+    ])  # fmt: skip
+    assert repo(client).scrub_personal_data("u") is True
+    assert [operation for operation, _ in client.requests] == [
+        "query",
+        "update_item",
+        "query",
+        "update_item",
+    ]
+    assert client.requests[2][1]["ExclusiveStartKey"] == item("TXN#1")
