@@ -92,16 +92,18 @@ def test_cause_chains_with_cycles_terminate() -> None:
 def test_scrub_stops_at_the_deadline_inside_a_page(monkeypatch) -> None:
     clock = iter([0.0, 0.0, 10.0, 10.0])  # the page check, then one value per item
     monkeypatch.setattr(repository.time, "monotonic", lambda: next(clock))
-    client = ScriptedClient([{"Items": [item("TXN#1"), item("TXN#2"), item("TXN#3")]}, {}])
+    scrubbable = [{**item(f"TXN#{n}"), "reference": {"S": "x"}} for n in (1, 2, 3)]
+    client = ScriptedClient([{"Items": scrubbable}, {}])
     assert repo(client).scrub_personal_data("u", deadline=5.0) is False
     assert [operation for operation, _ in client.requests] == ["query", "update_item"]
 
 
 def test_scrub_follows_every_page_without_a_deadline() -> None:
+    guard = {**item("IDEMKEY#1"), "request_hash": {"S": "x"}}
     client = ScriptedClient([
-        {"Items": [item("TXN#1")], "LastEvaluatedKey": item("TXN#1")},
+        {"Items": [guard, item("PROFILE")], "LastEvaluatedKey": item("PROFILE")},
         {},
-        {"Items": [item("TXN#2")]},
+        {"Items": [{**item("TXN#2"), "reference": {"S": "x"}}, item("TXN#3")]},
         {},
     ])  # fmt: skip
     assert repo(client).scrub_personal_data("u") is True
@@ -111,4 +113,6 @@ def test_scrub_follows_every_page_without_a_deadline() -> None:
         "query",
         "update_item",
     ]
-    assert client.requests[2][1]["ExclusiveStartKey"] == item("TXN#1")
+    assert client.requests[1][1]["Key"]["sk"] == {"S": "IDEMKEY#1"}
+    assert client.requests[3][1]["Key"]["sk"] == {"S": "TXN#2"}
+    assert client.requests[2][1]["ExclusiveStartKey"] == item("PROFILE")
