@@ -62,6 +62,10 @@ class ServiceUnavailableError(MeridianError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class ErasureInProgressError(ServiceUnavailableError):
+    """The erasure ran out of time before it finished; repeating the request continues it."""
+
+
 class ConfigError(Exception):
     """The function's environment is missing or has a bad value: the cold start must fail."""
 

@@ -16,6 +16,7 @@ import binascii
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -49,11 +50,13 @@ BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
 CONFLICT_RETRY_DELAYS = (0.02, 0.05, 0.1)
 # One export page: at most this many items. The largest item view is ~2 KB of JSON (a 140-char
-# reference of astral characters escaped as \\uXXXX pairs), so a page stays under ~2 MB, well
+# reference of astral characters escaped as \\uXXXX pairs), so a page stays under ~1 MB, well
 # below the 6 MB synchronous Lambda response limit
 # (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). A Query also stops
 # at 1 MB of items, which only makes a page shorter.
-EXPORT_PAGE_ITEMS = 1000
+EXPORT_PAGE_ITEMS = 500
+# Parallel UpdateItems of an erasure's scrub (each ~5 ms on AWS: ~1,600 items a second).
+SCRUB_WORKERS = 8
 _CURSOR_MAX_LENGTH = 512
 
 _SERIALIZER = TypeSerializer()
@@ -468,7 +471,7 @@ class Repository:
             self.client.update_item(
                 TableName=self.table_name,
                 Key=_to_ddb({"pk": user_pk(user_id), "sk": PROFILE_SK}),
-                UpdateExpression="SET #erasure = if_not_exists(#erasure, :started)",
+                UpdateExpression="SET #erasure = :started",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeNames={"#erasure": "erasure_started_at"},
                 ExpressionAttributeValues=_to_ddb({":started": started_at}),
@@ -493,37 +496,65 @@ class Repository:
         )
         self._delete_keys([{"pk": pk, "sk": str(item["sk"])} for item in items])
 
-    def scrub_personal_data(self, user_id: str) -> int:
+    def scrub_personal_data(self, user_id: str, deadline: float | None = None) -> bool:
         """Remove the free-text ``reference`` of the user's kept transactions and the request
-        digest of their idempotency guards; returns how many items were changed."""
+        digest of their idempotency guards, page by page, ``SCRUB_WORKERS`` UpdateItems at a
+        time. Stops before ``deadline`` (a ``time.monotonic()`` value) and returns False when
+        items are left: the caller reports it and a repeated request continues."""
         pk = user_pk(user_id)
-        items = self._query_all(
-            {
-                "KeyConditionExpression": "pk = :pk",
-                "FilterExpression": "attribute_exists(#reference) OR attribute_exists(#digest)",
-                "ProjectionExpression": "pk, sk",
-                "ExpressionAttributeNames": {"#reference": "reference", "#digest": "request_hash"},
-                "ExpressionAttributeValues": _to_ddb({":pk": pk}),
-            }
-        )
-        for item in items:
-            key = _to_ddb({"pk": pk, "sk": str(item["sk"])})
+        names = {"#reference": "reference", "#digest": "request_hash"}
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk",
+            # Filtered here, not with a FilterExpression: it would read (and bill) the same items.
+            "ProjectionExpression": "pk, sk, #reference, #digest",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": _to_ddb({":pk": pk}),
+            "ConsistentRead": True,
+        }
 
-            def scrub(key: dict[str, Any] = key) -> None:
+        out_of_time = False
+
+        def scrub(sk: str) -> None:
+            nonlocal out_of_time
+            if deadline is not None and time.monotonic() >= deadline:
+                out_of_time = True  # checked per item: one page may hold thousands
+                return
+
+            def update() -> None:
                 self.client.update_item(
                     TableName=self.table_name,
-                    Key=key,
+                    Key=_to_ddb({"pk": pk, "sk": sk}),
                     UpdateExpression="REMOVE #reference, #digest",
                     ConditionExpression="attribute_exists(pk)",
-                    ExpressionAttributeNames={"#reference": "reference", "#digest": "request_hash"},
+                    ExpressionAttributeNames=names,
                 )
 
             try:
-                self._retrying_conflicts("UpdateItem", scrub)
-            except ClientError as error:  # pragma: no cover - deleted meanwhile: nothing to scrub
+                self._retrying_conflicts("UpdateItem", update)
+            except ClientError as error:  # pragma: no cover - deleted meanwhile: nothing left
                 if _error_code(error) != "ConditionalCheckFailedException":
                     raise
-        return len(items)
+
+        client = self.client  # one client for every worker thread (boto3 clients are thread-safe)
+        with ThreadPoolExecutor(max_workers=SCRUB_WORKERS) as pool:
+            while True:
+                if deadline is not None and time.monotonic() >= deadline:
+                    return False
+                with _dynamodb("Query"):
+                    response = client.query(**request)
+                sort_keys = [
+                    str(item["sk"]["S"])
+                    for item in response.get("Items", [])
+                    if "reference" in item or "request_hash" in item
+                ]
+                list(pool.map(scrub, sort_keys))
+                if out_of_time:
+                    return False
+                last_key = response.get("LastEvaluatedKey")
+                if not last_key:
+                    return True
+                request["ExclusiveStartKey"] = last_key
 
     def finish_erasure(self, user_id: str) -> None:
         """Delete the (marked) profile: the last step, so a failed erasure can be repeated."""

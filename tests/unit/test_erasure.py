@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from data_helpers import ALICE, PAYMENT, items_of, post_transaction
 from data_helpers import profile_call as call
-from unit_support import TABLE_NAME
+from unit_support import TABLE_NAME, FakeLambdaContext, cognito_authorizer, rest_event
 
 from meridian import aws, errors
 from meridian.handlers import profiles, transactions
@@ -99,7 +100,7 @@ def test_an_interrupted_erasure_hides_the_profile_and_finishes_when_repeated(
     call("POST", "/profiles/me/sessions", body={"device_name": "phone", "platform": "ios"})
     repository = profiles.service.repository
 
-    def crash(_user_id: str) -> int:
+    def crash(*_args: object) -> bool:
         raise errors.ServiceUnavailableError("the data store is temporarily unavailable")
 
     monkeypatch.setattr(repository, "scrub_personal_data", crash)
@@ -143,3 +144,23 @@ def test_an_expired_session_not_yet_swept_is_gone_everywhere(dynamodb) -> None:
     )
     assert reply.status == 404
     assert reply.body["error"]["code"] == "NOT_FOUND"
+
+
+@dataclass
+class AlmostOutOfTime(FakeLambdaContext):
+    def get_remaining_time_in_millis(self) -> int:
+        return 1_000  # less than the erasure's safety margin
+
+
+def test_an_erasure_out_of_time_is_503_and_continues_when_repeated(dynamodb) -> None:
+    assert call("POST", "/profiles", body={"display_name": "Alice"}).status == 201
+    for key in ("k1", "k2", "k3"):
+        assert post_transaction(key=key).status == 201
+    event = rest_event("DELETE", "/profiles/me", authorizer=cognito_authorizer(ALICE))
+    result = profiles.handler(event, AlmostOutOfTime())
+    assert result["statusCode"] == 503
+    assert json.loads(result["body"])["error"]["code"] == "SERVICE_UNAVAILABLE"
+    assert call("GET", "/profiles/me").status == 404
+    assert call("DELETE", "/profiles/me").status == 204
+    assert PAYMENT["reference"] not in json.dumps(_all_items(dynamodb))
+    assert call("DELETE", "/profiles/me").status == 404

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 import pytest
-from data_helpers import PAYMENT, post_transaction
+from data_helpers import PAYMENT, post_transaction, record_calls
 from unit_support import TABLE_NAME
 
 from meridian.handlers import transactions
@@ -76,3 +76,12 @@ def test_the_guard_has_no_ttl(dynamodb) -> None:
     assert "expires_at" not in guards[0]
     # Neither the client's key nor its body is stored in clear.
     assert "key-1" not in guards[0]["sk"]["S"]
+
+
+def test_a_first_request_reads_nothing_back_and_a_replay_reads_the_transaction() -> None:
+    reads = record_calls("GetItem")
+    first = post_transaction()
+    assert (first.status, reads) == (201, [])
+    replay = post_transaction()
+    assert (replay.status, replay.body) == (201, first.body)
+    assert [read["Key"]["sk"]["S"] for read in reads] == [f"TXN#{first.body['transaction_id']}"]

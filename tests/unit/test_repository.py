@@ -87,3 +87,32 @@ def test_cause_chains_with_cycles_terminate() -> None:
     first, second = ValueError("a"), ValueError("b")
     first.__cause__, second.__cause__ = second, first
     assert errors.is_unavailable(first) is False
+
+
+def test_scrub_stops_at_the_deadline_inside_a_page(monkeypatch) -> None:
+    clock = iter([0.0, 0.0, 10.0, 10.0])  # the page check, then one value per item
+    monkeypatch.setattr(repository.time, "monotonic", lambda: next(clock))
+    scrubbable = [{**item(f"TXN#{n}"), "reference": {"S": "x"}} for n in (1, 2, 3)]
+    client = ScriptedClient([{"Items": scrubbable}, {}])
+    assert repo(client).scrub_personal_data("u", deadline=5.0) is False
+    assert [operation for operation, _ in client.requests] == ["query", "update_item"]
+
+
+def test_scrub_follows_every_page_without_a_deadline() -> None:
+    guard = {**item("IDEMKEY#1"), "request_hash": {"S": "x"}}
+    client = ScriptedClient([
+        {"Items": [guard, item("PROFILE")], "LastEvaluatedKey": item("PROFILE")},
+        {},
+        {"Items": [{**item("TXN#2"), "reference": {"S": "x"}}, item("TXN#3")]},
+        {},
+    ])  # fmt: skip
+    assert repo(client).scrub_personal_data("u") is True
+    assert [operation for operation, _ in client.requests] == [
+        "query",
+        "update_item",
+        "query",
+        "update_item",
+    ]
+    assert client.requests[1][1]["Key"]["sk"] == {"S": "IDEMKEY#1"}
+    assert client.requests[3][1]["Key"]["sk"] == {"S": "TXN#2"}
+    assert client.requests[2][1]["ExclusiveStartKey"] == item("PROFILE")

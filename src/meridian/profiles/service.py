@@ -47,7 +47,7 @@ class ProfileService:
         )
         return profile.view()
 
-    def delete_profile(self, user_id: str) -> None:
+    def delete_profile(self, user_id: str, deadline: float | None = None) -> None:
         """GDPR erasure, complete and race-free (docs/data-model.md#personal-data-and-retention).
 
         1. mark the profile as being erased: from then on no session, profile update or
@@ -56,12 +56,16 @@ class ProfileService:
         3. scrub the free-text ``reference`` of the kept transactions and the request digests
            of the idempotency guards;
         4. delete the profile.
-        Every step is repeatable, so an erasure that fails half-way is finished by repeating
-        the request (the marked profile is already invisible to every read).
+        Every step is repeatable, so an erasure that fails half-way, or runs out of time before
+        ``deadline`` (``time.monotonic()``; 503), is finished by repeating the request (the
+        marked profile is already invisible to every read).
         """
         self.repository.begin_erasure(user_id, clock.now_rfc3339())
         self.repository.delete_sessions(user_id)
-        self.repository.scrub_personal_data(user_id)
+        if not self.repository.scrub_personal_data(user_id, deadline):
+            raise errors.ErasureInProgressError(
+                "the erasure is not finished yet; repeat the request to continue it"
+            )
         self.repository.finish_erasure(user_id)
 
     def export(self, user_id: str, cursor: str | None) -> dict[str, Any]:

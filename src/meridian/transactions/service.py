@@ -59,6 +59,9 @@ class TransactionService:
             expires_after_seconds=idempotency_ttl_seconds,
         )
         self._create_once: Callable[..., dict[str, Any]] | None = None
+        # The transaction this invocation just wrote, by id: a first request answers from it,
+        # a replay (Powertools returned the stored id) reads the item back.
+        self._written: dict[str, Transaction] = {}
 
     def _idempotent_create(self) -> Callable[..., dict[str, Any]]:
         """Build the Powertools-wrapped writer on first use (its client must exist by then)."""
@@ -116,7 +119,10 @@ class TransactionService:
                 raise errors.IdempotencyKeyReusedError(
                     "this Idempotency-Key was already used with a different request body"
                 ) from None
-            transaction = self.repository.get_transaction(caller, str(result["transaction_id"]))
+            transaction_id = str(result["transaction_id"])
+            transaction = self._written.pop(
+                transaction_id, None
+            ) or self.repository.get_transaction(caller, transaction_id)
             if transaction is None:  # pragma: no cover - the record names a committed item
                 raise errors.ConflictError("the transaction could not be recorded; retry")
             return 201, transaction.view()
@@ -140,6 +146,7 @@ class TransactionService:
             key_digest=_digest(request["key"]),
             request_hash=_digest(json.dumps(body, sort_keys=True, separators=(",", ":"))),
         )
+        self._written[stored.transaction_id] = stored
         return {"transaction_id": stored.transaction_id}
 
     def list(self, caller: Caller, limit: int, cursor: str | None) -> dict[str, Any]:
