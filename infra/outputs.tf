@@ -94,11 +94,6 @@ output "custom_domain_url" {
   value       = local.custom_domain ? "https://${var.domain_name}" : null
 }
 
-output "hosted_zone_name_servers" {
-  description = "Name servers of the hosted zone this stack created (delegate to them), or null."
-  value       = local.custom_domain ? module.dns[var.domain_name].name_servers : null
-}
-
 output "dashboard_url" {
   description = "Console URL of the CloudWatch dashboard."
   value       = module.observability.dashboard_url

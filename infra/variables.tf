@@ -369,12 +369,17 @@ variable "domain_name" {
 
 variable "hosted_zone_id" {
   type        = string
-  description = "Existing Route 53 public hosted zone that holds domain_name. Null creates a new zone named domain_name (delegate it from the parent)."
+  description = "Existing Route 53 public hosted zone that holds domain_name; required with domain_name. The stack adds records to it and never creates or deletes a zone."
   default     = null
 
   validation {
     condition     = var.hosted_zone_id == null || can(regex("^Z[A-Z0-9]{1,31}$", var.hosted_zone_id))
     error_message = "hosted_zone_id must be a Route 53 zone id such as Z0123456789ABCDEFGHIJ."
+  }
+
+  validation {
+    condition     = (var.domain_name == null) == (var.hosted_zone_id == null)
+    error_message = "domain_name and hosted_zone_id go together: set both (an existing public zone holding the domain) or neither."
   }
 }
 

@@ -552,8 +552,9 @@ run "dns_health_checks" {
   }
 
   variables {
-    name        = "meridian-prod"
-    domain_name = "api.example.com"
+    name           = "meridian-prod"
+    domain_name    = "api.example.com"
+    hosted_zone_id = "Z0123456789ABCDEFGHIJ"
     health_check_targets = {
       us-east-1 = "abcdef1234.execute-api.us-east-1.amazonaws.com"
       us-west-2 = "bcdefa2345.execute-api.us-west-2.amazonaws.com"

@@ -137,7 +137,7 @@ run "regions_are_wired" {
   }
 
   assert {
-    condition     = output.custom_domain_url == null && output.hosted_zone_name_servers == null
+    condition     = output.custom_domain_url == null && length(module.dns) == 0
     error_message = "no DNS without domain_name"
   }
 }
@@ -177,8 +177,9 @@ run "custom_domain" {
   command = plan
 
   variables {
-    environment = "prod"
-    domain_name = "api.example.com"
+    environment    = "prod"
+    domain_name    = "api.example.com"
+    hosted_zone_id = "Z0123456789ABCDEFGHIJ"
   }
 
   assert {

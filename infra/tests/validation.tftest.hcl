@@ -71,6 +71,7 @@ run "rejects_malformed_names_and_sizes" {
     var.lambda_timeout_seconds,
     var.lambda_reserved_concurrency,
     var.domain_name,
+    var.hosted_zone_id, # domain_name without a zone (the stack never creates one)
     var.alarm_emails,
     var.cors_allow_origin,
     var.cognito_mfa_configuration,

@@ -1,20 +1,16 @@
-resource "aws_route53_zone" "api" {
-  #checkov:skip=CKV2_AWS_39: query logging needs a us-east-1 log group and resource policy per zone; the WAF logs cover the API's traffic
-  #checkov:skip=CKV2_AWS_38: DNSSEC signing needs an asymmetric KMS key and DS records at the parent, which this stack does not control
-  for_each = var.hosted_zone_id == null ? toset([var.domain_name]) : toset([])
+# The zone is the caller's: a zone created and destroyed with each environment would get new name
+# servers every time (delegation at the parent breaks, and the ACM validation record could never
+# resolve before the parent delegates). The stack only adds records to an existing public zone.
+# https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteHostedZone.html
+data "aws_route53_zone" "api" {
+  zone_id = var.hosted_zone_id
 
-  name    = each.value
-  comment = "${var.name}: Meridian API"
-}
-
-data "aws_route53_zone" "existing" {
-  for_each = var.hosted_zone_id == null ? toset([]) : toset([var.hosted_zone_id])
-
-  zone_id = each.value
-}
-
-locals {
-  zone_id = var.hosted_zone_id == null ? aws_route53_zone.api[var.domain_name].zone_id : data.aws_route53_zone.existing[var.hosted_zone_id].zone_id
+  lifecycle {
+    postcondition {
+      condition     = !self.private_zone && (var.domain_name == trimsuffix(self.name, ".") || endswith(var.domain_name, ".${trimsuffix(self.name, ".")}"))
+      error_message = "hosted_zone_id must be a public zone whose name is domain_name or a parent of it."
+    }
+  }
 }
 
 # One Route 53 health check per region on its own execute-api /v1/health (not through CloudFront,

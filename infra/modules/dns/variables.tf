@@ -5,7 +5,7 @@ variable "name" {
 
 variable "domain_name" {
   type        = string
-  description = "Public host name of the API; the zone created when hosted_zone_id is null has this name."
+  description = "Public host name of the API; it must be in the zone hosted_zone_id."
 
   validation {
     condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
@@ -15,8 +15,8 @@ variable "domain_name" {
 
 variable "hosted_zone_id" {
   type        = string
-  description = "Existing public zone holding domain_name; null creates a zone named domain_name."
-  default     = null
+  description = "Existing Route 53 public hosted zone holding domain_name (the stack never creates or deletes a zone)."
+  nullable    = false
 }
 
 variable "health_check_targets" {

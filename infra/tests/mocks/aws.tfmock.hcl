@@ -140,10 +140,11 @@ mock_resource "aws_route53_record" {
   }
 }
 
-mock_resource "aws_route53_zone" {
+mock_data "aws_route53_zone" {
   defaults = {
-    zone_id = "Z0123456789ABCDEFGHIJ"
-    arn     = "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"
+    zone_id      = "Z0123456789ABCDEFGHIJ"
+    name         = "example.com."
+    private_zone = false
   }
 }
 
