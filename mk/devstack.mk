@@ -31,7 +31,7 @@ test-devstack: lint-devstack ## emulator-side tests: fillers, middleware, faults
 # The whole stack end to end: up -> smoke -> e2e (whose lifecycle suite checks that terraform plan
 # shows no change after apply) -> down -> nothing left. `down` always runs (trap), and any failure
 # makes the target fail.
-test-stack: venv build ## make up with smoke, the e2e suites (incl. plan check), make down (CI)
+test-stack: venv build browser ## make up with smoke, the e2e suites (incl. plan check), make down (CI)
 	@trap '$(DEVSTACK) down' EXIT; \
 	$(DEVSTACK) up; \
 	$(PY) scripts/smoke.py; \
