@@ -116,7 +116,12 @@ def rest_event(method: str, path: str, headers: dict | None = None) -> dict:
         "requestContext": {
             "requestId": "r-1",
             "stage": "v1",
-            "authorizer": {"principalId": "u-1", "claims": {"sub": "u-1"}},
+            "authorizer": {
+                "principalId": "user:u-1",
+                "caller_kind": "user",
+                "caller_id": "u-1",
+                "claims": {"sub": "u-1"},
+            },
         },
         "body": None,
         "isBase64Encoded": False,
