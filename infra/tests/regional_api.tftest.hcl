@@ -385,6 +385,16 @@ run "openapi_document" {
     error_message = "an authorizer failure (dependency outage) answers 503 SERVICE_UNAVAILABLE"
   }
 
+  # API Gateway gives AUTHORIZER_FAILURE and AUTHORIZER_CONFIGURATION_ERROR no message (null):
+  # the error body's message must still be a non-empty string.
+  assert {
+    condition = alltrue([
+      for response_type in ["AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR"] :
+      length(jsondecode(replace(jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"][response_type].responseTemplates["application/json"], "$context.requestId", "r-1")).error.message) > 0
+    ])
+    error_message = "authorizer failures carry a fixed, non-empty message (API Gateway's own is null)"
+  }
+
   assert {
     condition = (
       jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-gateway-responses"].INVALID_API_KEY.statusCode == "403"

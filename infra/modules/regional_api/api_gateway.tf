@@ -67,6 +67,8 @@ locals {
   # default is 500; 503 tells clients (and the 5XX alarm) it is an outage, never bad credentials
   # (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html,
   # https://docs.aws.amazon.com/apigateway/latest/developerguide/call-api-with-api-gateway-lambda-authorization.html).
+  # Both authorizer failure types carry no message of their own ($context.error.messageString
+  # renders null), so their message is fixed: the error body's message is always a string.
   gateway_responses = {
     DEFAULT_4XX                    = { status = null, code = "VALIDATION_ERROR", message = "$context.error.messageString" }
     DEFAULT_5XX                    = { status = null, code = "INTERNAL_ERROR", message = "$context.error.messageString" }
@@ -82,8 +84,8 @@ locals {
     UNSUPPORTED_MEDIA_TYPE         = { status = "415", code = "VALIDATION_ERROR", message = "$context.error.messageString" }
     THROTTLED                      = { status = "429", code = "THROTTLED", message = "$context.error.messageString" }
     QUOTA_EXCEEDED                 = { status = "429", code = "THROTTLED", message = "$context.error.messageString" }
-    AUTHORIZER_FAILURE             = { status = "503", code = "SERVICE_UNAVAILABLE", message = "$context.error.messageString" }
-    AUTHORIZER_CONFIGURATION_ERROR = { status = "500", code = "INTERNAL_ERROR", message = "$context.error.messageString" }
+    AUTHORIZER_FAILURE             = { status = "503", code = "SERVICE_UNAVAILABLE", message = "\"Service unavailable, try again later\"" }
+    AUTHORIZER_CONFIGURATION_ERROR = { status = "500", code = "INTERNAL_ERROR", message = "\"Internal server error\"" }
     INTEGRATION_FAILURE            = { status = "502", code = "BAD_GATEWAY", message = "$context.error.messageString" }
     INTEGRATION_TIMEOUT            = { status = "503", code = "SERVICE_UNAVAILABLE", message = "$context.error.messageString" }
   }
