@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -143,6 +144,72 @@ class _Expression:
         return _scalar(item[name]) if name in item else None
 
 
+def _key_condition(request: dict[str, Any]) -> tuple[str, tuple[str, list[str]] | None]:
+    """A Query's ``KeyConditionExpression``: the partition key value and the sort key condition
+    (operator and operand values), if any. ``pk = :v`` with at most one of ``sk = | < | <= | >
+    | >= :v``, ``sk BETWEEN :a AND :b`` or ``begins_with(sk, :p)``, joined by AND, as DynamoDB
+    allows; attribute names may be ``#placeholders``."""
+    names: dict[str, str] = request.get("ExpressionAttributeNames", {})
+    values: dict[str, AttributeValue] = request.get("ExpressionAttributeValues", {})
+    # Parentheses and commas carry no meaning in a key condition (it has neither OR nor NOT).
+    tokens = [
+        str(token)
+        for token in _TOKEN.findall(request["KeyConditionExpression"])
+        if token not in {"(", ")", ","}
+    ]
+    pk: str | None = None
+    sort_condition: tuple[str, list[str]] | None = None
+    position = 0
+    while position < len(tokens):
+        if tokens[position].upper() == "AND":
+            position += 1
+            continue
+        if tokens[position].lower() == "begins_with":
+            name, operator, operands = tokens[position + 1], "BEGINS_WITH", [tokens[position + 2]]
+            position += 3
+        else:
+            name, operator = tokens[position], tokens[position + 1].upper()
+            if operator == "BETWEEN":
+                operands = [tokens[position + 2], tokens[position + 4]]
+                position += 5
+            else:
+                operands = [tokens[position + 2]]
+                position += 3
+        attribute = names.get(name, name)
+        operand_values = [str(values[operand]["S"]) for operand in operands]
+        if attribute == "pk" and operator == "=" and pk is None:
+            pk = operand_values[0]
+        elif attribute == "sk" and sort_condition is None:
+            sort_condition = (operator, operand_values)
+        else:
+            raise ValueError(f"unsupported key condition on {attribute} ({operator})")
+    if pk is None:
+        raise ValueError("a Query needs pk = :value in its key condition")
+    return pk, sort_condition
+
+
+def _sort_key_range(keys: list[str], condition: tuple[str, list[str]]) -> tuple[int, int]:
+    """The slice ``keys[low:high]`` of the sorted ``keys`` that satisfies ``condition``."""
+    operator, operands = condition
+    first = operands[0]
+    ranges: dict[str, Callable[[], tuple[int, int]]] = {
+        "=": lambda: (bisect_left(keys, first), bisect_right(keys, first)),
+        "<": lambda: (0, bisect_left(keys, first)),
+        "<=": lambda: (0, bisect_right(keys, first)),
+        ">": lambda: (bisect_right(keys, first), len(keys)),
+        ">=": lambda: (bisect_left(keys, first), len(keys)),
+        "BETWEEN": lambda: (bisect_left(keys, first), bisect_right(keys, operands[-1])),
+        # Sorted keys sorted by their first len(prefix) characters too: one bisection each end.
+        "BEGINS_WITH": lambda: (
+            bisect_left(keys, first),
+            bisect_right(keys, first, key=lambda sk: sk[: len(first)]),
+        ),
+    }
+    if operator not in ranges:
+        raise ValueError(f"unsupported sort key condition {operator}")
+    return ranges[operator]()
+
+
 def _apply_update(
     item: RawItem, text: str, names: dict[str, str], values: dict[str, AttributeValue]
 ) -> RawItem:
@@ -170,10 +237,14 @@ def _apply_update(
 class FakeTable:
     """One table's items by partition, then sort key, holding DynamoDB JSON exactly as sent.
 
-    Indexed by partition like DynamoDB itself: a Query reads one partition, never the table.
+    Indexed by partition like DynamoDB itself: a Query reads one partition, never the table, and
+    finds its sort key range by bisection of the partition's sorted keys (kept until a key is
+    added or removed), so paging through a large partition costs what each page returns. Change
+    items through ``put`` and ``delete`` only (they keep that order up to date).
     """
 
     partitions: dict[str, dict[str, RawItem]] = field(default_factory=dict)
+    _sorted_keys: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
 
     @staticmethod
     def key_of(key: RawItem) -> tuple[str, str]:
@@ -184,13 +255,24 @@ class FakeTable:
 
     def put(self, item: RawItem) -> None:
         pk, sk = self.key_of(item)
-        self.partitions.setdefault(pk, {})[sk] = item
+        partition = self.partitions.setdefault(pk, {})
+        if sk not in partition:
+            self._sorted_keys.pop(pk, None)
+        partition[sk] = item
 
     def delete(self, key: tuple[str, str]) -> None:
-        self.partitions.get(key[0], {}).pop(key[1], None)
+        if self.partitions.get(key[0], {}).pop(key[1], None) is not None:
+            self._sorted_keys.pop(key[0], None)
 
     def partition(self, pk: str) -> dict[str, RawItem]:
         return self.partitions.get(pk, {})
+
+    def sorted_keys(self, pk: str) -> list[str]:
+        """The partition's sort keys in DynamoDB's order (code point order is UTF-8 byte order)."""
+        keys = self._sorted_keys.get(pk)
+        if keys is None:
+            keys = self._sorted_keys[pk] = sorted(self.partition(pk))
+        return keys
 
     def check(self, request: dict[str, Any], existing: RawItem | None) -> None:
         condition = request.get("ConditionExpression")
@@ -253,6 +335,11 @@ class FakeAws:
             if failure.old_item is not None and request.get("ReturnValuesOnConditionCheckFailure"):
                 error["Item"] = failure.old_item
             return 400, error
+        except _ValidationError as invalid:
+            return 400, {
+                "__type": "com.amazonaws.dynamodb.v20120810#ValidationException",
+                "message": str(invalid),
+            }
         except _TransactionCancelledError as cancelled:
             return 400, {
                 "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
@@ -292,34 +379,35 @@ class FakeAws:
         return {}
 
     def _op_Query(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        expression = _Expression(
-            request["KeyConditionExpression"],
-            request.get("ExpressionAttributeNames", {}),
-            request.get("ExpressionAttributeValues", {}),
-        )
-        values = request.get("ExpressionAttributeValues", {})
-        pk_placeholder = re.search(r"\bpk\s*=\s*(:\w+)", request["KeyConditionExpression"])
-        if pk_placeholder is None:
-            raise ValueError("a Query needs pk = :value in its key condition")
-        pk = values[pk_placeholder.group(1)]["S"]
-        matches = sorted(
-            ((pk, sk), item)
-            for sk, item in self.table.partition(pk).items()
-            if expression.evaluate(item)
-        )
-        if not request.get("ScanIndexForward", True):
-            matches.reverse()
+        """Key condition, ``ScanIndexForward``, ``ExclusiveStartKey`` and ``Limit`` (evaluated
+        items, like DynamoDB; ``LastEvaluatedKey`` only when more items match). Every read is
+        strongly consistent, so ``ConsistentRead`` changes nothing."""
+        pk, sort_condition = _key_condition(request)
+        keys = self.table.sorted_keys(pk)
+        low, high = _sort_key_range(keys, sort_condition) if sort_condition else (0, len(keys))
+        forward = request.get("ScanIndexForward", True)
         start = request.get("ExclusiveStartKey")
         if start is not None:
-            start_key = self.table.key_of(start)
-            keys = [key for key, _ in matches]
-            matches = matches[keys.index(start_key) + 1 :] if start_key in keys else []
-        limit = request.get("Limit")
-        page = matches[:limit] if limit else matches
-        answer: dict[str, Any] = {"Items": [item for _, item in page], "Count": len(page)}
-        if limit and len(matches) > limit:
-            last = page[-1][1]
-            answer["LastEvaluatedKey"] = {"pk": last["pk"], "sk": last["sk"]}
+            start_pk, start_sk = self.table.key_of(start)
+            if start_pk != pk:
+                raise _ValidationError("The provided starting key is invalid")
+            if forward:
+                low = max(low, bisect_right(keys, start_sk))
+            else:
+                high = min(high, bisect_left(keys, start_sk))
+        limit = request.get("Limit") or max(high - low, 0)
+        if forward:
+            page = keys[low : min(high, low + limit)]
+        else:
+            page = keys[max(low, high - limit) : high][::-1]
+        partition = self.table.partition(pk)
+        answer: dict[str, Any] = {
+            "Items": [partition[sk] for sk in page],
+            "Count": len(page),
+            "ScannedCount": len(page),
+        }
+        if high - low > limit:
+            answer["LastEvaluatedKey"] = {"pk": {"S": pk}, "sk": {"S": page[-1]}}
         return answer
 
     def _op_TransactWriteItems(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
@@ -355,6 +443,10 @@ class FakeAws:
     def _op_GetSecretValue(self, request: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         secret_id = request["SecretId"]
         return {"ARN": secret_id, "Name": "partner", "SecretString": self.secrets[secret_id]}
+
+
+class _ValidationError(Exception):
+    """A request DynamoDB rejects with a ValidationException."""
 
 
 class _TransactionCancelledError(Exception):

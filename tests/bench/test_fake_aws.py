@@ -143,6 +143,58 @@ def test_query_between_reads_adjacent_item_types(client: Any) -> None:
     assert [item["sk"]["S"] for item in found["Items"]] == ["PROFILE", "SESSION#1", "SESSION#2"]
 
 
+def _sort_keys(response: dict[str, Any]) -> list[str]:
+    return [item["sk"]["S"] for item in response["Items"]]
+
+
+def test_query_pages_forward_from_any_start_key(client: Any) -> None:
+    for sk in ("A", "B", "C", "D", "E"):
+        _put(client, "U", sk)
+    request = {
+        "TableName": TABLE,
+        "KeyConditionExpression": "#p = :pk AND (#s BETWEEN :low AND :high)",
+        "ExpressionAttributeNames": {"#p": "pk", "#s": "sk"},
+        "ExpressionAttributeValues": {":pk": {"S": "U"}, ":low": {"S": "B"}, ":high": {"S": "D~"}},
+        "ConsistentRead": True,
+        "Limit": 2,
+    }
+    first = client.query(**request)
+    assert _sort_keys(first) == ["B", "C"]
+    assert first["LastEvaluatedKey"] == {"pk": {"S": "U"}, "sk": {"S": "C"}}
+    second = client.query(**request, ExclusiveStartKey=first["LastEvaluatedKey"])
+    assert _sort_keys(second) == ["D"]
+    assert "LastEvaluatedKey" not in second
+    # A start key need not be stored: the Query goes on after the place it sorts at.
+    _put(client, "U", "CC")  # a key added after a Query is found by the next one
+    after = client.query(**request, ExclusiveStartKey={"pk": {"S": "U"}, "sk": {"S": "BB"}})
+    assert _sort_keys(after) == ["C", "CC"]
+    with pytest.raises(ClientError) as failure:
+        client.query(**request, ExclusiveStartKey={"pk": {"S": "V"}, "sk": {"S": "B"}})
+    assert failure.value.response["Error"]["Code"] == "ValidationException"
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("sk = :v", ["C"]),
+        ("sk < :v", ["A", "B"]),
+        ("sk <= :v", ["A", "B", "C"]),
+        ("sk > :v", ["D", "E"]),
+        ("sk >= :v", ["C", "D", "E"]),
+        ("begins_with(sk, :v)", ["C"]),
+    ],
+)
+def test_query_sort_key_conditions(client: Any, condition: str, expected: list[str]) -> None:
+    for sk in ("A", "B", "C", "D", "E"):
+        _put(client, "U", sk)
+    response = client.query(
+        TableName=TABLE,
+        KeyConditionExpression=f"pk = :pk AND {condition}",
+        ExpressionAttributeValues={":pk": {"S": "U"}, ":v": {"S": "C"}},
+    )
+    assert _sort_keys(response) == expected
+
+
 def test_transaction_is_all_or_nothing(client: Any) -> None:
     _put(client, "U", "PROFILE")
     put = {"TableName": TABLE, "ConditionExpression": "attribute_not_exists(pk)"}
