@@ -24,7 +24,9 @@ API_ID = "bench00001"
 TABLE_NAME = "meridian-bench"
 USER_POOL_ID = f"{REGION}_BenchPool1"
 CLIENT_ID = "benchclient1"
-PARTNER_SECRET_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:partner-AbCdEf"
+# One partner key (decision 3): kid "bench/k1" is the secret <prefix>bench/k1.
+PARTNER_KEY_SECRET_PREFIX = "meridian-bench/partner-keys/"  # noqa: S105 - a name, not a secret
+PARTNER_KID = "bench/k1"
 PARTNER_ISSUER = "meridian-partners-bench"
 PARTNER_AUDIENCE = "meridian-api-bench"
 FUNCTIONS = ("profiles", "transactions", "authorizer", "health")
@@ -77,10 +79,13 @@ def lambda_environment(function: str, jwks_endpoint: str) -> dict[str, str]:
             "IDEMPOTENCY_TTL_SECONDS": "86400",
             "COGNITO_USER_POOL_ID": USER_POOL_ID,
             "COGNITO_APP_CLIENT_IDS": CLIENT_ID,
-            "PARTNER_SECRET_ARN": PARTNER_SECRET_ARN,
+            "PARTNER_KEY_SECRET_PREFIX": PARTNER_KEY_SECRET_PREFIX,
+            "PARTNER_KEY_CACHE_SECONDS": "300",
+            # The bench's tokens live a day (runs must not outlive them).
+            "PARTNER_TOKEN_MAX_LIFETIME_SECONDS": "86400",
             "PARTNER_ISSUER": PARTNER_ISSUER,
             "PARTNER_AUDIENCE": PARTNER_AUDIENCE,
-            "PARTNER_SECRET_TTL_SECONDS": "300",
+            "USAGE_KEY_PREFIX": "meridian-bench-usage-",
             # Only the authorizer's JWKS download goes there (a local HTTP server of the bench).
             "AWS_ENDPOINT_URL_COGNITO_IDP": jwks_endpoint,
         }
@@ -206,7 +211,7 @@ def make_token_kit() -> TokenKit:
     partner_secret = secrets.token_urlsafe(32)
     partner_token = jwt.encode(
         {
-            "sub": "partner-bench",
+            "sub": PARTNER_KID.partition("/")[0],
             "iss": PARTNER_ISSUER,
             "aud": PARTNER_AUDIENCE,
             "scope": "transactions:read transactions:write",
@@ -215,6 +220,7 @@ def make_token_kit() -> TokenKit:
         },
         partner_secret,
         algorithm="HS256",
+        headers={"kid": PARTNER_KID},
     )
     return TokenKit({"keys": [jwk]}, cognito_token, partner_token, partner_secret)
 
