@@ -43,7 +43,7 @@ output "table_arns" {
   description = "DynamoDB table ARN per region."
   value = {
     (var.primary_region)   = module.data.table_arn
-    (var.secondary_region) = module.data.replica_table_arn
+    (var.secondary_region) = module.data_replica.arn
   }
 }
 
