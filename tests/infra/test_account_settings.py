@@ -4,7 +4,8 @@
 you should only have one AWS::ApiGateway::Account resource per region per account"
 (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigateway-account.html).
 An environment that declares it overwrites every other stack's setting, and destroying that
-environment leaves the Region pointing at a deleted role (API Gateway logging stops for every stack).
+environment leaves the Region pointing at a deleted role (API Gateway logging stops for every
+stack).
 `terraform test` cannot assert that a resource type is absent, so this test reads the sources.
 """
 
