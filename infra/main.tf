@@ -1,6 +1,8 @@
 locals {
   name               = "${var.project}-${var.environment}"
   lambda_package_dir = coalesce(var.lambda_package_dir, "${path.root}/../build/lambda")
+  # Written by scripts/build_lambda.py next to the zips; checked by the lambda_build output.
+  lambda_build = jsondecode(file("${local.lambda_package_dir}/build.json"))
 
   # CloudFront adds this header to every origin request; each regional WAF blocks requests
   # without it, so the regional endpoints cannot be used to bypass CloudFront's WAF.

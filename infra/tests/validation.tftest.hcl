@@ -176,3 +176,29 @@ run "hosted_ui_with_callback_urls_plans" {
     error_message = "the hosted UI comes with the authorization code flow"
   }
 }
+
+# Zips built for one CPython cannot run on another (compiled extensions are per ABI):
+# https://docs.aws.amazon.com/lambda/latest/dg/python-package.html#python-package-native-libraries
+# The fixture directory holds zips "built" for python3.11 (build.json); its zip files are never read
+# beyond their hash at plan time.
+run "refuses_zips_built_for_another_runtime" {
+  command = plan
+  variables {
+    lambda_package_dir = "./tests/fixtures/lambda_python3.11"
+    lambda_runtime     = "python3.13"
+  }
+  expect_failures = [output.lambda_build]
+}
+
+run "accepts_zips_built_for_its_runtime" {
+  command = plan
+  variables {
+    lambda_package_dir = "./tests/fixtures/lambda_python3.11"
+    lambda_runtime     = "python3.11"
+  }
+
+  assert {
+    condition     = output.lambda_build.runtime == "python3.11"
+    error_message = "the zips' runtime is an output"
+  }
+}
