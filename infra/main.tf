@@ -1,6 +1,8 @@
 locals {
   name               = "${var.project}-${var.environment}"
   lambda_package_dir = coalesce(var.lambda_package_dir, "${path.root}/../build/lambda")
+  # Written by scripts/build_lambda.py next to the zips; checked by the lambda_build output.
+  lambda_build = jsondecode(file("${local.lambda_package_dir}/build.json"))
 
   # CloudFront adds this header to every origin request; each regional WAF blocks requests
   # without it, so the regional endpoints cannot be used to bypass CloudFront's WAF.
@@ -43,7 +45,8 @@ locals {
 module "kms_primary" {
   source = "./modules/kms"
 
-  name = local.name
+  name                 = local.name
+  deletion_window_days = var.kms_deletion_window_days
 }
 
 module "kms_secondary" {
@@ -53,9 +56,10 @@ module "kms_secondary" {
     aws = aws.secondary
   }
 
-  name              = local.name
-  replica           = true
-  replicate_key_arn = module.kms_primary.key_arn
+  name                 = local.name
+  replica              = true
+  replicate_key_arn    = module.kms_primary.key_arn
+  deletion_window_days = var.kms_deletion_window_days
 }
 
 module "data" {
@@ -63,8 +67,20 @@ module "data" {
 
   name                = local.name
   kms_key_arn         = module.kms_primary.key_arn
-  replica_region      = var.secondary_region
-  replica_kms_key_arn = module.kms_secondary.key_arn
+  deletion_protection = var.deletion_protection
+}
+
+# The table's replica in the secondary region, with its own deletion protection (AWS protects each
+# replica separately: see modules/data/modules/replica).
+module "data_replica" {
+  source = "./modules/data/modules/replica"
+
+  providers = {
+    aws = aws.secondary
+  }
+
+  global_table_arn    = module.data.table_arn
+  kms_key_arn         = module.kms_secondary.key_arn
   deletion_protection = var.deletion_protection
 }
 
@@ -76,6 +92,9 @@ module "identity" {
   mfa_configuration             = var.cognito_mfa_configuration
   password_auth_enabled         = var.cognito_password_auth_enabled
   domain_prefix                 = var.cognito_domain_prefix
+  callback_urls                 = var.cognito_callback_urls
+  logout_urls                   = var.cognito_logout_urls
+  email                         = var.cognito_email
   access_token_validity_minutes = var.cognito_access_token_validity_minutes
   id_token_validity_minutes     = var.cognito_id_token_validity_minutes
   refresh_token_validity_days   = var.cognito_refresh_token_validity_days
@@ -267,7 +286,8 @@ module "kms_edge" {
     aws = aws.us_east_1
   }
 
-  name = "${local.name}-edge"
+  name                 = "${local.name}-edge"
+  deletion_window_days = var.kms_deletion_window_days
 }
 
 # With a custom domain: the hosted zone and a health check per region. The public name is an

@@ -43,7 +43,7 @@ output "table_arns" {
   description = "DynamoDB table ARN per region."
   value = {
     (var.primary_region)   = module.data.table_arn
-    (var.secondary_region) = module.data.replica_table_arn
+    (var.secondary_region) = module.data_replica.arn
   }
 }
 
@@ -102,4 +102,17 @@ output "dashboard_url" {
 output "openapi_document" {
   description = "The rendered OpenAPI document of the primary region's REST API (JSON; the secondary's differs only in region-specific ARNs)."
   value       = module.regional_api_primary.openapi_document
+}
+
+output "lambda_build" {
+  description = "Runtime and architecture the deployed function zips were built for (`build.json` written by `make build`); the plan fails when they differ from lambda_runtime / arm64."
+  value       = local.lambda_build
+
+  # Compiled extensions are built per CPython ABI and machine (the authorizer's
+  # _cffi_backend.cpython-313-aarch64-linux-gnu.so does not import on python3.11):
+  # https://docs.aws.amazon.com/lambda/latest/dg/python-package.html#python-package-native-libraries
+  precondition {
+    condition     = local.lambda_build.runtime == var.lambda_runtime && local.lambda_build.architecture == "arm64"
+    error_message = "The zips in lambda_package_dir were built for ${local.lambda_build.runtime} ${local.lambda_build.architecture}, but the functions run ${var.lambda_runtime} on arm64: run `make build LAMBDA_RUNTIME=${var.lambda_runtime}` first."
+  }
 }

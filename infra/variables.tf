@@ -405,12 +405,83 @@ variable "cognito_mfa_configuration" {
 
 variable "cognito_domain_prefix" {
   type        = string
-  description = "Prefix of the Cognito hosted-UI domain (`<prefix>.auth.<region>.amazoncognito.com`); null creates no hosted UI."
+  description = "Prefix of the Cognito hosted-UI domain (`<prefix>.auth.<region>.amazoncognito.com`); null creates no hosted UI. Requires cognito_callback_urls."
   default     = null
 
   validation {
     condition     = var.cognito_domain_prefix == null || can(regex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", var.cognito_domain_prefix))
     error_message = "cognito_domain_prefix must be lowercase letters, digits or dashes (1-63 characters)."
+  }
+
+  # A hosted UI whose app client has no callback URL and no OAuth flow shows a sign-in page that can
+  # never return a signed-in user to the app (CreateUserPoolClient: CallbackURLs, AllowedOAuthFlows,
+  # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+  validation {
+    condition     = var.cognito_domain_prefix == null || length(var.cognito_callback_urls) > 0
+    error_message = "cognito_domain_prefix needs cognito_callback_urls (where the hosted UI returns the user after sign-in): set both or neither."
+  }
+}
+
+variable "cognito_callback_urls" {
+  type        = list(string)
+  description = "Hosted UI: URLs Cognito may redirect to after sign-in (authorization code flow with PKCE). HTTPS, http://localhost or an app scheme (myapp://...). Only with cognito_domain_prefix."
+  default     = []
+
+  # "Amazon Cognito requires HTTPS over HTTP except for http://localhost for testing purposes only.
+  # App callback URLs such as myapp://example are also supported." No fragment.
+  # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html
+  validation {
+    condition = alltrue([for url in var.cognito_callback_urls : !strcontains(url, "#") && (
+      can(regex("^https://[^/]+", url)) ||
+      can(regex("^http://localhost(:[0-9]+)?(/.*)?$", url)) ||
+      (can(regex("^[a-z][a-z0-9+.-]*://.+", url)) && !startswith(url, "http://"))
+    )])
+    error_message = "cognito_callback_urls must be HTTPS URLs, http://localhost URLs or app URLs such as myapp://callback, without a #fragment."
+  }
+}
+
+variable "cognito_logout_urls" {
+  type        = list(string)
+  description = "Hosted UI: URLs Cognito may redirect to after sign-out (same rules as cognito_callback_urls)."
+  default     = []
+
+  validation {
+    condition = alltrue([for url in var.cognito_logout_urls : !strcontains(url, "#") && (
+      can(regex("^https://[^/]+", url)) ||
+      can(regex("^http://localhost(:[0-9]+)?(/.*)?$", url)) ||
+      (can(regex("^[a-z][a-z0-9+.-]*://.+", url)) && !startswith(url, "http://"))
+    )])
+    error_message = "cognito_logout_urls must be HTTPS URLs, http://localhost URLs or app URLs such as myapp://signed-out, without a #fragment."
+  }
+}
+
+variable "cognito_email" {
+  type = object({
+    source_arn        = string
+    from_address      = string
+    configuration_set = optional(string)
+    reply_to_address  = optional(string)
+  })
+  description = "Send the user pool's e-mail (sign-up codes, password resets) through Amazon SES: `source_arn` = ARN of a verified SES identity, `from_address` (e.g. `Example <no-reply@example.com>`), optional SES `configuration_set` and `reply_to_address`. null uses Cognito's default sender, whose small daily quota suits dev only; required when environment is prod."
+  default     = null
+
+  # Cognito's default sender: "For typical production environments, the default email limit is
+  # below the required delivery volume" (EmailConfigurationType). The SES identity must be verified,
+  # in the pool's Region or a Region Cognito supports for it:
+  # https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
+  validation {
+    # (Terraform does not short-circuit ||: the conditional keeps a null object from being read.)
+    condition = var.cognito_email == null ? true : (
+      can(regex("^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+$", var.cognito_email.source_arn)) &&
+      can(regex("^([^<>]+<)?[^@<>\\s]+@[^@<>\\s]+\\.[^@<>\\s]+>?$", var.cognito_email.from_address)) &&
+      can(regex("^[a-zA-Z0-9_-]{1,64}$", coalesce(var.cognito_email.configuration_set, "none")))
+    )
+    error_message = "cognito_email needs source_arn = an SES identity ARN (arn:aws:ses:<region>:<account>:identity/<domain or address>), from_address = an address or `Name <address>`, and a configuration_set of 1-64 letters, digits, _ or -."
+  }
+
+  validation {
+    condition     = var.environment != "prod" || var.cognito_email != null
+    error_message = "environment prod needs cognito_email (an SES identity): Cognito's default sender allows only a small number of e-mails a day, far below production sign-up and password-reset volume."
   }
 }
 
@@ -467,17 +538,41 @@ variable "secret_recovery_window_days" {
   }
 }
 
+variable "kms_deletion_window_days" {
+  type        = number
+  description = "Days a KMS key of this stack stays pending deletion after a destroy (7-30) before AWS deletes it: until then on-demand table backups and recoverable secrets encrypted with it can still be read. 30 in prod."
+  default     = 7
+
+  # "waiting period ... from 7 to 30 days"; once the key is deleted, data encrypted under it is
+  # unrecoverable (https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html).
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30 && floor(var.kms_deletion_window_days) == var.kms_deletion_window_days
+    error_message = "kms_deletion_window_days must be a whole number between 7 and 30."
+  }
+
+  validation {
+    condition     = var.environment != "prod" || var.kms_deletion_window_days == 30
+    error_message = "environment prod keeps its KMS keys recoverable for the longest window AWS allows: kms_deletion_window_days = 30."
+  }
+}
+
 # ---------------------------------------------------------------------------------------------
 # Observability
 # ---------------------------------------------------------------------------------------------
 variable "alarm_emails" {
   type        = set(string)
-  description = "E-mail addresses subscribed to the alarm topics (each must confirm the subscription)."
+  description = "E-mail addresses subscribed to the alarm topics (each must confirm the subscription). At least one when environment is prod."
   default     = []
 
   validation {
     condition     = alltrue([for email in var.alarm_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
     error_message = "alarm_emails must be e-mail addresses."
+  }
+
+  # An alarm action only publishes to the SNS topic; without a subscription nobody hears it.
+  validation {
+    condition     = var.environment != "prod" || length(var.alarm_emails) > 0
+    error_message = "environment prod needs at least one alarm_emails address: alarms without a subscriber reach nobody."
   }
 }
 

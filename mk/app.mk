@@ -13,5 +13,9 @@ test-unit: venv ## unit tests (moto in-process) with line coverage of src/ >= 90
 test-build: venv ## build the zips twice: identical SHA-256, <= 5 MiB, handlers run from them
 	$(PY) -m pytest tests/unit -m build
 
-build: venv ## build the deterministic Lambda zips under build/lambda/
-	$(PY) scripts/build_lambda.py
+# The runtime the zips are built for; it must equal the environment's lambda_runtime (the plan
+# checks build/lambda/build.json), e.g. `make build LAMBDA_RUNTIME=python3.11`.
+LAMBDA_RUNTIME ?= python3.13
+
+build: venv ## build the deterministic Lambda zips under build/lambda/ for LAMBDA_RUNTIME (default python3.13)
+	$(PY) scripts/build_lambda.py --runtime $(LAMBDA_RUNTIME)

@@ -1,10 +1,14 @@
 # Terraform platform (infra/): formatting, validation, plan-level tests, checkov, README docs.
-.PHONY: test-infra tf-init tf-fmt tf-validate tf-test checkov docs docs-check
+.PHONY: test-infra tf-init tf-fmt tf-validate tf-test tf-lock checkov docs docs-check
 TEST_TARGETS += test-infra
 
 TF := scripts/terraform.sh
 TF_ROOT := infra
-TF_MODULES := $(sort $(wildcard infra/modules/*))
+# Every module validates alone, nested ones (modules/<name>/modules/<sub>) included; infra/account
+# is the account-wide root module (applied once per account and Region, see the deployment guide).
+TF_MODULES := $(sort $(wildcard infra/modules/*) $(wildcard infra/modules/*/modules/*)) infra/account
+# Platforms whose provider hashes the lock files record (users' laptops and CI runners).
+TF_LOCK_PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell sha256sum requirements/infra.txt | cut -c1-12)
 
@@ -32,6 +36,16 @@ tf-test: tf-init ## terraform test (mock providers: no credentials, no network),
 	$(TF) -chdir=$(TF_ROOT) test -no-color
 	$(TF) -chdir=$(TF_ROOT) test -no-color -test-directory=tests/prod -var-file=envs/prod.tfvars
 	$(TF) -chdir=$(TF_ROOT) test -no-color -test-directory=tests/local -var-file=envs/local.tfvars
+	$(TF) -chdir=infra/account test -no-color
+
+# Needs the public registry (not the offline mirror): records the h1 hash of every platform in
+# TF_LOCK_PLATFORMS in each lock file. Run it after changing the provider version and commit the
+# lock files. The committed files also carry the registry's zh hashes (all platforms), which is
+# enough for `terraform init` to verify a download on any of them.
+tf-lock: ## terraform providers lock for linux/darwin amd64/arm64 in every lock file (needs the registry)
+	@for dir in $(TF_ROOT) $(TF_MODULES); do \
+	  echo "$$dir"; terraform -chdir=$$dir providers lock -no-color $(addprefix -platform=,$(TF_LOCK_PLATFORMS)) > /dev/null || exit 1; \
+	done
 
 $(CHECKOV_STAMP): requirements/infra.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)

@@ -1,8 +1,14 @@
 """Build one deterministic deployment zip per Lambda function under build/lambda/.
 
 Each zip holds the ``meridian`` package plus only the runtime dependencies that function needs,
-installed for the Lambda platform (CPython 3.13, manylinux aarch64) from the pins in
-requirements/lambda.txt. boto3/botocore/s3transfer are never bundled: the runtime provides them.
+installed for the Lambda platform from the pins in requirements/lambda.txt: the CPython version of
+``--runtime`` (python3.10-3.13, the values Terraform's ``lambda_runtime`` accepts) on manylinux
+aarch64 (the functions run on arm64). Compiled extensions are built per CPython ABI (cffi's
+``_cffi_backend.cpython-313-aarch64-linux-gnu.so`` does not load on 3.11), so a zip built for one
+runtime must never be deployed on another: ``build/lambda/build.json`` records the runtime and
+the root module refuses to plan when it differs from ``lambda_runtime``
+(https://docs.aws.amazon.com/lambda/latest/dg/python-package.html#python-package-native-libraries).
+boto3/botocore/s3transfer are never bundled: the runtime provides them.
 
 Deterministic: entries sorted, fixed timestamps and permissions, no ``__pycache__`` and no
 install-time metadata, so the same sources give a byte-identical zip and Terraform's
@@ -28,14 +34,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 MAX_ZIP_BYTES = 5_000_000  # the budget is 5 MB, read in decimal to be safe
-PLATFORM_ARGS = (
-    "--platform", "manylinux2014_aarch64",
-    "--platform", "manylinux_2_28_aarch64",
-    "--only-binary=:all:",
-    "--python-version", "3.13",
-    "--implementation", "cp",
-    "--no-deps",
-)  # fmt: skip
+# Exactly the values infra/variables.tf accepts for lambda_runtime (a test keeps them equal).
+SUPPORTED_RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
+DEFAULT_RUNTIME = "python3.13"
+# Lambda's arm64 architecture; x86_64 exists only so the tests can import each zip's compiled
+# modules on an x86_64 build host (never deployed: Terraform deploys arm64).
+ARCHITECTURES = {"arm64": "aarch64", "x86_64": "x86_64"}
+MANIFEST = "build.json"
+
+
+def platform_args(runtime: str, architecture: str = "arm64") -> tuple[str, ...]:
+    """pip options that select wheels for one Lambda runtime: CPython ABI and manylinux arch."""
+    machine = ARCHITECTURES[architecture]
+    version = runtime.removeprefix("python")
+    return (
+        "--platform", f"manylinux2014_{machine}",
+        "--platform", f"manylinux_2_28_{machine}",
+        "--only-binary=:all:",
+        "--python-version", version,
+        "--implementation", "cp",
+        "--abi", f"cp{version.replace('.', '')}",
+        "--abi", "abi3",
+        "--abi", "none",
+        "--no-deps",
+    )  # fmt: skip
+
 
 # Every function logs, emits metrics and traces (Powertools + X-Ray SDK).
 _OBSERVABILITY = ("aws-lambda-powertools", "jmespath", "typing-extensions", "aws-xray-sdk", "wrapt")
@@ -115,32 +138,40 @@ def _wheel_present(wheels: Path, name: str, version: str) -> bool:
     return any(path.name.lower().startswith(prefix) for path in wheels.glob("*.whl"))
 
 
-def ensure_wheels(wheels: Path, pins: dict[str, str]) -> None:
-    """Download the Lambda-platform wheels that are not cached yet."""
+def target_name(runtime: str, architecture: str) -> str:
+    """Cache key of one build target: the wheels and installed trees differ per ABI and arch."""
+    return f"{runtime}-{architecture}"
+
+
+def ensure_wheels(wheels: Path, pins: dict[str, str], options: tuple[str, ...]) -> None:
+    """Download the wheels of one runtime and architecture that are not cached yet."""
     missing = [f"{n}=={v}" for n, v in sorted(pins.items()) if not _wheel_present(wheels, n, v)]
     if not missing:
         return
     wheels.mkdir(parents=True, exist_ok=True)
-    _pip("download", "--dest", str(wheels), *PLATFORM_ARGS, *missing)
+    _pip("download", "--dest", str(wheels), *options, *missing)
 
 
-def install_function_dependencies(function: str, pins: dict[str, str], build_dir: Path) -> Path:
-    """Install the function's dependencies into build/site/<function> (reused when unchanged)."""
+def install_function_dependencies(
+    function: str, pins: dict[str, str], build_dir: Path, target: str, options: tuple[str, ...]
+) -> Path:
+    """Install the function's dependencies into build/site/<target>/<function> (reused)."""
     requirements = [f"{name}=={pins[name]}" for name in FUNCTION_DEPENDENCIES[function]]
-    target = build_dir / "site" / function
-    stamp = target / ".meridian-stamp"
-    install_args = ["install", "--no-compile", "--no-index", *PLATFORM_ARGS, *requirements]
+    site = build_dir / "site" / target / function
+    stamp = site / ".meridian-stamp"
+    install_args = ["install", "--no-compile", "--no-index", *options, *requirements]
     strip_tool = find_strip_tool()
     # The tree is reused only if it was installed with exactly these pins and options, and stripped
     # the same way (a cache from a machine without llvm-strip would otherwise stay 0.65 MB larger).
     fingerprint = json.dumps({"pip": install_args, "stripped": strip_tool is not None})
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
-        return target
-    shutil.rmtree(target, ignore_errors=True)
-    _pip(*install_args, "--find-links", str(build_dir / "wheels"), "--target", str(target))
-    strip_symbols(target, strip_tool)
+        return site
+    shutil.rmtree(site, ignore_errors=True)
+    wheels = build_dir / "wheels" / target
+    _pip(*install_args, "--find-links", str(wheels), "--target", str(site))
+    strip_symbols(site, strip_tool)
     stamp.write_text(fingerprint, encoding="utf-8")
-    return target
+    return site
 
 
 def find_strip_tool() -> str | None:
@@ -205,15 +236,37 @@ def main() -> int:
     parser.add_argument(
         "--function", action="append", choices=sorted(FUNCTION_DEPENDENCIES), dest="functions"
     )
+    parser.add_argument(
+        "--runtime",
+        choices=SUPPORTED_RUNTIMES,
+        default=DEFAULT_RUNTIME,
+        help="Lambda runtime the zips are built for (must equal Terraform's lambda_runtime)",
+    )
+    parser.add_argument(
+        "--architecture",
+        choices=sorted(ARCHITECTURES),
+        default="arm64",
+        help="arm64 (what Lambda runs); x86_64 only for import tests on an x86_64 host",
+    )
     args = parser.parse_args()
+    build_target = target_name(args.runtime, args.architecture)
+    options = platform_args(args.runtime, args.architecture)
     pins = read_pins(ROOT / "requirements" / "lambda.txt")
     unknown = {dep for deps in FUNCTION_DEPENDENCIES.values() for dep in deps} - set(pins)
     if unknown:
         raise SystemExit(f"requirements/lambda.txt has no pin for {sorted(unknown)}")
-    ensure_wheels(args.build_dir / "wheels", pins)
+    # Only what some function installs: a pin nobody bundles (pycparser, a build-time helper of
+    # cffi) may not even exist for every runtime (pycparser 3.12 requires Python >= 3.11).
+    bundled = {dep for deps in FUNCTION_DEPENDENCIES.values() for dep in deps}
+    needed = {name: version for name, version in pins.items() if name in bundled}
+    ensure_wheels(args.build_dir / "wheels" / build_target, needed, options)
+    # Zips of another runtime or architecture must not stay next to the manifest.
+    manifest = args.out / MANIFEST
+    manifest.unlink(missing_ok=True)
     too_big = []
-    for function in args.functions or sorted(FUNCTION_DEPENDENCIES):
-        site = install_function_dependencies(function, pins, args.build_dir)
+    functions = args.functions or sorted(FUNCTION_DEPENDENCIES)
+    for function in functions:
+        site = install_function_dependencies(function, pins, args.build_dir, build_target, options)
         target = args.out / f"{function}.zip"
         write_zip(target, zip_entries(function, site))
         size = target.stat().st_size
@@ -224,6 +277,12 @@ def main() -> int:
     if too_big:
         print(f"zip larger than {MAX_ZIP_BYTES} bytes: {too_big}", file=sys.stderr)
         return 1
+    # Read by the root module at plan time (lambda_build output): it refuses zips built for
+    # another runtime or architecture than the functions it deploys.
+    manifest.write_text(
+        json.dumps({"runtime": args.runtime, "architecture": args.architecture}, indent=2) + "\n",
+        encoding="utf-8",
+    )
     return 0
 
 

@@ -115,8 +115,13 @@ class DynamoDbReplicas:
             elif "Delete" in update:
                 target = update["Delete"]["RegionName"]
                 if target not in self.replica_regions(table_name) or target == region:
+                    # AWS's own message: the provider's table delete tolerates exactly it when the
+                    # aws_dynamodb_table_replica resource already removed the replica.
                     return aws_json_error(
-                        400, "ValidationException", f"No replica of {table_name} in {target}"
+                        400,
+                        "ValidationException",
+                        "Replica specified in the Replica Update or Replica Delete action of the "
+                        "request was not found.",
                     )
                 self.backend(target).tables.pop(table_name, None)
                 self._forget_region(table_name, target)

@@ -20,8 +20,6 @@ run "global_table" {
   variables {
     name                = "meridian-dev"
     kms_key_arn         = "arn:aws:kms:us-east-1:123456789012:key/mrk-1"
-    replica_region      = "us-west-2"
-    replica_kms_key_arn = "arn:aws:kms:us-west-2:123456789012:key/mrk-1"
     deletion_protection = false
   }
 
@@ -50,12 +48,12 @@ run "global_table" {
     error_message = "the table is encrypted with the customer-managed key"
   }
 
+  # The inline replica block has no deletion protection (provider 5.100); the replica is an
+  # aws_dynamodb_table_replica (run "global_table_replica"), and the two must not be mixed.
+  # https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/dynamodb_table_replica
   assert {
-    condition = anytrue([
-      for replica in aws_dynamodb_table.main.replica :
-      replica.region_name == "us-west-2" && replica.kms_key_arn == var.replica_kms_key_arn && replica.point_in_time_recovery
-    ])
-    error_message = "the replica lives in the secondary region, encrypted with its key, with PITR"
+    condition     = length(aws_dynamodb_table.main.replica) == 0
+    error_message = "no inline replica block: the replica is its own resource, with deletion protection"
   }
 
   assert {
@@ -67,6 +65,50 @@ run "global_table" {
     condition     = !aws_dynamodb_table.main.deletion_protection_enabled
     error_message = "deletion protection follows the variable"
   }
+}
+
+# "You must enable deletion protection on each replica": the primary table's flag does not cover
+# its replicas, so `terraform destroy` would delete an unprotected replica before failing on the
+# protected primary.
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html
+run "global_table_replica" {
+  command = plan
+
+  module {
+    source = "./modules/data/modules/replica"
+  }
+
+  variables {
+    global_table_arn    = "arn:aws:dynamodb:us-east-1:123456789012:table/meridian-prod-main"
+    kms_key_arn         = "arn:aws:kms:us-west-2:123456789012:key/mrk-1"
+    deletion_protection = true
+  }
+
+  assert {
+    condition     = aws_dynamodb_table_replica.this.deletion_protection_enabled
+    error_message = "the replica has its own deletion protection, from the variable"
+  }
+
+  assert {
+    condition     = aws_dynamodb_table_replica.this.global_table_arn == var.global_table_arn && aws_dynamodb_table_replica.this.kms_key_arn == var.kms_key_arn && aws_dynamodb_table_replica.this.point_in_time_recovery
+    error_message = "the replica replicates the primary table, encrypted with its region's key, with PITR"
+  }
+}
+
+run "global_table_replica_rejects_a_non_table_arn" {
+  command = plan
+
+  module {
+    source = "./modules/data/modules/replica"
+  }
+
+  variables {
+    global_table_arn    = "meridian-prod-main"
+    kms_key_arn         = "arn:aws:kms:us-west-2:123456789012:key/mrk-1"
+    deletion_protection = true
+  }
+
+  expect_failures = [var.global_table_arn]
 }
 
 run "user_pool_without_password_auth" {
@@ -115,6 +157,16 @@ run "user_pool_without_password_auth" {
     condition     = length(aws_cognito_user_pool_domain.hosted_ui) == 0
     error_message = "no hosted UI without a prefix"
   }
+
+  assert {
+    condition     = !aws_cognito_user_pool_client.app.allowed_oauth_flows_user_pool_client && length(output.allowed_oauth_flows) == 0
+    error_message = "no OAuth flows without a hosted UI"
+  }
+
+  assert {
+    condition     = length(aws_cognito_user_pool.main.email_configuration) == 0 && output.email_sending_account == "COGNITO_DEFAULT"
+    error_message = "without var.email the pool keeps Cognito's default sender (dev)"
+  }
 }
 
 run "user_pool_with_password_auth" {
@@ -125,11 +177,18 @@ run "user_pool_with_password_auth" {
   }
 
   variables {
-    name                          = "meridian-local"
-    deletion_protection           = true
-    mfa_configuration             = "OFF"
-    password_auth_enabled         = true
-    domain_prefix                 = "meridian-local-login"
+    name                  = "meridian-local"
+    deletion_protection   = true
+    mfa_configuration     = "OFF"
+    password_auth_enabled = true
+    domain_prefix         = "meridian-local-login"
+    callback_urls         = ["https://app.example.com/signed-in", "http://localhost:3000/callback", "myapp://callback"]
+    logout_urls           = ["https://app.example.com/"]
+    email = {
+      source_arn        = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
+      from_address      = "Meridian <no-reply@example.com>"
+      configuration_set = "meridian-auth"
+    }
     access_token_validity_minutes = 60
     id_token_validity_minutes     = 60
     refresh_token_validity_days   = 30
@@ -149,6 +208,77 @@ run "user_pool_with_password_auth" {
     condition     = aws_cognito_user_pool_domain.hosted_ui["meridian-local-login"].domain == "meridian-local-login"
     error_message = "hosted UI domain when a prefix is given"
   }
+
+  # A hosted UI returns the user to the app only through the client's callback URLs and OAuth flows
+  # (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+  assert {
+    condition = (
+      aws_cognito_user_pool_client.app.allowed_oauth_flows_user_pool_client &&
+      toset(aws_cognito_user_pool_client.app.allowed_oauth_flows) == toset(["code"]) &&
+      toset(aws_cognito_user_pool_client.app.callback_urls) == toset(var.callback_urls) &&
+      toset(aws_cognito_user_pool_client.app.supported_identity_providers) == toset(["COGNITO"]) &&
+      contains(aws_cognito_user_pool_client.app.allowed_oauth_scopes, "openid")
+    )
+    error_message = "the hosted UI's client has the authorization code flow back to the callback URLs"
+  }
+
+  # Cognito's default sender has a small daily quota; DEVELOPER sends through the SES identity
+  # (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html).
+  assert {
+    condition = (
+      aws_cognito_user_pool.main.email_configuration[0].email_sending_account == "DEVELOPER" &&
+      aws_cognito_user_pool.main.email_configuration[0].source_arn == var.email.source_arn &&
+      aws_cognito_user_pool.main.email_configuration[0].from_email_address == var.email.from_address &&
+      aws_cognito_user_pool.main.email_configuration[0].configuration_set == "meridian-auth"
+    )
+    error_message = "with var.email the pool sends through SES (identity, From address, configuration set)"
+  }
+}
+
+run "hosted_ui_needs_callback_urls" {
+  command = plan
+
+  module {
+    source = "./modules/identity"
+  }
+
+  variables {
+    name                          = "meridian-dev"
+    deletion_protection           = false
+    mfa_configuration             = "OPTIONAL"
+    password_auth_enabled         = false
+    domain_prefix                 = "meridian-dev-login"
+    logout_urls                   = ["https://app.example.com/"]
+    access_token_validity_minutes = 60
+    id_token_validity_minutes     = 60
+    refresh_token_validity_days   = 30
+  }
+
+  expect_failures = [var.callback_urls]
+}
+
+# "Amazon Cognito requires HTTPS over HTTP except for http://localhost" and no fragment
+# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+run "callback_urls_must_be_https" {
+  command = plan
+
+  module {
+    source = "./modules/identity"
+  }
+
+  variables {
+    name                          = "meridian-dev"
+    deletion_protection           = false
+    mfa_configuration             = "OPTIONAL"
+    password_auth_enabled         = false
+    domain_prefix                 = "meridian-dev-login"
+    callback_urls                 = ["http://app.example.com/callback", "https://app.example.com/#signed-in"]
+    access_token_validity_minutes = 60
+    id_token_validity_minutes     = 60
+    refresh_token_validity_days   = 30
+  }
+
+  expect_failures = [var.callback_urls]
 }
 
 # One secret per (partner, key id), replicated: decision 3 of the auth design (per-partner keys
@@ -265,6 +395,11 @@ run "kms_primary_key" {
   }
 
   assert {
+    condition     = aws_kms_key.primary[0].deletion_window_in_days == 7 && output.deletion_window_days == 7
+    error_message = "the deletion window defaults to AWS's shortest, 7 days"
+  }
+
+  assert {
     condition = alltrue(flatten([
       for statement in data.aws_iam_policy_document.key.statement : [for action in statement.actions : !strcontains(action, "*")]
     ]))
@@ -280,14 +415,21 @@ run "kms_replica_key" {
   }
 
   variables {
-    name              = "meridian-dev"
-    replica           = true
-    replicate_key_arn = "arn:aws:kms:us-east-1:123456789012:key/mrk-1"
+    name                 = "meridian-prod"
+    replica              = true
+    replicate_key_arn    = "arn:aws:kms:us-east-1:123456789012:key/mrk-1"
+    deletion_window_days = 30
   }
 
   assert {
     condition     = length(aws_kms_key.primary) == 0 && aws_kms_replica_key.replica[0].primary_key_arn == var.replicate_key_arn
     error_message = "the replica replicates the primary key"
+  }
+
+  # A replica key has its own waiting period (https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html).
+  assert {
+    condition     = aws_kms_replica_key.replica[0].deletion_window_in_days == 30
+    error_message = "the replica key's deletion window follows the variable"
   }
 }
 

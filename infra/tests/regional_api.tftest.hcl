@@ -213,11 +213,6 @@ run "stage_tracing_logging_and_throttling" {
     error_message = "the deployment is re-triggered by the body's hash"
   }
 
-  assert {
-    condition     = length(aws_api_gateway_account.this) == 1
-    error_message = "the region's API Gateway account gets the CloudWatch role"
-  }
-
 }
 
 # API key source AUTHORIZER: the authorizer returns the caller's usage plan key as
@@ -537,4 +532,45 @@ run "invalid_runtime_is_rejected" {
   }
 
   expect_failures = [var.lambda_runtime]
+}
+
+# A Lambda authorizer rejects a token by raising "Unauthorized", which Lambda counts in Errors: an
+# Errors alarm on the authorizer fires on routine expired tokens. The alarm watches the
+# authorizer's own AuthorizerFailure metric instead (EMF, namespace Meridian, dimension service),
+# emitted only for dependency outages and unexpected errors.
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+run "authorizer_alarm_watches_authorizer_failure" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
+  assert {
+    condition     = !contains(keys(aws_cloudwatch_metric_alarm.function), "authorizer-errors") && contains(keys(aws_cloudwatch_metric_alarm.function), "authorizer-throttles")
+    error_message = "no Lambda Errors alarm on the authorizer (rejected tokens are Lambda errors); its throttles are still alarmed"
+  }
+
+  assert {
+    condition     = alltrue([for name in ["profiles", "transactions", "health"] : contains(keys(aws_cloudwatch_metric_alarm.function), "${name}-errors")])
+    error_message = "the route functions keep their Errors alarms"
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.authorizer_failure.namespace == "Meridian" &&
+      aws_cloudwatch_metric_alarm.authorizer_failure.metric_name == "AuthorizerFailure" &&
+      aws_cloudwatch_metric_alarm.authorizer_failure.dimensions["service"] == "authorizer" && length(aws_cloudwatch_metric_alarm.authorizer_failure.dimensions) == 1 &&
+      aws_cloudwatch_metric_alarm.authorizer_failure.statistic == "Sum" &&
+      aws_cloudwatch_metric_alarm.authorizer_failure.threshold == 0 &&
+      aws_cloudwatch_metric_alarm.authorizer_failure.comparison_operator == "GreaterThanThreshold"
+    )
+    error_message = "the authorizer alarm fires on any AuthorizerFailure (Meridian namespace, service = authorizer)"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.authorizer_failure.treat_missing_data == "notBreaching" && aws_cloudwatch_metric_alarm.authorizer_failure.alarm_actions == toset([aws_sns_topic.alarms.arn])
+    error_message = "no data is healthy (EMF metrics exist only once emitted); the alarm notifies the region's topic"
+  }
 }

@@ -54,7 +54,6 @@ run "rejects_malformed_names_and_sizes" {
     lambda_timeout_seconds      = 60
     lambda_reserved_concurrency = { payments = 10 }
     domain_name                 = "https://api.example.com"
-    alarm_emails                = ["not-an-address"]
     cors_allow_origin           = "app.example.com/*"
     cognito_mfa_configuration   = "SMS"
     max_transaction_amounts     = { USD = "1e6", XXX = "10", JPY = "10.5" }
@@ -72,11 +71,20 @@ run "rejects_malformed_names_and_sizes" {
     var.lambda_reserved_concurrency,
     var.domain_name,
     var.hosted_zone_id, # domain_name without a zone (the stack never creates one)
-    var.alarm_emails,
     var.cors_allow_origin,
     var.cognito_mfa_configuration,
     var.max_transaction_amounts,
   ]
+}
+
+# alarm_emails is checked with a valid environment: its prod rule reads var.environment, and
+# Terraform skips a variable's validations while a variable they read is itself invalid.
+run "rejects_malformed_alarm_emails" {
+  command = plan
+  variables {
+    alarm_emails = ["not-an-address"]
+  }
+  expect_failures = [var.alarm_emails]
 }
 
 run "rejects_environment_with_underscore_and_equal_regions" {
@@ -97,4 +105,101 @@ run "rejects_environment_ending_with_dash_and_burst_below_rate" {
     api_throttling_burst_limit = 100
   }
   expect_failures = [var.environment, var.api_throttling_burst_limit]
+}
+
+# Production cannot be planned with the settings that make it fail quietly later. Each rule:
+# - alarm_emails: an alarm only publishes to its SNS topic; without a subscription nobody hears it.
+# - cognito_email: Cognito's default sender allows only a small daily number of e-mails
+#   (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html).
+# - kms_deletion_window_days: on-demand backups and recoverable secrets die with their key
+#   (https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html).
+run "prod_needs_alarm_subscribers_ses_email_and_the_longest_key_window" {
+  command = plan
+  variables {
+    environment              = "prod"
+    kms_deletion_window_days = 7
+  }
+  expect_failures = [var.alarm_emails, var.cognito_email, var.kms_deletion_window_days]
+}
+
+run "prod_with_its_settings_plans" {
+  command = plan
+  variables {
+    environment              = "prod"
+    kms_deletion_window_days = 30
+    alarm_emails             = ["oncall@example.com"]
+    cognito_email = {
+      source_arn   = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
+      from_address = "Meridian <no-reply@example.com>"
+    }
+  }
+
+  assert {
+    condition     = module.identity.email_sending_account == "DEVELOPER" && module.kms_primary.deletion_window_days == 30
+    error_message = "prod sends Cognito e-mail through SES and keeps its keys 30 days"
+  }
+}
+
+run "rejects_malformed_ses_settings_key_window_and_callback_urls" {
+  command = plan
+  variables {
+    kms_deletion_window_days = 31
+    cognito_email = {
+      source_arn        = "arn:aws:iam::123456789012:role/not-ses"
+      from_address      = "no-reply"
+      configuration_set = "has spaces"
+    }
+    cognito_callback_urls = ["http://app.example.com/callback"]
+    cognito_logout_urls   = ["https://app.example.com/#signed-out"]
+  }
+  expect_failures = [var.kms_deletion_window_days, var.cognito_email, var.cognito_callback_urls, var.cognito_logout_urls]
+}
+
+# A hosted UI whose client has no callback URL can never return a signed-in user to the app
+# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+run "rejects_a_hosted_ui_without_callback_urls" {
+  command = plan
+  variables {
+    cognito_domain_prefix = "meridian-dev-login"
+  }
+  expect_failures = [var.cognito_domain_prefix]
+}
+
+run "hosted_ui_with_callback_urls_plans" {
+  command = plan
+  variables {
+    cognito_domain_prefix = "meridian-dev-login"
+    cognito_callback_urls = ["https://app.example.com/signed-in", "http://localhost:3000/callback"]
+  }
+
+  assert {
+    condition     = module.identity.hosted_ui_domain == "meridian-dev-login" && module.identity.allowed_oauth_flows[0] == "code" && length(module.identity.allowed_oauth_flows) == 1
+    error_message = "the hosted UI comes with the authorization code flow"
+  }
+}
+
+# Zips built for one CPython cannot run on another (compiled extensions are per ABI):
+# https://docs.aws.amazon.com/lambda/latest/dg/python-package.html#python-package-native-libraries
+# The fixture directory holds zips "built" for python3.11 (build.json); its zip files are never read
+# beyond their hash at plan time.
+run "refuses_zips_built_for_another_runtime" {
+  command = plan
+  variables {
+    lambda_package_dir = "./tests/fixtures/lambda_python3.11"
+    lambda_runtime     = "python3.13"
+  }
+  expect_failures = [output.lambda_build]
+}
+
+run "accepts_zips_built_for_its_runtime" {
+  command = plan
+  variables {
+    lambda_package_dir = "./tests/fixtures/lambda_python3.11"
+    lambda_runtime     = "python3.11"
+  }
+
+  assert {
+    condition     = output.lambda_build.runtime == "python3.11"
+    error_message = "the zips' runtime is an output"
+  }
 }

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timezone
+
+# timezone.utc, not datetime.UTC (3.11+): the functions must import on every runtime
+# lambda_runtime accepts, python3.10 included (tests/unit/test_build.py builds and imports them).
+UTC = timezone.utc  # noqa: UP017
 
 
 def now_rfc3339() -> str:

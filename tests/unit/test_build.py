@@ -7,8 +7,11 @@ platform wheels (cached under build/wheels after the first run).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
+import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -209,3 +212,185 @@ def test_handler_runs_from_its_zip(builds, tmp_path, function) -> None:
             "message",
             "request_id",
         }
+
+
+# --- The build follows lambda_runtime ------------------------------------------------------------
+# Compiled extensions are built per CPython ABI and machine: a zip built for python3.13 carries
+# _cffi_backend.cpython-313-aarch64-linux-gnu.so, which python3.11 cannot import
+# (https://docs.aws.amazon.com/lambda/latest/dg/python-package.html#python-package-native-libraries).
+# So every runtime Terraform accepts is built and checked: the arm64 zips (what Lambda runs) by
+# their wheel tags and extension suffixes, and an x86_64 build of the same pins (this host's
+# machine) by importing every function with that CPython version.
+
+RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
+
+
+def load_build_script():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(
+        "build_lambda", ROOT / "scripts" / "build_lambda.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_for(runtime: str, architecture: str, out: Path) -> None:
+    command = [
+        sys.executable,
+        str(ROOT / "scripts" / "build_lambda.py"),
+        "--runtime",
+        runtime,
+        "--architecture",
+        architecture,
+        "--out",
+        str(out),
+    ]
+    subprocess.run(command, check=True, cwd=ROOT)  # noqa: S603 - fixed argv
+
+
+def test_build_accepts_exactly_the_runtimes_terraform_accepts() -> None:
+    variables = (ROOT / "infra" / "variables.tf").read_text()
+    block = variables.split('variable "lambda_runtime"', 1)[1].split("\nvariable ", 1)[0]
+    accepted = re.search(r"contains\(\[([^\]]+)\], var\.lambda_runtime\)", block)
+    assert accepted is not None
+    terraform_runtimes = tuple(name.strip().strip('"') for name in accepted.group(1).split(","))
+    assert terraform_runtimes == load_build_script().SUPPORTED_RUNTIMES == RUNTIMES
+
+
+def extension_suffix_ok(name: str, runtime: str, machine: str) -> bool:
+    tag = "cp" + runtime.removeprefix("python").replace(".", "")
+    return name.endswith(f".cpython-{tag[2:]}-{machine}-linux-gnu.so") or name.endswith(".abi3.so")
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_arm64_zips_are_built_for_the_runtime(tmp_path, runtime) -> None:
+    out = tmp_path / "lambda"
+    build_for(runtime, "arm64", out)
+    assert json.loads((out / "build.json").read_text()) == {
+        "runtime": runtime,
+        "architecture": "arm64",
+    }
+    version = runtime.removeprefix("python").replace(".", "")
+    for function in FUNCTIONS:
+        with zipfile.ZipFile(out / f"{function}.zip") as archive:
+            names = archive.namelist()
+            extensions = [n for n in names if n.endswith(".so")]
+            assert extensions, function  # wrapt everywhere, cffi + cryptography in the authorizer
+            wrong = [n for n in extensions if not extension_suffix_ok(n, runtime, "aarch64")]
+            assert not wrong, f"{function} ({runtime}) has extensions for another ABI: {wrong}"
+            for wheel in (n for n in names if n.endswith(".dist-info/WHEEL")):
+                tags = [
+                    line.split(":", 1)[1].strip()
+                    for line in archive.read(wheel).decode().splitlines()
+                    if line.startswith("Tag:")
+                ]
+                assert any(
+                    (t.startswith(("py3-", "py2.py3-")) and t.endswith("-any"))
+                    or (t.startswith(f"cp{version}-cp{version}-") and "aarch64" in t)
+                    or (
+                        (abi3 := re.match(r"cp3(\d+)-abi3-.*aarch64", t)) is not None
+                        and int(abi3.group(1)) <= int(version[1:])
+                    )
+                    for t in tags
+                ), f"{wheel} of {function} does not fit {runtime} on arm64: {tags}"
+        if function == "authorizer":
+            assert f"_cffi_backend.cpython-{version}-aarch64-linux-gnu.so" in names
+
+
+IMPORT_EVERY_FUNCTION = r"""
+import importlib, sys
+loaded = {}
+for name in sys.argv[1:]:
+    module = importlib.import_module(f"meridian.handlers.{name}")
+    loaded[name] = callable(module.handler)
+if "authorizer" in sys.argv[1:]:
+    import _cffi_backend
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    loaded["_cffi_backend"] = _cffi_backend.__file__
+print(sys.version_info[:2], loaded)
+"""
+
+
+# What the functions read at import time (infra/modules/regional_api sets it in Lambda); both the
+# single partner secret and the per-partner key settings, so the proof holds across that change.
+FUNCTION_CONFIG = {
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "ENVIRONMENT": "runtime-proof",
+    "TABLE_NAME": "meridian-runtime-proof",
+    "MAX_TRANSACTION_AMOUNT": "1000",
+    "COGNITO_USER_POOL_ID": "us-east-1_Proof1",
+    "COGNITO_APP_CLIENT_IDS": "client1",
+    "PARTNER_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:p",
+    "PARTNER_KEY_SECRET_PREFIX": "meridian-proof/partner-keys/",
+    "PARTNER_KEY_CACHE_SECONDS": "300",
+    "PARTNER_TOKEN_MAX_LIFETIME_SECONDS": "3600",
+    "USAGE_KEY_PREFIX": "meridian-proof-usage-",
+    "PARTNER_ISSUER": "issuer",
+    "PARTNER_AUDIENCE": "audience",
+    "POWERTOOLS_METRICS_NAMESPACE": "Meridian",
+}
+
+
+def interpreter(runtime: str) -> str | None:
+    version = runtime.removeprefix("python")
+    pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}"))
+    return str(pyenv[-1]) if pyenv else shutil.which(runtime)
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_every_function_imports_with_its_runtime(tmp_path, runtime) -> None:
+    python = interpreter(runtime)
+    if python is None:
+        pytest.skip(f"no {runtime} interpreter on this host")
+    if platform.machine() != "x86_64":
+        pytest.skip("the import proof builds x86_64 zips")
+    out = tmp_path / "lambda"
+    build_for(runtime, "x86_64", out)
+    # boto3/botocore come from the Lambda runtime, not the zip: take the test venv's pure-Python
+    # copies, after the zip on the path (the zip's own packages win).
+    venv_site = next(Path(sys.prefix, "lib").glob("python3*/site-packages"))
+    runtime_libs = tmp_path / "runtime-libs"
+    for package in ("boto3", "botocore", "s3transfer", "dateutil", "urllib3", "six.py"):
+        source = venv_site / package
+        target = runtime_libs / package
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            runtime_libs.mkdir(exist_ok=True)
+            shutil.copy(source, target)
+    for function in FUNCTIONS:
+        extracted = tmp_path / function
+        with zipfile.ZipFile(out / f"{function}.zip") as archive:
+            archive.extractall(extracted)
+        completed = subprocess.run(  # noqa: S603 - fixed argv
+            [
+                python,
+                "-I",
+                "-c",
+                f"import sys; sys.path[:0] = [{str(extracted)!r}, {str(runtime_libs)!r}]\n"
+                + IMPORT_EVERY_FUNCTION,
+                function,
+            ],
+            env={
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                **FUNCTION_CONFIG,
+                "POWERTOOLS_SERVICE_NAME": function,
+                "POWERTOOLS_TRACE_DISABLED": "true",
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert completed.returncode == 0, f"{function} on {runtime}:\n{completed.stderr[-3000:]}"
+        version = runtime.removeprefix("python").split(".")
+        assert completed.stdout.startswith(f"({version[0]}, {version[1]})"), completed.stdout
+        if function == "authorizer":
+            tag = "".join(version)
+            assert f"_cffi_backend.cpython-{tag}-x86_64-linux-gnu.so" in completed.stdout

@@ -33,11 +33,14 @@ resource "aws_dynamodb_table" "main" {
     kms_key_arn = var.kms_key_arn
   }
 
-  # Global table version 2019.11.21: the replica is managed from here.
-  replica {
-    region_name            = var.replica_region
-    kms_key_arn            = var.replica_kms_key_arn
-    point_in_time_recovery = true
-    propagate_tags         = true
+  # Global table version 2019.11.21. The replica is NOT an inline `replica` block: that block has
+  # no deletion protection (provider 5.100 schema), and AWS protects each replica separately ("You
+  # must enable deletion protection on each replica",
+  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html).
+  # The replica is an aws_dynamodb_table_replica in modules/replica, instantiated by the root module
+  # with the secondary region's provider. The provider requires the table to ignore `replica` then
+  # (https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/dynamodb_table_replica).
+  lifecycle {
+    ignore_changes = [replica]
   }
 }

@@ -4,13 +4,8 @@ output "table_name" {
 }
 
 output "table_arn" {
-  description = "ARN of the table in the primary region."
+  description = "ARN of the table in the primary region (the replica's global_table_arn)."
   value       = aws_dynamodb_table.main.arn
-}
-
-output "replica_table_arn" {
-  description = "ARN of the replica in the secondary region."
-  value       = one([for replica in aws_dynamodb_table.main.replica : replica.arn])
 }
 
 output "stream_arn" {
@@ -19,11 +14,6 @@ output "stream_arn" {
 }
 
 output "deletion_protection_enabled" {
-  description = "Whether the table has deletion protection."
+  description = "Whether the table in the primary region has deletion protection."
   value       = aws_dynamodb_table.main.deletion_protection_enabled
-}
-
-output "replica_regions" {
-  description = "Regions of the table's replicas."
-  value       = [for replica in aws_dynamodb_table.main.replica : replica.region_name]
 }

@@ -13,17 +13,7 @@ variable "kms_key_arn" {
   description = "Customer-managed KMS key (primary region) that encrypts the table."
 }
 
-variable "replica_region" {
-  type        = string
-  description = "Region of the global table's replica (the secondary region)."
-}
-
-variable "replica_kms_key_arn" {
-  type        = string
-  description = "KMS key in replica_region that encrypts the replica."
-}
-
 variable "deletion_protection" {
   type        = bool
-  description = "Deletion protection of the table (on in prod, off so dev and PR environments destroy)."
+  description = "Deletion protection of the table in this region (on in prod, off so dev and PR environments destroy). The replica has its own switch (modules/replica)."
 }

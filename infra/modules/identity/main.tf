@@ -36,6 +36,24 @@ resource "aws_cognito_user_pool" "main" {
     allow_admin_create_user_only = false
   }
 
+  # Cognito's built-in sender allows only a small number of e-mails a day per user pool ("For typical
+  # production environments, the default email limit is below the required delivery volume"); with
+  # an SES identity (DEVELOPER) the pool sends through the account's SES quota. The identity must be
+  # verified in SES, in the pool's Region or a Region Cognito supports for it
+  # (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html,
+  # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html).
+  # null keeps the default sender (dev, PR environments); the root module requires it in prod.
+  dynamic "email_configuration" {
+    for_each = var.email == null ? [] : [var.email]
+    content {
+      email_sending_account  = "DEVELOPER"
+      source_arn             = email_configuration.value.source_arn
+      from_email_address     = email_configuration.value.from_address
+      configuration_set      = email_configuration.value.configuration_set
+      reply_to_email_address = email_configuration.value.reply_to_address
+    }
+  }
+
   schema {
     name                = "email"
     attribute_data_type = "String"
@@ -73,6 +91,21 @@ resource "aws_cognito_user_pool_client" "app" {
 
   read_attributes  = ["email", "email_verified"]
   write_attributes = ["email"]
+
+  # Hosted UI (managed login): the authorization code flow (with PKCE, a public client) back to the
+  # app's callback URLs. Without callback URLs and OAuth flows the domain can show a sign-in page
+  # but never return the user to the app, so the root module refuses a domain without them
+  # (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+  allowed_oauth_flows_user_pool_client = local.hosted_ui
+  allowed_oauth_flows                  = local.hosted_ui ? ["code"] : null
+  allowed_oauth_scopes                 = local.hosted_ui ? ["openid", "email", "profile"] : null
+  supported_identity_providers         = local.hosted_ui ? ["COGNITO"] : null
+  callback_urls                        = local.hosted_ui ? var.callback_urls : null
+  logout_urls                          = local.hosted_ui && length(var.logout_urls) > 0 ? var.logout_urls : null
+}
+
+locals {
+  hosted_ui = var.domain_prefix != null
 }
 
 resource "aws_cognito_user_pool_domain" "hosted_ui" {

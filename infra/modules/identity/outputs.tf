@@ -27,3 +27,18 @@ output "deletion_protection" {
   description = "User pool deletion protection (ACTIVE or INACTIVE)."
   value       = aws_cognito_user_pool.main.deletion_protection
 }
+
+output "email_sending_account" {
+  description = "DEVELOPER when the pool sends through SES, COGNITO_DEFAULT otherwise."
+  value       = var.email == null ? "COGNITO_DEFAULT" : "DEVELOPER"
+}
+
+output "allowed_oauth_flows" {
+  description = "OAuth flows of the app client (empty without a hosted UI)."
+  value       = local.hosted_ui ? ["code"] : []
+}
+
+output "callback_urls" {
+  description = "Callback URLs of the app client (empty without a hosted UI)."
+  value       = local.hosted_ui ? var.callback_urls : []
+}

@@ -198,7 +198,9 @@ resource "aws_api_gateway_stage" "v1" {
     })
   }
 
-  depends_on = [aws_cloudwatch_log_group.execution, aws_api_gateway_account.this]
+  # Access and execution logging need the account's CloudWatch role, set once per account and
+  # region by infra/account (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).
+  depends_on = [aws_cloudwatch_log_group.execution]
 }
 
 resource "aws_api_gateway_method_settings" "all" {

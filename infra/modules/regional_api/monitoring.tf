@@ -98,12 +98,41 @@ resource "aws_cloudwatch_metric_alarm" "api_p99_latency" {
 }
 
 locals {
+  # The authorizer has no Lambda Errors alarm: rejecting a token means raising "Unauthorized"
+  # (the only way a Lambda authorizer makes API Gateway answer 401), which Lambda counts as an
+  # error, so its Errors metric counts routine expired tokens
+  # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html).
+  # Its real failures are alarmed on below, through the AuthorizerFailure metric.
   function_alarms = merge([
-    for function_name in keys(local.functions) : {
-      "${function_name}-errors"    = { function = function_name, metric = "Errors", threshold = 5 }
-      "${function_name}-throttles" = { function = function_name, metric = "Throttles", threshold = 0 }
-    }
+    for function_name in keys(local.functions) : merge(
+      function_name == "authorizer" ? {} : {
+        "${function_name}-errors" = { function = function_name, metric = "Errors", threshold = 5 }
+      },
+      { "${function_name}-throttles" = { function = function_name, metric = "Throttles", threshold = 0 } },
+    )
   ]...)
+}
+
+# The authorizer's own signal of failure: it emits AuthorizerFailure (Powertools EMF, namespace
+# Meridian, dimension service = authorizer) when a dependency (JWKS, Secrets Manager) is down or
+# something unexpected breaks, and fails the request with AUTHORIZER_FAILURE (503), never 401.
+# Bad tokens emit TokenRejected instead and raise no alarm. EMF metrics exist only once emitted,
+# so "no data" is healthy.
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+resource "aws_cloudwatch_metric_alarm" "authorizer_failure" {
+  alarm_name          = "${var.name}-authorizer-failure-${local.region}"
+  alarm_description   = "The authorizer in ${local.region} could not decide (dependency outage or unexpected error): callers get 503 SERVICE_UNAVAILABLE."
+  namespace           = "Meridian"
+  metric_name         = "AuthorizerFailure"
+  dimensions          = { service = "authorizer" }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
 }
 
 resource "aws_cloudwatch_metric_alarm" "function" {

@@ -39,10 +39,8 @@ output "function_arns" {
 }
 
 output "iam_policy_statements" {
-  description = "Every IAM statement of the function roles and the API Gateway logging role (what the policy documents render), for review and tests."
-  value = merge(local.function_statements, {
-    apigateway_cloudwatch = local.apigateway_cloudwatch_statements
-  })
+  description = "Every IAM statement of the function roles (what the policy documents render), for review and tests."
+  value       = local.function_statements
 }
 
 output "alarm_topic_arn" {

@@ -238,9 +238,3 @@ variable "xray_sampling_rate" {
     error_message = "xray_sampling_rate must be between 0 and 1."
   }
 }
-
-variable "manage_api_gateway_account" {
-  type        = bool
-  description = "Set the region's API Gateway account CloudWatch role (one per account and region: turn off when another stack already manages it)."
-  default     = true
-}
