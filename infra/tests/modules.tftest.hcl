@@ -709,6 +709,23 @@ run "dns_health_checks" {
   }
 }
 
+# The stack never creates a zone: the one given must hold the domain (the mock zone is example.com).
+run "dns_zone_must_hold_the_domain" {
+  command = plan
+
+  module {
+    source = "./modules/dns"
+  }
+
+  variables {
+    name           = "meridian-prod"
+    domain_name    = "api.example.org"
+    hosted_zone_id = "Z0123456789ABCDEFGHIJ"
+  }
+
+  expect_failures = [data.aws_route53_zone.api]
+}
+
 run "dashboard" {
   command = plan
 

@@ -110,8 +110,8 @@ run "functions_follow_the_contract" {
   }
 
   assert {
-    condition     = alltrue([for function in aws_lambda_function.function : function.environment[0].variables.POWERTOOLS_METRICS_NAMESPACE == "Meridian"])
-    error_message = "metrics namespace is Meridian"
+    condition     = alltrue([for function in aws_lambda_function.function : function.environment[0].variables.POWERTOOLS_METRICS_NAMESPACE == "Meridian/meridian-dev"])
+    error_message = "metrics namespace is Meridian/<name>: one per stack, so environments in one account never share a custom metric"
   }
 
   assert {
@@ -559,14 +559,14 @@ run "authorizer_alarm_watches_authorizer_failure" {
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.authorizer_failure.namespace == "Meridian" &&
+      aws_cloudwatch_metric_alarm.authorizer_failure.namespace == "Meridian/meridian-dev" &&
       aws_cloudwatch_metric_alarm.authorizer_failure.metric_name == "AuthorizerFailure" &&
       aws_cloudwatch_metric_alarm.authorizer_failure.dimensions["service"] == "authorizer" && length(aws_cloudwatch_metric_alarm.authorizer_failure.dimensions) == 1 &&
       aws_cloudwatch_metric_alarm.authorizer_failure.statistic == "Sum" &&
       aws_cloudwatch_metric_alarm.authorizer_failure.threshold == 0 &&
       aws_cloudwatch_metric_alarm.authorizer_failure.comparison_operator == "GreaterThanThreshold"
     )
-    error_message = "the authorizer alarm fires on any AuthorizerFailure (Meridian namespace, service = authorizer)"
+    error_message = "the authorizer alarm fires on any AuthorizerFailure (Meridian/<name> namespace, service = authorizer)"
   }
 
   assert {

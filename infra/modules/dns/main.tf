@@ -7,8 +7,8 @@ data "aws_route53_zone" "api" {
 
   lifecycle {
     postcondition {
-      condition     = !self.private_zone && (var.domain_name == trimsuffix(self.name, ".") || endswith(var.domain_name, ".${trimsuffix(self.name, ".")}"))
-      error_message = "hosted_zone_id must be a public zone whose name is domain_name or a parent of it."
+      condition     = var.domain_name == trimsuffix(self.name, ".") || endswith(var.domain_name, ".${trimsuffix(self.name, ".")}")
+      error_message = "hosted_zone_id must be the public zone whose name is domain_name or a parent of it."
     }
   }
 }

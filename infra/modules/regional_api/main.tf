@@ -14,10 +14,15 @@ locals {
   # Deterministic ARNs of this region's copies (known at plan time, so IAM policies are too).
   table_arn = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.table_name}"
 
+  # One custom-metrics namespace per stack: Powertools' only dimension is `service` (the function
+  # key, the same in every environment), so a shared "Meridian" namespace would let a pr123
+  # environment's AuthorizerFailure fire prod's alarm in the same account and region.
+  metrics_namespace = "Meridian/${var.name}"
+
   common_environment = {
     ENVIRONMENT                  = var.environment
     LOG_LEVEL                    = var.log_level
-    POWERTOOLS_METRICS_NAMESPACE = "Meridian"
+    POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
   }
 
   # With a Lambda proxy integration the function's own headers reach the client unchanged, so

@@ -114,7 +114,7 @@ locals {
 }
 
 # The authorizer's own signal of failure: it emits AuthorizerFailure (Powertools EMF, namespace
-# Meridian, dimension service = authorizer) when a dependency (JWKS, Secrets Manager) is down or
+# Meridian/<name>, dimension service = authorizer) when a dependency (JWKS, Secrets Manager) is down or
 # something unexpected breaks, and fails the request with AUTHORIZER_FAILURE (503), never 401.
 # Bad tokens emit TokenRejected instead and raise no alarm. EMF metrics exist only once emitted,
 # so "no data" is healthy.
@@ -122,7 +122,7 @@ locals {
 resource "aws_cloudwatch_metric_alarm" "authorizer_failure" {
   alarm_name          = "${var.name}-authorizer-failure-${local.region}"
   alarm_description   = "The authorizer in ${local.region} could not decide (dependency outage or unexpected error): callers get 503 SERVICE_UNAVAILABLE."
-  namespace           = "Meridian"
+  namespace           = local.metrics_namespace
   metric_name         = "AuthorizerFailure"
   dimensions          = { service = "authorizer" }
   statistic           = "Sum"

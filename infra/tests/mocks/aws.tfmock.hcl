@@ -142,9 +142,8 @@ mock_resource "aws_route53_record" {
 
 mock_data "aws_route53_zone" {
   defaults = {
-    zone_id      = "Z0123456789ABCDEFGHIJ"
-    name         = "example.com."
-    private_zone = false
+    zone_id = "Z0123456789ABCDEFGHIJ"
+    name    = "example.com."
   }
 }
 
