@@ -5,7 +5,7 @@ TEST_TARGETS += lint test-unit test-build
 lint: venv ## ruff and mypy --strict over src/
 	$(VENV)/bin/ruff check src tests scripts/build_lambda.py
 	$(VENV)/bin/ruff format --check src tests scripts/build_lambda.py
-	$(VENV)/bin/mypy src
+	$(VENV)/bin/mypy --python-version 3.10 src  # the oldest lambda_runtime the build supports
 
 test-unit: venv ## unit tests (moto in-process) with line coverage of src/ >= 90 %
 	$(PY) -m pytest tests/unit -m "not build" --cov --cov-report=term-missing --cov-fail-under=90

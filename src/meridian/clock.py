@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 # timezone.utc, not datetime.UTC (3.11+): the functions must import on every runtime
 # lambda_runtime accepts, python3.10 included (tests/unit/test_build.py builds and imports them).
-UTC = timezone.utc  # noqa: UP017
+UTC = timezone.utc
 
 
 def now_rfc3339() -> str:

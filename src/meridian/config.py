@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from meridian.errors import ConfigError
 from meridian.money import AmountLimits, InvalidAmountError
@@ -221,7 +221,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return document
 
 
-def load_at_cold_start[ConfigT](
+ConfigT = TypeVar("ConfigT")
+
+
+def load_at_cold_start(
     factory: Callable[[Mapping[str, str]], ConfigT], env: Mapping[str, str]
 ) -> ConfigT:
     """Build the configuration or log the problems and re-raise, failing the cold start."""
