@@ -1,5 +1,5 @@
 # Terraform platform (infra/): formatting, validation, plan-level tests, checkov, README docs.
-.PHONY: test-infra tf-init tf-fmt tf-validate tf-test tf-lock checkov docs docs-check
+.PHONY: test-infra tf-checks tf-init tf-fmt tf-validate tf-test tf-lock checkov docs docs-check
 TEST_TARGETS += test-infra
 
 TF := scripts/terraform.sh
@@ -12,10 +12,15 @@ TF_LOCK_PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell sha256sum requirements/infra.txt | cut -c1-12)
 
-test-infra: build ## Terraform fmt, validate (root and modules), terraform test, checkov, README docs check
+# checkov is a prerequisite of its own so that `make -j` (as `make test` runs) checks it beside the
+# Terraform suites rather than after them.
+test-infra: tf-checks checkov ## Terraform fmt, validate (root and modules), terraform test, checkov, README docs check
+	@echo "test-infra: passed"
+
+tf-checks: build ## Terraform fmt, validate, terraform test and the README docs check (test-infra without checkov)
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory tf-fmt tf-validate tf-test checkov docs-check; \
-	echo "test-infra: passed in $$(( $$(date +%s) - start )) s"
+	$(MAKE) --no-print-directory -j1 tf-fmt tf-validate tf-test docs-check; \
+	echo "tf-checks: passed in $$(( $$(date +%s) - start )) s"
 
 tf-init: ## terraform init (no backend) of the root module and every module, from the provider mirror when present
 	@for dir in $(TF_ROOT) $(TF_MODULES); do \

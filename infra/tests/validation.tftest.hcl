@@ -70,7 +70,6 @@ run "rejects_malformed_names_and_sizes" {
     var.lambda_timeout_seconds,
     var.lambda_reserved_concurrency,
     var.domain_name,
-    var.hosted_zone_id, # domain_name without a zone (the stack never creates one)
     var.cors_allow_origin,
     var.cognito_mfa_configuration,
     var.max_transaction_amounts,
@@ -93,8 +92,9 @@ run "rejects_environment_with_underscore_and_equal_regions" {
     environment      = "pr_123"
     primary_region   = "eu-west-1"
     secondary_region = "eu-west-1"
+    domain_name      = "api.example.com" # without hosted_zone_id: the stack never creates a zone
   }
-  expect_failures = [var.environment, var.secondary_region]
+  expect_failures = [var.environment, var.secondary_region, var.hosted_zone_id]
 }
 
 run "rejects_environment_ending_with_dash_and_burst_below_rate" {

@@ -62,7 +62,12 @@ def test_b_cannot_touch_a(api: Api, victim: dict[str, Any], other_user: User) ->
     assert api.all_transactions(b_token) == []
     export = api.get("/profiles/me/export", token=b_token)
     expect_status(export, 200)
-    assert export.json() == {"profile": None, "sessions": [], "transactions": []}
+    assert export.json() == {
+        "profile": None,
+        "sessions": [],
+        "transactions": [],
+        "next_cursor": None,
+    }
     # Identity comes from the token only: naming A in the body is refused.
     expect_error(
         api.post("/profiles", token=b_token, json_body={"display_name": "B", "user_id": a.sub}),
