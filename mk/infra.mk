@@ -1,5 +1,5 @@
 # Terraform platform (infra/): formatting, validation, plan-level tests, checkov, README docs.
-.PHONY: test-infra tf-checks tf-init tf-fmt tf-validate tf-test tf-lock checkov docs docs-check
+.PHONY: test-infra tf-test-prod tf-test-local tf-test-account tf-init tf-fmt tf-validate tf-test tf-lock checkov docs docs-check
 TEST_TARGETS += test-infra
 
 TF := scripts/terraform.sh
@@ -12,15 +12,13 @@ TF_LOCK_PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell sha256sum requirements/infra.txt | cut -c1-12)
 
-# checkov is a prerequisite of its own so that `make -j` (as `make test` runs) checks it beside the
-# Terraform suites rather than after them.
-test-infra: tf-checks checkov ## Terraform fmt, validate (root and modules), terraform test, checkov, README docs check
-	@echo "test-infra: passed"
+# Every step is a prerequisite of its own, so that `make -j` (as `make test` runs) checks them side
+# by side: terraform test runs the runs of one file in order, but the files are independent plans.
+TF_TEST_SUITES := $(sort $(basename $(basename $(notdir $(wildcard $(TF_ROOT)/tests/*.tftest.hcl)))))
+TF_TEST_TARGETS := $(addprefix tf-test-,$(TF_TEST_SUITES)) tf-test-prod tf-test-local tf-test-account
 
-tf-checks: build ## Terraform fmt, validate, terraform test and the README docs check (test-infra without checkov)
-	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory -j1 tf-fmt tf-validate tf-test docs-check; \
-	echo "tf-checks: passed in $$(( $$(date +%s) - start )) s"
+test-infra: tf-fmt tf-validate $(TF_TEST_TARGETS) checkov docs-check ## Terraform fmt, validate (root and modules), terraform test, checkov, README docs check
+	@echo "test-infra: passed"
 
 tf-init: ## terraform init (no backend) of the root module and every module, from the provider mirror when present
 	@for dir in $(TF_ROOT) $(TF_MODULES); do \
@@ -35,12 +33,20 @@ tf-validate: tf-init ## terraform validate of the root module and every module
 	  printf '%-40s ' "$$dir"; $(TF) -chdir=$$dir validate -no-color || exit 1; \
 	done
 
-# tests/*.tftest.hcl run with the variable defaults; tests/prod and tests/local plan the real
-# envs/*.tfvars files (terraform test cannot pick a var-file per run).
-tf-test: tf-init ## terraform test (mock providers: no credentials, no network), defaults and envs/*.tfvars
-	$(TF) -chdir=$(TF_ROOT) test -no-color
+# tests/*.tftest.hcl run with the variable defaults, one target per file; tests/prod and tests/local
+# plan the real envs/*.tfvars files (terraform test cannot pick a var-file per run).
+tf-test: $(TF_TEST_TARGETS) ## terraform test (mock providers: no credentials, no network), defaults and envs/*.tfvars
+
+$(addprefix tf-test-,$(TF_TEST_SUITES)): tf-test-%: tf-init build
+	$(TF) -chdir=$(TF_ROOT) test -no-color -filter=tests/$*.tftest.hcl
+
+tf-test-prod: tf-init build
 	$(TF) -chdir=$(TF_ROOT) test -no-color -test-directory=tests/prod -var-file=envs/prod.tfvars
+
+tf-test-local: tf-init build
 	$(TF) -chdir=$(TF_ROOT) test -no-color -test-directory=tests/local -var-file=envs/local.tfvars
+
+tf-test-account: tf-init
 	$(TF) -chdir=infra/account test -no-color
 
 # Needs the public registry (not the offline mirror): records the h1 hash of every platform in
@@ -71,3 +77,4 @@ docs: ## regenerate the README's Terraform inputs/outputs tables
 
 docs-check: ## fail when the README's Terraform tables are stale
 	$(PYTHON) scripts/tf_docs.py --check
+.PHONY: $(TF_TEST_TARGETS)
