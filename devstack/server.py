@@ -239,11 +239,6 @@ class DevstackApp:
 
     def _serve_stage(self, request: AwsRequest, match: re.Match[str]) -> Response:
         api_id, stage = match.group("api"), match.group("stage")
-        region = self.backend.find_api_region(api_id)
-        if region is None:
-            return json_response(404, {"message": f"No REST API with id {api_id}"})
-        if self.stage_runtime is None:
-            return json_response(501, {"message": "the API Gateway runtime is not installed"})
         http_request = HttpRequest(
             method=request.method,
             path=unquote(match.group("path") or "/"),
@@ -252,7 +247,21 @@ class DevstackApp:
             body=request.body,
             source_ip=str(request.environ.get("REMOTE_ADDR", "127.0.0.1")),
         )
-        result = self.stage_runtime.handle(region, api_id, stage, http_request)
+        return self.serve_stage(api_id, stage, http_request)
+
+    def serve_stage(self, api_id: str, stage: str, request: HttpRequest) -> Response:
+        """One request to a deployed stage, as API Gateway's regional endpoint receives it.
+
+        The single way into a stage: direct regional calls and the local edge (CloudFront's
+        origin fetch) both come through here, so whatever guards the regional endpoint on AWS
+        (the REGIONAL web ACL on the stage) applies to both.
+        """
+        region = self.backend.find_api_region(api_id)
+        if region is None:
+            return json_response(404, {"message": f"No REST API with id {api_id}"})
+        if self.stage_runtime is None:
+            return json_response(501, {"message": "the API Gateway runtime is not installed"})
+        result = self.stage_runtime.handle(region, api_id, stage, request)
         return Response(int(result.status), list(result.headers), bytes(result.body))
 
     # -- Cognito --------------------------------------------------------------------------------
