@@ -40,6 +40,7 @@ from urllib.parse import unquote
 
 from devstack.faults import FaultRegistry
 from devstack.runtime.contracts import FunctionSpec, HttpRequest, HttpResponse, InvokeResult
+from devstack.waf import WafGate
 from devstack.wsgi import (
     AwsRequest,
     Response,
@@ -126,6 +127,8 @@ class DevstackApp:
         self.lambda_runtime = self._make_lambda_runtime()
         self.backend.invoker = self.lambda_runtime
         self.stage_runtime = self._make_stage_runtime()
+        # Web ACLs: the edge (CLOUDFRONT scope) and serve_stage (REGIONAL scope) ask it.
+        self.waf = WafGate()
 
     # -- runtimes (developed alongside in devstack.runtime) -------------------------------------
     def _make_lambda_runtime(self) -> LambdaRuntimeLike | None:

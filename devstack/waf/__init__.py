@@ -40,3 +40,17 @@ class WafBlock:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     terminating_rule: str
+
+
+class WafGate:
+    """Evaluates web ACLs. Until the evaluator lands, every request is allowed (no WAF)."""
+
+    def inspect(self, request: WafRequest) -> WafBlock | None:
+        """``None``: the request goes on. A ``WafBlock``: answer with it instead."""
+        del request
+        return None
+
+    def web_acl_for_resource(self, region: str, resource_arn: str) -> str | None:
+        """The ARN of the web ACL associated with a regional resource (a stage), if any."""
+        del region, resource_arn
+        return None
