@@ -29,7 +29,11 @@ class Filler(Protocol):
 
 
 def default_fillers(account_id: str) -> list[Filler]:
-    """Every filler, in the order the middleware consults them."""
+    """Every filler, in the order the middleware consults them.
+
+    AWS's own API validation (``devstack.validation``) comes first: a request AWS refuses never
+    reaches a filler or moto.
+    """
     from devstack.fillers.apigateway import ApiGatewayImports
     from devstack.fillers.awslambda import LambdaSettings
     from devstack.fillers.cloudfront import CloudFrontPolicies
@@ -37,8 +41,10 @@ def default_fillers(account_id: str) -> list[Filler]:
     from devstack.fillers.kms import KmsMultiRegionKeys
     from devstack.fillers.secretsmanager import SecretReplicaKeys
     from devstack.fillers.xray import XRaySamplingAndGroups
+    from devstack.validation import AwsValidation
 
     return [
+        AwsValidation(),
         ApiGatewayImports(account_id),
         LambdaSettings(account_id),
         DynamoDbReplicas(account_id),

@@ -7,10 +7,10 @@ references the policy). The policy config document is stored as sent and echoed 
 the caller sets round-trips unchanged. A few AWS managed policies exist from the start, with
 their real ids, so data sources that look them up by name work.
 
-Two AWS rules moto does not enforce are applied to CreateDistribution(WithTags) and
-UpdateDistribution, with AWS's own answer (docs/aws-rules.md, "Edge"): a behaviour that targets an
-origin group and allows POST/PUT/PATCH/DELETE is refused (``InvalidArgument``), and with the
-default certificate ``MinimumProtocolVersion`` is stored as ``TLSv1`` whatever was sent.
+The AWS rules on distributions live in ``devstack.validation.cloudfront``: its refusals (an
+origin group on a behaviour that allows POST/PUT/PATCH/DELETE) are answered before this filler
+runs, and its normalisation (``MinimumProtocolVersion`` stored as ``TLSv1`` with the default
+certificate) is applied here to the document moto stores.
 
 Distributions: moto rejects a cache behaviour whose ``TargetOriginId`` is an origin *group*
 (``NoSuchOrigin``). On CreateDistribution(WithTags) / UpdateDistribution the filler gives moto the
@@ -33,6 +33,7 @@ from typing import Any
 from moto.cloudfront.models import cloudfront_backends
 
 from devstack.fillers import Forward
+from devstack.validation.cloudfront import as_aws_stores
 from devstack.wsgi import AwsRequest, Response
 
 _NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
@@ -309,10 +310,9 @@ class CloudFrontPolicies:
     ) -> Response:
         writes = request.method == "POST" or (request.method == "PUT" and distribution_id)
         if writes:
-            refused = _origin_group_with_writes(request.body)
-            if refused is not None:
-                return refused
-            request = request.with_body(_as_aws_stores(request.body))
+            # AWS's refusals (an origin group on a behaviour with writes) were answered by
+            # devstack.validation before any filler; what AWS normalises is stored as AWS does.
+            request = request.with_body(as_aws_stores(request.body))
         groups = _origin_group_members(request.body) if writes else {}
         targeted = {m["id"] for m in _TARGET.finditer(request.body.decode("utf-8", "replace"))}
         replaced = {group: members[0] for group, members in groups.items() if group in targeted}
@@ -380,71 +380,6 @@ def _origin_group_members(body: bytes) -> dict[str, list[str]]:
         if group_id and members:
             groups[group_id] = members
     return groups
-
-
-# CloudFront fails over only GET, HEAD and OPTIONS, and refuses an origin group on a behaviour that
-# allows anything else (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html).
-# The message is AWS's own.
-_ORIGIN_GROUP_WRITES = (
-    "The parameter AllowedMethods cannot include POST, PUT, PATCH, or DELETE for a cached "
-    "behavior associated with an origin group."
-)
-_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def _origin_group_with_writes(body: bytes) -> Response | None:
-    """AWS's InvalidArgument when a behaviour targets an origin group and allows writes."""
-    try:
-        root = ET.fromstring(body)  # noqa: S314 - local clients only
-    except ET.ParseError:
-        return None
-    # CreateDistributionWithTags wraps the DistributionConfig in a DistributionConfigWithTags.
-    config = root.find("{*}DistributionConfig")
-    if config is not None:
-        root = config
-    groups = {
-        g.findtext("{*}Id") for g in root.iterfind(".//{*}OriginGroups/{*}Items/{*}OriginGroup")
-    }
-    behaviours = [
-        *root.iterfind("{*}DefaultCacheBehavior"),
-        *root.iterfind("{*}CacheBehaviors/{*}Items/{*}CacheBehavior"),
-    ]
-    for behaviour in behaviours:
-        if behaviour.findtext("{*}TargetOriginId") not in groups:
-            continue
-        methods = {
-            (m.text or "").strip()
-            for m in behaviour.iterfind("{*}AllowedMethods/{*}Items/{*}Method")
-        }
-        if methods & _WRITE_METHODS:
-            return _error(400, "InvalidArgument", _ORIGIN_GROUP_WRITES)
-    return None
-
-
-_DEFAULT_CERTIFICATE = "<CloudFrontDefaultCertificate>true</CloudFrontDefaultCertificate>"
-_MINIMUM_PROTOCOL = re.compile(r"<MinimumProtocolVersion>[^<]*</MinimumProtocolVersion>")
-
-
-def _as_aws_stores(body: bytes) -> bytes:
-    """With the default certificate AWS stores MinimumProtocolVersion TLSv1 whatever is sent.
-
-    https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html: "If the
-    distribution uses the CloudFront domain name ... CloudFront automatically sets the security
-    policy to TLSv1 regardless of the value that you set here". A configuration asking for more
-    therefore never converges, on AWS and here.
-    """
-    text = body.decode("utf-8", "replace")
-
-    def certificate(match: re.Match[str]) -> str:
-        block = match.group(0)
-        if _DEFAULT_CERTIFICATE not in block:
-            return block
-        version = "<MinimumProtocolVersion>TLSv1</MinimumProtocolVersion>"
-        if _MINIMUM_PROTOCOL.search(block):
-            return _MINIMUM_PROTOCOL.sub(version, block)
-        return block.replace("</ViewerCertificate>", f"{version}</ViewerCertificate>")
-
-    return _VIEWER_CERTIFICATE.sub(certificate, text).encode()
 
 
 def _first_text(body: bytes, tag: str) -> str | None:

@@ -1,4 +1,4 @@
-"""The CloudFront filler answers configurations AWS refuses or rewrites as AWS does.
+"""AWS's CloudFront rules (devstack.validation.cloudfront), sent through boto3 to the emulator.
 
 - An origin group on a cache behaviour that allows POST, PUT, PATCH or DELETE: AWS refuses
   CreateDistribution/UpdateDistribution with InvalidArgument (CloudFront fails over only GET,

@@ -1,0 +1,36 @@
+"""API Gateway's API key length (devstack.validation.apigateway), through boto3 to the emulator.
+
+AWS: 20 to 128 characters (https://github.com/hashicorp/terraform-provider-aws/pull/30894 quotes
+AWS's two BadRequestException texts). moto refuses under 20 itself and stores over 128.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def test_a_value_over_128_characters_is_refused(emulator: Any) -> None:
+    with pytest.raises(ClientError) as refused:
+        emulator.client("apigateway").create_api_key(name="too-long", value="k" * 129)
+    error = refused.value.response["Error"]
+    assert error["Code"] == "BadRequestException"
+    assert error["Message"] == "API Key value exceeds maximum size of 128 characters"
+
+
+def test_a_value_under_20_characters_is_refused(emulator: Any) -> None:
+    with pytest.raises(ClientError) as refused:
+        emulator.client("apigateway").create_api_key(name="too-short", value="k" * 19)
+    error = refused.value.response["Error"]
+    assert error["Code"] == "BadRequestException"
+    assert error["Message"] == "API Key value should be at least 20 characters"
+
+
+@pytest.mark.parametrize("length", [20, 128])
+def test_the_bounds_are_accepted(emulator: Any, length: int) -> None:
+    value = (uuid.uuid4().hex * 4)[:length]
+    created = emulator.client("apigateway").create_api_key(name=f"ok-{length}", value=value)
+    assert created["value"] == value
