@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -28,6 +29,12 @@ from devstack.iam.policy import Policy
 
 LOGGER = logging.getLogger("devstack.iam")
 _PARTITION = "aws"
+
+
+@lru_cache(maxsize=1024)
+def _parsed(name: str, document: str) -> Policy:
+    """Policies are parsed once per (name, text): a changed document is a new entry."""
+    return Policy.parse(name, document)
 
 
 def _document(raw: object) -> str:
@@ -86,13 +93,12 @@ class MotoIam(Resolver):
             LOGGER.warning("IAM: role %s does not exist: no identity policies", role_arn)
             return []
         policies = [
-            Policy.parse(name, _document(document))
-            for name, document in list(role.policies.items())
+            _parsed(name, _document(document)) for name, document in list(role.policies.items())
         ]
         for arn, managed in list(role.managed_policies.items()):
             default = next((v for v in managed.versions if v.is_default), None)
             if default is not None:
-                policies.append(Policy.parse(str(arn), _document(default.document)))
+                policies.append(_parsed(str(arn), _document(default.document)))
         return policies
 
     def resource_policy(self, service: str, region: str, resource_arn: str) -> Policy | None:
@@ -103,7 +109,7 @@ class MotoIam(Resolver):
         secrets = secretsmanager_backends[self.account_id][region].secrets
         secret = secrets.get(resource_arn)
         policy = getattr(secret, "policy", None) if secret is not None else None
-        return Policy.parse(resource_arn, _document(policy)) if policy else None
+        return _parsed(resource_arn, _document(policy)) if policy else None
 
     # -- Resolver --------------------------------------------------------------------------------
     def secret_arn(self, region: str, secret_id: str) -> str | None:
