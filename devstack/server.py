@@ -12,8 +12,10 @@ Every request is read once and dispatched, in this order:
 * ``GET /{user_pool_id}/.well-known/jwks.json``: the pool's signing keys (404 for unknown pools).
 * Lambda ``Invoke`` (``POST /2015-03-31/functions/{name}/invocations``): runs the deployed code in
   the Lambda runtime (``X-Amz-Invocation-Type`` RequestResponse, Event or DryRun).
-* Everything else is an AWS API call: refused with 503 if its service and region are faulted,
-  otherwise offered to each gap filler (``devstack.fillers``) and finally to moto. PutRestApi and
+* Everything else is an AWS API call: refused with 503 if its service and region are faulted;
+  if it is signed with a function's role session, authorised against the role's policies
+  (``devstack.iam``: AWS's AccessDenied when not allowed); then offered to each gap filler
+  (``devstack.fillers``) and finally to moto. PutRestApi and
   ImportRestApi bodies are captured on the way, because moto drops authorizers and models.
 """
 
