@@ -66,26 +66,31 @@ class RoleSessions:
         self._lock = threading.Lock()
         self._current: dict[tuple[str, str], RoleSession] = {}
         self._by_key: dict[str, RoleSession] = {}
+        self._renewing: dict[tuple[str, str], threading.Lock] = {}
 
     def for_function(self, role_arn: str, function_name: str) -> RoleSession:
         """The current session of this function's role (a new one when none is fresh enough)."""
         key = (role_arn, function_name)
         with self._lock:
-            session = self._current.get(key)
-            if session is not None and session.expires_at - self._margin > self._clock():
+            renewing = self._renewing.setdefault(key, threading.Lock())
+        # One renewal per (role, function) at a time, so concurrent cold starts share a session
+        # (the credentials are part of the workers' pool key). Not under self._lock: the
+        # emulator's STS is served by this process, whose enforcer calls session_of meanwhile.
+        with renewing:
+            with self._lock:
+                session = self._current.get(key)
+                if session is not None and session.expires_at - self._margin > self._clock():
+                    return session
+            session = self._assume(role_arn, function_name, self._duration)
+            with self._lock:
+                self._current[key] = session
+                self._by_key[session.access_key_id] = session
+                # Sessions long expired are forgotten (a worker's key stays known until then).
+                now = self._clock()
+                self._by_key = {
+                    k: v for k, v in self._by_key.items() if v.expires_at + self._duration > now
+                }
                 return session
-        # Not under the lock: the emulator's STS is served by the same process, whose enforcer
-        # looks keys up (two concurrent renewals just make one session more).
-        session = self._assume(role_arn, function_name, self._duration)
-        with self._lock:
-            self._current[key] = session
-            self._by_key[session.access_key_id] = session
-            # Sessions long expired are forgotten (a worker's key stays known until then).
-            now = self._clock()
-            self._by_key = {
-                k: v for k, v in self._by_key.items() if v.expires_at + self._duration > now
-            }
-            return session
 
     def session_of(self, access_key_id: str) -> RoleSession | None:
         """The session an access key belongs to, or None (not a function's key)."""
