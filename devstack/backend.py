@@ -166,6 +166,7 @@ class MotoBackend:
                 if self.log_group_of is not None
                 else f"/aws/lambda/{function.function_name}"
             ),
+            role_arn=str(function.role or ""),
         )
 
     def invoke_spec(self, spec: FunctionSpec, payload: bytes) -> InvokeResult:

@@ -12,8 +12,10 @@ Every request is read once and dispatched, in this order:
 * ``GET /{user_pool_id}/.well-known/jwks.json``: the pool's signing keys (404 for unknown pools).
 * Lambda ``Invoke`` (``POST /2015-03-31/functions/{name}/invocations``): runs the deployed code in
   the Lambda runtime (``X-Amz-Invocation-Type`` RequestResponse, Event or DryRun).
-* Everything else is an AWS API call: refused with 503 if its service and region are faulted,
-  otherwise offered to each gap filler (``devstack.fillers``) and finally to moto. PutRestApi and
+* Everything else is an AWS API call: refused with 503 if its service and region are faulted;
+  if it is signed with a function's role session, authorised against the role's policies
+  (``devstack.iam``: AWS's AccessDenied when not allowed); then offered to each gap filler
+  (``devstack.fillers``) and finally to moto. PutRestApi and
   ImportRestApi bodies are captured on the way, because moto drops authorizers and models.
 """
 
@@ -101,6 +103,10 @@ class DevstackApp:
         from devstack.backend import MotoBackend
         from devstack.fillers import MOTO_VERSION, default_fillers
         from devstack.fillers.awslambda import LambdaSettings
+        from devstack.iam.credentials import RoleSessions
+        from devstack.iam.emulator import MotoIam
+        from devstack.iam.enforcer import IamEnforcer
+        from devstack.iam.lambda_permissions import InvokePermissions
 
         if moto.__version__ != MOTO_VERSION:
             raise RuntimeError(
@@ -124,6 +130,12 @@ class DevstackApp:
         for filler in self.fillers:
             if isinstance(filler, LambdaSettings):
                 self.backend.log_group_of = filler.log_group
+        # IAM: the functions run with their execution roles' sessions, and every call signed
+        # with one is authorised before it reaches a filler or moto (devstack.iam).
+        self.iam = MotoIam(DEFAULT_ACCOUNT_ID, f"http://127.0.0.1:{port}")
+        self.role_sessions = RoleSessions(self.iam.assume_role)
+        self.iam_enforcer = IamEnforcer(self.role_sessions, self.iam, self.iam)
+        self.invoke_permissions = InvokePermissions(self.iam.function_policy)
         self.lambda_runtime = self._make_lambda_runtime()
         self.backend.invoker = self.lambda_runtime
         self.stage_runtime = self._make_stage_runtime()
@@ -137,14 +149,17 @@ class DevstackApp:
         except ImportError:
             LOGGER.warning("devstack.runtime.lambda_workers is not available: Invoke answers 501")
             return None
-        extra_env = {
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.port}",
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-        }
+        extra_env = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{self.port}"}
         work_dir = self.state_dir / "lambda"
         work_dir.mkdir(parents=True, exist_ok=True)
-        runtime: LambdaRuntimeLike = module.LambdaRuntime(work_dir, self.backend, extra_env)
+        sessions = self.role_sessions
+
+        def role_credentials(spec: FunctionSpec) -> dict[str, str]:
+            return sessions.for_function(spec.role_arn, spec.function_name).environment()
+
+        runtime: LambdaRuntimeLike = module.LambdaRuntime(
+            work_dir, self.backend, extra_env, role_credentials=role_credentials
+        )
         return runtime
 
     def _make_stage_runtime(self) -> StageRuntime | None:
@@ -153,7 +168,9 @@ class DevstackApp:
         except ImportError:
             LOGGER.warning("devstack.runtime.apigateway is not available: stages answer 501")
             return None
-        runtime: StageRuntime = module.RestApiRuntime(self.backend)
+        runtime: StageRuntime = module.RestApiRuntime(
+            self.backend, may_invoke=self.invoke_permissions.api_gateway_may_invoke
+        )
         return runtime
 
     def shutdown(self) -> None:
@@ -198,6 +215,9 @@ class DevstackApp:
         fault = self.faults.response_for(request)
         if fault is not None:
             return fault
+        denied = self.iam_enforcer.check(request)
+        if denied is not None:
+            return denied
         invoke_match = _INVOKE_PATH.match(path)
         if invoke_match and request.method == "POST" and request.service in (None, "lambda"):
             return self._invoke(request, unquote(invoke_match.group("name")))

@@ -40,6 +40,7 @@ from devstack.runtime.contracts import (
     Backend,
     HttpRequest,
     HttpResponse,
+    InvokePermission,
     InvokeResult,
     StageConfig,
 )
@@ -166,13 +167,17 @@ class RestApiRuntime:
         backend: Backend,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        may_invoke: InvokePermission | None = None,
     ) -> None:
         """``clock`` drives throttling and authorizer caching; ``wall_clock`` drives token expiry
-        and request timestamps (both injectable for tests)."""
+        and request timestamps (both injectable for tests). ``may_invoke(function_arn,
+        source_arn)`` is the functions' resource policies (``aws_lambda_permission``), asked
+        before each integration or authorizer invocation; None allows every invocation."""
         self._backend = backend
         self._wall_clock = wall_clock
+        self._may_invoke = may_invoke
         self._throttler = Throttler(clock)
-        self._lambda_authorizers = LambdaAuthorizers(backend, clock)
+        self._lambda_authorizers = LambdaAuthorizers(backend, clock, may_invoke)
         self._usage_plans = UsagePlans(clock, wall_clock)
         self._lock = threading.Lock()
         self._documents: dict[tuple[str, str], tuple[dict[str, Any], ApiDocument]] = {}
@@ -298,6 +303,12 @@ class RestApiRuntime:
         kind = kind.lower()
         method_arn = call.method_arn(self._backend.account_id)
         cache_scope = (call.region, call.api_id, call.stage_name, scheme_name)
+        # The authorizer's own source ARN for its invocation; moto keeps no authorizer ids, so the
+        # security scheme's name stands in for the id (the stack's permission uses authorizers/*).
+        authorizer_arn = (
+            f"arn:aws:execute-api:{call.region}:{self._backend.account_id}:"
+            f"{call.api_id}/authorizers/{scheme_name}"
+        )
         if kind == "cognito_user_pools":
             token = call.header(identity_header(scheme, authorizer))
             providers = [str(arn) for arn in authorizer.get("providerARNs") or []]
@@ -313,7 +324,9 @@ class RestApiRuntime:
             if expression and not re.fullmatch(str(expression), token):
                 raise unauthorized()
             event = {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn}
-            decision = self._lambda_authorizers.authorize(cache_scope, authorizer, [token], event)
+            decision = self._lambda_authorizers.authorize(
+                cache_scope, authorizer, [token], event, authorizer_arn
+            )
             call.usage_identifier_key = decision.usage_identifier_key
             return decision.authorizer
         if kind == "request":
@@ -327,7 +340,9 @@ class RestApiRuntime:
             for body_field in ("body", "isBase64Encoded"):
                 event.pop(body_field)
             event = {"type": "REQUEST", "methodArn": method_arn, **event}
-            decision = self._lambda_authorizers.authorize(cache_scope, authorizer, values, event)
+            decision = self._lambda_authorizers.authorize(
+                cache_scope, authorizer, values, event, authorizer_arn
+            )
             call.usage_identifier_key = decision.usage_identifier_key
             return decision.authorizer
         LOGGER.error("security scheme %s (%s) is not supported by the devstack", scheme_name, kind)
@@ -458,6 +473,19 @@ class RestApiRuntime:
         except ValueError as exc:
             LOGGER.error("integration uri %r does not name a Lambda function", uri)
             raise GatewayError("API_CONFIGURATION_ERROR", _INTERNAL_ERROR) from exc
+        source_arn = call.method_arn(self._backend.account_id)
+        if self._may_invoke is not None and not self._may_invoke(function_arn, source_arn):
+            # API Gateway's answer when the function's policy does not let it invoke: 500
+            # "Internal server error", "Invalid permissions on Lambda function" in its log
+            # (https://repost.aws/knowledge-center/api-gateway-internal-server-error).
+            LOGGER.error(
+                "request %s: Execution failed due to configuration error: "
+                "Invalid permissions on Lambda function %s (source %s)",
+                call.request_id,
+                function_arn,
+                source_arn,
+            )
+            raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500)
         event = self._proxy_event(call)
         timeout_ms = int(integration.get("timeoutInMillis") or DEFAULT_INTEGRATION_TIMEOUT_MS)
         outcome = _call_with_timeout(

@@ -32,7 +32,7 @@ from typing import Any
 
 import jwt
 
-from devstack.runtime.contracts import Backend
+from devstack.runtime.contracts import Backend, InvokePermission
 from devstack.runtime.gateway_responses import GatewayError
 
 DEFAULT_RESULT_TTL_SECONDS = 300
@@ -207,8 +207,14 @@ def _context_string(value: str | int | float | bool) -> str:
 class LambdaAuthorizers:
     """Invokes Lambda authorizers and caches their policies per identity."""
 
-    def __init__(self, backend: Backend, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        clock: Callable[[], float] = time.monotonic,
+        may_invoke: InvokePermission | None = None,
+    ) -> None:
         self._backend = backend
+        self._may_invoke = may_invoke
         self._clock = clock
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, ...], tuple[float, dict[str, Any]]] = {}
@@ -219,6 +225,7 @@ class LambdaAuthorizers:
         authorizer: Mapping[str, Any],
         identity_values: list[str | None],
         event: dict[str, Any],
+        source_arn: str | None = None,
     ) -> LambdaDecision:
         """``requestContext.authorizer`` and the usage key for the request, or GatewayError.
 
@@ -240,7 +247,7 @@ class LambdaAuthorizers:
                     response = cached[1]
         if response is None:
             started = self._clock()
-            response = self._invoke(authorizer, event)
+            response = self._invoke(authorizer, event, source_arn)
             latency_ms = int((self._clock() - started) * 1000)
             if caching:
                 with self._lock:
@@ -266,11 +273,22 @@ class LambdaAuthorizers:
         usage_key = response.get("usageIdentifierKey")
         return LambdaDecision(result, usage_key if isinstance(usage_key, str) else None)
 
-    def _invoke(self, authorizer: Mapping[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    def _invoke(
+        self, authorizer: Mapping[str, Any], event: dict[str, Any], source_arn: str | None
+    ) -> dict[str, Any]:
         try:
             arn = function_arn_from_uri(str(authorizer.get("authorizerUri", "")))
         except ValueError as exc:
             raise GatewayError("AUTHORIZER_CONFIGURATION_ERROR", None) from exc
+        if (
+            self._may_invoke is not None
+            and source_arn is not None
+            and not self._may_invoke(arn, source_arn)
+        ):
+            # The authorizer's policy does not let API Gateway invoke it: a configuration error
+            # (500), as API Gateway answers it
+            # (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
+            raise GatewayError("AUTHORIZER_CONFIGURATION_ERROR", None)
         try:
             result = self._backend.invoke_function(arn, json.dumps(event).encode())
         except Exception as exc:

@@ -74,6 +74,7 @@ class FunctionSpec:
     timeout_seconds: int
     memory_mb: int
     log_group_name: str
+    role_arn: str = ""  # the execution role (its credentials are the function's)
 
 
 @dataclass(frozen=True)
@@ -113,3 +114,6 @@ class Backend(Protocol):
 
 
 FunctionLookup = Callable[[str], FunctionSpec | None]
+
+# (function ARN, source ARN) -> may API Gateway invoke the function (its resource policy)?
+InvokePermission = Callable[[str, str], bool]

@@ -45,6 +45,9 @@ _READ_SIZE = 65536
 # that should be immediate, so a misbehaving process (a child holding the pipe) cannot hang us.
 _LOG_DRAIN_SECONDS = 5.0
 
+# The execution role's credential variables for a function (devstack.iam.credentials).
+RoleCredentials = Callable[[FunctionSpec], dict[str, str]]
+
 PoolKey = tuple[str, str, str, int, int, tuple[tuple[str, str], ...]]
 
 
@@ -128,12 +131,20 @@ class LambdaRuntime:
         extra_env: dict[str, str],
         max_workers_per_function: int = DEFAULT_MAX_WORKERS_PER_FUNCTION,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        role_credentials: RoleCredentials | None = None,
     ) -> None:
+        """``role_credentials(spec)`` gives the execution role's AWS_ACCESS_KEY_ID /
+        AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, as Lambda sets them from the function's role
+        (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+        They are part of the worker's environment, hence of its pool key: a renewed session (or a
+        new role) starts fresh workers and the old ones retire. None: ``extra_env`` only."""
         if max_workers_per_function < 1:
             raise ValueError("max_workers_per_function must be at least 1")
         self._work_dir = work_dir
         self._log_sink = log_sink
         self._extra_env = dict(extra_env)
+        self._role_credentials = role_credentials
         self._max_workers = max_workers_per_function
         self._clock = clock
         self._code = CodeCache(work_dir)
@@ -258,6 +269,8 @@ class LambdaRuntime:
         }
         environment.update(spec.environment)
         environment.update(self._extra_env)
+        if self._role_credentials is not None:
+            environment.update(self._role_credentials(spec))
         # Reserved variables: Lambda sets these whatever the configuration says.
         environment.update(
             {
