@@ -94,10 +94,10 @@ def _transactions(history: History, anomalies: dict[str, list[str]]) -> None:
             by_reference: dict[str, list[str]] = defaultdict(list)
             for item in items:
                 by_reference[str(item.get("reference"))].append(str(item["transaction_id"]))
-            for reference, ids in sorted(by_reference.items()):
-                if len(ids) > 1:
+            for reference, stored in sorted(by_reference.items()):
+                if len(stored) > 1:
                     anomalies["duplicate_transaction"].append(
-                        f"{region}: key {reference} stored as {len(ids)} transactions"
+                        f"{region}: key {reference} stored as {len(stored)} transactions"
                     )
             present = {str(item["transaction_id"]) for item in items}
             for missing in sorted(acked_ids.get(user, set()) - present):
