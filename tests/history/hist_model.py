@@ -14,6 +14,7 @@ TXN = "txn"  # POST /transactions with an Idempotency-Key (reused across clients
 TXN_READ = "txn_read"  # GET /transactions/{id} of an acknowledged transaction
 PROFILE_READ = "profile_read"  # GET /profiles/me
 PROFILE_UPDATE = "profile_update"  # PUT /profiles/me from a version read earlier (shared)
+TRANSITION = "?"  # write-region timeline: functions are being reconfigured, region unknown
 
 
 @dataclass
@@ -55,14 +56,15 @@ class History:
     initial_profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> profile
 
     def write_region_during(self, start: float, end: float) -> str | bool | None:
-        """The write region throughout [start, end]; False if it changed in between."""
+        """The write region throughout [start, end]; False if it changed in between or was
+        being changed (``TRANSITION``): such a request is not judged."""
         current: str | None = None
         for moment, region in self.write_regions:
             if moment <= start:
                 current = region
             elif moment <= end:
                 return False
-        return current
+        return False if current == TRANSITION else current
 
     def dump(self, path: Path) -> None:
         document = {

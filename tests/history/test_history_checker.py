@@ -83,3 +83,5 @@ def test_writes_overlapping_a_write_region_change_are_not_judged() -> None:
     run = history(ops, converged, converged)
     run.write_regions = [(-100.0, EAST), (0.5, None), (0.7, WEST)]
     assert counts(check(run))["write_outside_write_region"] == 0
+    run.write_regions = [(-100.0, EAST), (-1.0, "?"), (5.0, WEST)]  # being reconfigured
+    assert counts(check(run))["write_outside_write_region"] == 0
