@@ -59,7 +59,7 @@ WRITE_REGION_VARIABLE = "WRITE_REGION"  # contract A: "none" while writes are pa
 class RunConfig:
     clients: int = 8
     users: int = 3
-    duration_seconds: float = 24.0
+    duration_seconds: float = 20.0
     keys_per_user: int = 6
     delay_seconds: float = 1.0
     seed: int = 12

@@ -27,14 +27,15 @@ def test_no_anomalies_through_delay_isolation_and_failover() -> None:
     if not target.is_devstack:
         pytest.skip("the nemesis drives the devstack's replication controls")
     config = RunConfig(
-        clients=int(os.environ.get("HISTORY_CLIENTS", "8")),
-        duration_seconds=float(os.environ.get("HISTORY_SECONDS", "24")),
+        clients=int(os.environ.get("HISTORY_TEST_CLIENTS", "8")),
+        duration_seconds=float(os.environ.get("HISTORY_TEST_SECONDS", "16")),
     )
     history = run_history(target, config)
     anomalies = check(history)
-    print(f"operations: {len(history.ops)}; anomalies: {counts(anomalies)}")
-    assert len(history.ops) >= 50, "too few operations ran for the check to mean anything"
-    acknowledged = [op for op in history.ops if op.status in (200, 201)]
+    operations = len(history.ops)
+    acknowledged = sum(1 for op in history.ops if op.status in (200, 201))
+    print(f"operations: {operations} ({acknowledged} acknowledged); anomalies: {counts(anomalies)}")
+    assert operations >= 30, f"only {operations} operations ran: too few for the check to mean much"
     assert acknowledged, "nothing was acknowledged"
     found = {kind: lines[:3] for kind, lines in anomalies.items() if lines}
     assert not found, f"anomalies {counts(anomalies)}: {found}"
