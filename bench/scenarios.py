@@ -62,6 +62,8 @@ def lambda_environment(function: str, jwks_endpoint: str) -> dict[str, str]:
             "AWS_SESSION_TOKEN": "bench",
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
+            # The write fence (issue 12): the bench's one region takes writes.
+            "WRITE_REGION": REGION,
             "AWS_LAMBDA_FUNCTION_NAME": f"meridian-bench-{function}",
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
             "LAMBDA_TASK_ROOT": str(ROOT / "src"),

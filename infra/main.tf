@@ -169,6 +169,7 @@ locals {
     alarm_api_p99_latency_ms           = var.alarm_api_p99_latency_ms
     alarm_replication_latency_ms       = var.alarm_replication_latency_ms
     xray_sampling_rate                 = var.xray_sampling_rate
+    write_region                       = local.write_region
   }
 }
 
@@ -212,6 +213,7 @@ module "regional_api_primary" {
   alarm_api_p99_latency_ms           = local.regional_api_inputs.alarm_api_p99_latency_ms
   alarm_replication_latency_ms       = local.regional_api_inputs.alarm_replication_latency_ms
   xray_sampling_rate                 = local.regional_api_inputs.xray_sampling_rate
+  write_region                       = local.regional_api_inputs.write_region
 
   kms_key_arn                 = module.kms_primary.key_arn
   peer_region                 = var.secondary_region
@@ -258,6 +260,7 @@ module "regional_api_secondary" {
   alarm_api_p99_latency_ms           = local.regional_api_inputs.alarm_api_p99_latency_ms
   alarm_replication_latency_ms       = local.regional_api_inputs.alarm_replication_latency_ms
   xray_sampling_rate                 = local.regional_api_inputs.xray_sampling_rate
+  write_region                       = local.regional_api_inputs.write_region
 
   kms_key_arn                 = module.kms_secondary.key_arn
   peer_region                 = var.primary_region
@@ -273,6 +276,12 @@ locals {
   domain_instances = local.custom_domain ? { (var.domain_name) = true } : {}
   # "Write to one Region": CloudFront sends every request to this region (docs/architecture.md).
   active_region = coalesce(var.active_region, var.primary_region)
+  # The write fence (WRITE_REGION of every function in both regions): the one region whose
+  # functions accept mutating requests, or "none" while writes are paused for a planned failover
+  # (pause, wait until ReplicationLatency has drained, flip active_region, unpause). Conditional
+  # writes are evaluated only in the replica that takes them, so a write must never reach another
+  # region: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html
+  write_region = var.writes_paused ? "none" : local.active_region
   execute_api_domains = {
     (var.primary_region)   = module.regional_api_primary.execute_api_domain
     (var.secondary_region) = module.regional_api_secondary.execute_api_domain

@@ -84,6 +84,11 @@ output "active_region" {
   value       = local.active_region
 }
 
+output "write_region" {
+  description = "WRITE_REGION of every function in both regions: the only region that accepts POST, PUT, PATCH and DELETE (active_region), or \"none\" while writes_paused. Elsewhere writes answer 503 REGION_NOT_WRITABLE."
+  value       = local.write_region
+}
+
 output "cloudfront_distribution_id" {
   description = "CloudFront distribution id (cache invalidations, metrics)."
   value       = module.edge.distribution_id

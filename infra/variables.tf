@@ -321,6 +321,13 @@ variable "active_region" {
   }
 }
 
+variable "writes_paused" {
+  type        = bool
+  description = "Pause every write in both regions (WRITE_REGION = \"none\": POST, PUT, PATCH and DELETE answer 503 REGION_NOT_WRITABLE, reads are served). Step 1 of a planned failover: pause, wait until replication has drained, then set active_region to the other region with writes_paused = false (docs/operations.md)."
+  default     = false
+  nullable    = false
+}
+
 variable "origin_verify_active_slot" {
   type        = string
   description = "Which origin-verify slot CloudFront sends (blue or green); the regional WAFs accept both. Rotation: docs/operations.md."

@@ -47,6 +47,7 @@ variables {
   alarm_replication_latency_ms       = 60000
   peer_region                        = "us-west-2"
   xray_sampling_rate                 = 0.05
+  write_region                       = "us-east-1"
 }
 
 run "functions_follow_the_contract" {
@@ -72,10 +73,10 @@ run "functions_follow_the_contract" {
     condition = jsonencode({
       for name, function in aws_lambda_function.function : name => sort(keys(function.environment[0].variables))
       }) == jsonencode({
-      authorizer   = ["COGNITO_APP_CLIENT_IDS", "COGNITO_USER_POOL_ID", "ENVIRONMENT", "LOG_LEVEL", "PARTNER_AUDIENCE", "PARTNER_ISSUER", "PARTNER_KEY_CACHE_SECONDS", "PARTNER_KEY_SECRET_PREFIX", "PARTNER_TOKEN_MAX_LIFETIME_SECONDS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "USAGE_KEY_PREFIX"]
-      health       = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
-      profiles     = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "SESSION_TTL_SECONDS", "TABLE_NAME"]
-      transactions = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "IDEMPOTENCY_TTL_SECONDS", "LOG_LEVEL", "MAX_TRANSACTION_AMOUNTS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME"]
+      authorizer   = ["COGNITO_APP_CLIENT_IDS", "COGNITO_USER_POOL_ID", "ENVIRONMENT", "LOG_LEVEL", "PARTNER_AUDIENCE", "PARTNER_ISSUER", "PARTNER_KEY_CACHE_SECONDS", "PARTNER_KEY_SECRET_PREFIX", "PARTNER_TOKEN_MAX_LIFETIME_SECONDS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "USAGE_KEY_PREFIX", "WRITE_REGION"]
+      health       = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_REGION"]
+      profiles     = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "SESSION_TTL_SECONDS", "TABLE_NAME", "WRITE_REGION"]
+      transactions = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "IDEMPOTENCY_TTL_SECONDS", "LOG_LEVEL", "MAX_TRANSACTION_AMOUNTS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_REGION"]
     })
     error_message = "each function must get exactly the environment variables of docs/interfaces.md"
   }

@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 
 from meridian.errors import ConfigError
 from meridian.money import AmountLimits, InvalidAmountError
+from meridian.regions import REGION_PATTERN, WRITES_PAUSED, WriteFence
 
 _LOG = logging.getLogger(__name__)
 _USER_POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d)_[A-Za-z0-9]+$")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+_REGION = REGION_PATTERN
 _TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
 _DIGITS = re.compile(r"^[0-9]{1,12}$")
@@ -74,6 +75,20 @@ class _Reader:
             self.problems.append(f"{name} is malformed: {problem}")
             return AmountLimits.defaults()
 
+    def write_fence(self) -> WriteFence:
+        """AWS_REGION (set by Lambda) and WRITE_REGION (Terraform: the active region, or
+        ``none`` while writes are paused). Required: a function that cannot tell whether it may
+        write must not start."""
+        region = self.text("AWS_REGION", _REGION)
+        write_region = self.text("WRITE_REGION")
+        if (
+            write_region
+            and write_region != WRITES_PAUSED
+            and not REGION_PATTERN.fullmatch(write_region)
+        ):
+            self.problems.append(f"WRITE_REGION must be a region name or {WRITES_PAUSED!r}")
+        return WriteFence.from_env(region, write_region)
+
     def cors_allow_origin(self) -> str:
         return self.text("CORS_ALLOW_ORIGIN", _CORS_ORIGIN)
 
@@ -94,6 +109,7 @@ class ProfilesConfig:
     environment: str
     session_ttl_seconds: int
     cors_allow_origin: str
+    write_fence: WriteFence
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ProfilesConfig:
@@ -103,6 +119,7 @@ class ProfilesConfig:
             environment=read.text("ENVIRONMENT"),
             session_ttl_seconds=read.integer("SESSION_TTL_SECONDS", 2_592_000, 60, 31_536_000),
             cors_allow_origin=read.cors_allow_origin(),
+            write_fence=read.write_fence(),
         )
         read.log_level()
         read.done("profiles")
@@ -116,6 +133,7 @@ class TransactionsConfig:
     max_transaction_amounts: AmountLimits
     idempotency_ttl_seconds: int
     cors_allow_origin: str
+    write_fence: WriteFence
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TransactionsConfig:
@@ -126,6 +144,7 @@ class TransactionsConfig:
             max_transaction_amounts=read.amount_limits("MAX_TRANSACTION_AMOUNTS"),
             idempotency_ttl_seconds=read.integer("IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 2_592_000),
             cors_allow_origin=read.cors_allow_origin(),
+            write_fence=read.write_fence(),
         )
         read.log_level()
         read.done("transactions")

@@ -31,6 +31,9 @@ class MeridianError(Exception):
 
     status: ClassVar[int] = 500
     code: ClassVar[str] = "INTERNAL_ERROR"
+    # Seconds for a Retry-After header (RFC 9110 section 10.2.3): set on 503s whose retry is
+    # known to help after a while (write fence, replication catching up).
+    retry_after_seconds: ClassVar[int | None] = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -60,6 +63,14 @@ class IdempotencyKeyReusedError(MeridianError):
 class ServiceUnavailableError(MeridianError):
     status = 503
     code = "SERVICE_UNAVAILABLE"
+
+
+class NotYetReplicatedError(ServiceUnavailableError):
+    """Part of what an earlier request wrote has reached this replica and part has not (a global
+    table replicates items one by one, not transactions): repeating the request later gives the
+    answer the first one got."""
+
+    retry_after_seconds = 1
 
 
 class ErasureInProgressError(ServiceUnavailableError):

@@ -11,8 +11,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
+from aws_lambda_powertools.event_handler.middlewares import BaseMiddlewareHandler, NextMiddleware
 
 from meridian import errors
+from meridian.regions import WriteFence
 from meridian.validation import validate
 
 MAX_BODY_BYTES = 16 * 1024
@@ -70,10 +72,38 @@ def json_response(status: int, body: Any | None = None) -> Response[str]:  # noq
 
 
 def error_response(error: errors.MeridianError, app: APIGatewayRestResolver) -> Response[str]:
-    return json_response(
+    response = json_response(
         error.status,
         {"error": {"code": error.code, "message": error.message, "request_id": request_id(app)}},
     )
+    if error.retry_after_seconds is not None:
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+    return response
+
+
+class WriteFenceMiddleware(BaseMiddlewareHandler[APIGatewayRestResolver]):
+    """Refuses a mutating request in a region that does not take writes (meridian.regions),
+    before the route runs: before body parsing and before any DynamoDB call. A Powertools
+    middleware, so the refusal goes through the one error map like every other error."""
+
+    def __init__(self, fence: WriteFence) -> None:
+        super().__init__()
+        self.fence = fence
+
+    def handler(
+        self,
+        app: APIGatewayRestResolver,
+        next_middleware: NextMiddleware,
+    ) -> Response[str]:
+        self.fence.check(app.current_event.http_method)
+        return next_middleware(app)
+
+
+def install_write_fence(app: APIGatewayRestResolver, fence: WriteFence) -> WriteFenceMiddleware:
+    """Fence every route of a function that writes (profiles, transactions)."""
+    middleware = WriteFenceMiddleware(fence)
+    app.use(middlewares=[middleware])
+    return middleware
 
 
 def header(app: APIGatewayRestResolver, name: str) -> str | None:

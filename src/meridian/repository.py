@@ -58,6 +58,10 @@ EXPORT_PAGE_ITEMS = 500
 # Parallel UpdateItems of an erasure's scrub (each ~5 ms on AWS: ~1,600 items a second).
 SCRUB_WORKERS = 8
 _CURSOR_MAX_LENGTH = 512
+NOT_YET_REPLICATED = (
+    "the transaction recorded for this Idempotency-Key has not arrived in this region yet;"
+    " retry the same request"
+)
 
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
@@ -120,10 +124,13 @@ def _transaction(item: Item) -> Transaction:
     )
 
 
-def _transaction_item(pk: str, transaction: Transaction) -> Item:
+def _transaction_item(pk: str, transaction: Transaction, key_digest: str) -> Item:
     item: Item = {
         "pk": pk,
         "sk": TRANSACTION_PREFIX + transaction.transaction_id,
+        # The Idempotency-Key's digest (as in the guard's sort key): after an unplanned failover
+        # the reconciliation query finds keys that name two transactions (docs/operations.md).
+        "key_digest": key_digest,
         "transaction_id": transaction.transaction_id,
         "amount": transaction.amount,
         "currency": transaction.currency,
@@ -640,7 +647,7 @@ class Repository:
             {
                 "Put": {
                     "TableName": self.table_name,
-                    "Item": _to_ddb(_transaction_item(pk, transaction)),
+                    "Item": _to_ddb(_transaction_item(pk, transaction, key_digest)),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
@@ -686,8 +693,13 @@ class Repository:
                 "this Idempotency-Key was already used with a different request body"
             )
         existing = self._get(pk, TRANSACTION_PREFIX + str(existing_guard["transaction_id"]))
-        if existing is None:  # pragma: no cover - guard and item are written together
-            raise errors.ConflictError("the transaction could not be recorded; retry")
+        if existing is None:
+            # Written together, replicated apart: "Items are replicated individually. Items
+            # that are updated within a single transaction might not be replicated together"
+            # (https://docs.aws.amazon.com/prescriptive-guidance/latest/dynamodb-global-tables/overview.html).
+            # This replica (a new write region after an unplanned failover) holds the guard but
+            # not yet its transaction: the answer is on its way, so a retryable 503.
+            raise errors.NotYetReplicatedError(NOT_YET_REPLICATED)
         return _transaction(existing)
 
     def get_transaction(self, caller: Caller, transaction_id: str) -> Transaction | None:

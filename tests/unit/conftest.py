@@ -21,6 +21,8 @@ os.environ.update(
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": REGION,
         "AWS_REGION": REGION,
+        # The write fence (issue 12): the unit tests' region takes writes unless a test says not.
+        "WRITE_REGION": REGION,
         "TABLE_NAME": TABLE_NAME,
         "ENVIRONMENT": "test",
         "LOG_LEVEL": "INFO",

@@ -31,7 +31,13 @@ AUTHORIZER_ENV = {
 }
 
 
-BASE = {"TABLE_NAME": "meridian-dev", "ENVIRONMENT": "dev", "CORS_ALLOW_ORIGIN": "*"}
+BASE = {
+    "TABLE_NAME": "meridian-dev",
+    "ENVIRONMENT": "dev",
+    "CORS_ALLOW_ORIGIN": "*",
+    "AWS_REGION": "eu-west-1",
+    "WRITE_REGION": "eu-west-1",
+}
 
 
 def test_profiles_config_defaults_and_values() -> None:

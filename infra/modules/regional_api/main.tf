@@ -23,6 +23,11 @@ locals {
     ENVIRONMENT                  = var.environment
     LOG_LEVEL                    = var.log_level
     POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
+    # The write fence (contract A, issue 12): every function of both regions knows the one region
+    # that takes writes ("none": paused). A function elsewhere refuses POST/PUT/PATCH/DELETE with
+    # 503 REGION_NOT_WRITABLE before any DynamoDB write, whatever path the request took
+    # (src/meridian/regions.py). Only the environment changes on a failover: no redeploy of code.
+    WRITE_REGION = var.write_region
   }
 
   # With a Lambda proxy integration the function's own headers reach the client unchanged, so

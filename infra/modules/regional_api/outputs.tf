@@ -67,3 +67,8 @@ output "usage_plan_ids" {
   description = "Usage plan id per plan in this region (usage reports: aws apigateway get-usage)."
   value       = { for plan, usage_plan in aws_api_gateway_usage_plan.usage : plan => usage_plan.id }
 }
+
+output "function_write_regions" {
+  description = "WRITE_REGION of each function (the write fence: the region that takes writes, or \"none\" while paused), read back from the functions, for review and tests."
+  value       = { for function_name, function in aws_lambda_function.function : function_name => function.environment[0].variables.WRITE_REGION }
+}

@@ -174,6 +174,16 @@ variable "cors_allow_origin" {
   description = "Access-Control-Allow-Origin of CORS preflights and gateway responses."
 }
 
+variable "write_region" {
+  type        = string
+  description = "WRITE_REGION of every function: the region whose functions accept mutating requests, or \"none\" while writes are paused (the write fence; other regions answer 503 REGION_NOT_WRITABLE)."
+
+  validation {
+    condition     = var.write_region == "none" || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.write_region))
+    error_message = "write_region must be a region name or \"none\"."
+  }
+}
+
 variable "origin_verify_header_name" {
   type        = string
   description = "Name of the header CloudFront adds to every origin request."

@@ -22,6 +22,8 @@ service = ProfileService(Repository(CONFIG.table_name), CONFIG.session_ttl_secon
 ERASURE_MARGIN_SECONDS = 2.0
 app = http.new_resolver(CONFIG.cors_allow_origin)
 http.install_error_handlers(app, logger)
+# Contract A (issue 12): mutating routes are refused unless this region is WRITE_REGION.
+write_fence = http.install_write_fence(app, CONFIG.write_fence)
 
 
 def _caller() -> str:

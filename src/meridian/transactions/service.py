@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from meridian import clock, errors, ids
 from meridian.identity import Caller
 from meridian.money import AmountLimits, InvalidAmountError, parse_amount
-from meridian.repository import Repository
+from meridian.repository import NOT_YET_REPLICATED, Repository
 from meridian.transactions.model import Transaction
 
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -123,8 +123,10 @@ class TransactionService:
             transaction = self._written.pop(
                 transaction_id, None
             ) or self.repository.get_transaction(caller, transaction_id)
-            if transaction is None:  # pragma: no cover - the record names a committed item
-                raise errors.ConflictError("the transaction could not be recorded; retry")
+            if transaction is None:
+                # Powertools' record and the transaction replicate apart: this replica holds the
+                # record, not yet the item (after an unplanned failover). Retryable, never 409.
+                raise errors.NotYetReplicatedError(NOT_YET_REPLICATED)
             return 201, transaction.view()
         raise AssertionError("unreachable")  # pragma: no cover
 
