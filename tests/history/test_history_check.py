@@ -8,7 +8,8 @@ Evidence on the code before the write fence (contract A; both regions accept wri
 24 s, seed 12 (run_history.py): 101 operations; anomalies by kind:
 duplicate_transaction 6, lost_update 1, stale_read 1, write_outside_write_region 16,
 lost_transaction 0, replica_divergence 0, impossible_read 0, unexpected_response 0.
-(docs/testing-guide.md "History check" has the details.)
+With the fence (wip2/mrapp merged): 178 operations, 0 anomalies of every kind (this test); a
+60 s run with 12 clients: 836 operations, 0 anomalies (docs/testing-guide.md "History check").
 """
 
 from __future__ import annotations
