@@ -7,6 +7,8 @@ Every request is read once and dispatched, in this order:
 
 * ``GET /_devstack/health``: ``{"status": "ok", "instance": <id of this server process>, ...}``.
 * ``/_devstack/faults`` (GET/PUT/DELETE): fault injection, see ``devstack.faults``.
+* ``/_devstack/replication`` (GET/PUT, ``POST .../drain``): global-table replication delay,
+  isolation and drain, see ``devstack.dynamodb.control``.
 * ``/restapis/{api_id}/{stage}/_user_request_/{path}``: the deployed stage, served by the API
   Gateway runtime from the OpenAPI document Terraform sent.
 * ``GET /{user_pool_id}/.well-known/jwks.json``: the pool's signing keys (404 for unknown pools).
@@ -103,6 +105,7 @@ class DevstackApp:
         from devstack.backend import MotoBackend
         from devstack.fillers import MOTO_VERSION, default_fillers
         from devstack.fillers.awslambda import LambdaSettings
+        from devstack.fillers.dynamodb import DynamoDbReplicas
         from devstack.iam.credentials import RoleSessions
         from devstack.iam.emulator import MotoIam
         from devstack.iam.enforcer import IamEnforcer
@@ -136,6 +139,7 @@ class DevstackApp:
         self.role_sessions = RoleSessions(self.iam.assume_role)
         self.iam_enforcer = IamEnforcer(self.role_sessions, self.iam, self.iam)
         self.invoke_permissions = InvokePermissions(self.iam.function_policy)
+        self.dynamodb = next(f for f in self.fillers if isinstance(f, DynamoDbReplicas))
         self.lambda_runtime = self._make_lambda_runtime()
         self.backend.invoker = self.lambda_runtime
         self.stage_runtime = self._make_stage_runtime()
@@ -174,6 +178,7 @@ class DevstackApp:
         return runtime
 
     def shutdown(self) -> None:
+        self.dynamodb.shutdown()
         if self.lambda_runtime is not None:
             self.lambda_runtime.shutdown()
 
@@ -206,6 +211,8 @@ class DevstackApp:
             )
         if path == "/_devstack/faults":
             return self.faults.control(request)
+        if path.startswith("/_devstack/replication"):
+            return self.dynamodb.control.handle(request)
         stage_match = _STAGE_PATH.match(path)
         if stage_match:
             return self._serve_stage(request, stage_match)

@@ -36,6 +36,7 @@ test-stack: venv build browser ## make up with smoke, the e2e suites (incl. plan
 	$(DEVSTACK) up; \
 	$(PY) scripts/smoke.py; \
 	$(MAKE) --no-print-directory test-e2e; \
+	$(MAKE) --no-print-directory test-history; \
 	trap - EXIT; \
 	$(DEVSTACK) down
 

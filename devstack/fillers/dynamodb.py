@@ -8,9 +8,10 @@ moto ignores ``UpdateTable.ReplicaUpdates`` and never reports ``Replicas``, so a
   (the replica's own KMS key when one is given), and back-fills the existing items;
 * adds ``Replicas`` (every *other* region, ``ReplicaStatus: ACTIVE``, the replica's KMS key) and
   ``GlobalTableVersion`` to DescribeTable / UpdateTable answers in every region of the group;
-* replicates writes: after PutItem, UpdateItem, DeleteItem, BatchWriteItem or TransactWriteItems
-  succeeds, the current state of each written item is copied from the region that took the write
-  to every other replica (synchronously, so it is visible there before the caller gets its answer);
+* hands every successful PutItem, UpdateItem, DeleteItem, BatchWriteItem or TransactWriteItems to
+  the asynchronous replicator (``devstack.dynamodb.replication``: delay, commit order, last writer
+  wins, isolation) and runs the lazy TTL sweeper (``devstack.dynamodb.ttl``); ``control`` serves
+  ``/_devstack/replication`` (``devstack.dynamodb.control``);
 * propagates UpdateTimeToLive to the replicas, as DynamoDB does.
 """
 
@@ -24,9 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
-from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 
+from devstack.dynamodb.control import ReplicationControl
+from devstack.dynamodb.replication import Replicator, written_keys
+from devstack.dynamodb.ttl import TtlSweeper
 from devstack.fillers import Forward
 from devstack.wsgi import AwsRequest, Response, aws_json_error
 
@@ -52,8 +55,23 @@ class DynamoDbReplicas:
     def __init__(self, account_id: str) -> None:
         self.account_id = account_id
         self._groups: dict[str, ReplicaGroup] = {}  # table name -> group
-        # Serialises writes with their replication, so replicas see writes in order.
+        # Serialises each write with the capture of its image, and with the replicator's applies.
         self._lock = threading.RLock()
+        self.replicator = Replicator(self.backend, self.replica_regions, self._lock)
+        self.sweeper = TtlSweeper(
+            self.backend,
+            lambda: list(dynamodb_backends[account_id].keys()),
+            self.replicator,
+            self._lock,
+        )
+        self.control = ReplicationControl(self.replicator, self.sweeper)
+        self.replicator.start()
+        self.sweeper.start()
+
+    def shutdown(self) -> None:
+        """Stop the replication and TTL threads (make down must leave nothing running)."""
+        self.sweeper.stop()
+        self.replicator.stop()
 
     # -- dispatch -----------------------------------------------------------------------------
     def handle(  # noqa: PLR0911 - one return per operation
@@ -70,7 +88,9 @@ class DynamoDbReplicas:
             with self._lock:
                 response = forward(request)
                 if response.status == 200:
-                    self._replicate_writes(request.region, operation, request.json())
+                    backend = self.backend(request.region)
+                    for table_name, key in written_keys(operation, request.json(), backend):
+                        self.replicator.record_local_write(request.region, table_name, key)
             return response
         if operation == "UpdateTimeToLive":
             response = forward(request)
@@ -80,7 +100,9 @@ class DynamoDbReplicas:
         if operation == "DeleteTable":
             response = forward(request)
             if response.status == 200:
-                self._forget_region(request.json().get("TableName", ""), request.region)
+                table_name = str(request.json().get("TableName", ""))
+                self._forget_region(table_name, request.region)
+                self.replicator.forget_table(request.region, table_name)
             return response
         return None
 
@@ -125,6 +147,7 @@ class DynamoDbReplicas:
                     )
                 self.backend(target).tables.pop(table_name, None)
                 self._forget_region(table_name, target)
+                self.replicator.forget_table(target, table_name)
         # Whatever else the call changes (billing, streams, ...) is moto's job.
         response = forward(request.with_body(json.dumps(document).encode()))
         return self._with_replicas(request, response, "TableDescription")
@@ -214,67 +237,6 @@ class DynamoDbReplicas:
             if other != region and table is not None:
                 table.ttl = copy.deepcopy(source.ttl)
 
-    # -- write replication --------------------------------------------------------------------
-    def _replicate_writes(self, region: str, operation: str, document: dict[str, Any]) -> None:
-        for table_name, key in _written_keys(operation, document, self.backend(region)):
-            others = [r for r in self.replica_regions(table_name) if r != region]
-            if not others:
-                continue
-            source = self.backend(region).tables.get(table_name)
-            if source is None:
-                continue
-            hash_key, range_key = _key_values(source, key)
-            item = source.get_item(hash_key, range_key)
-            for other in others:
-                target = self.backend(other).tables.get(table_name)
-                if target is None:
-                    continue
-                if item is None:
-                    if target.get_item(hash_key, range_key) is not None:
-                        target.delete_item(hash_key, range_key)
-                else:
-                    target.put_item(item.to_json()["Attributes"])
-
 
 def _all_items(table: Table) -> list[Any]:
     return list(table.all_items())
-
-
-def _key_values(table: Table, key: dict[str, Any]) -> tuple[DynamoType, DynamoType | None]:
-    hash_key = DynamoType(key[table.hash_key_attr])
-    range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
-    return hash_key, range_key
-
-
-def _written_keys(
-    operation: str, document: dict[str, Any], backend: DynamoDBBackend
-) -> list[tuple[str, dict[str, Any]]]:
-    """(table name, key attributes) for every item the write touched."""
-
-    def key_of(table_name: str, item: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-        table = backend.tables.get(table_name)
-        if table is None or table.hash_key_attr not in item:
-            return None
-        names = [table.hash_key_attr] + ([table.range_key_attr] if table.range_key_attr else [])
-        return table_name, {name: item[name] for name in names if name in item}
-
-    found: list[tuple[str, dict[str, Any]] | None] = []
-    if operation == "PutItem":
-        found.append(key_of(document.get("TableName", ""), document.get("Item", {})))
-    elif operation in ("UpdateItem", "DeleteItem"):
-        found.append(key_of(document.get("TableName", ""), document.get("Key", {})))
-    elif operation == "BatchWriteItem":
-        for table_name, requests in (document.get("RequestItems") or {}).items():
-            for entry in requests:
-                if "PutRequest" in entry:
-                    found.append(key_of(table_name, entry["PutRequest"].get("Item", {})))
-                elif "DeleteRequest" in entry:
-                    found.append(key_of(table_name, entry["DeleteRequest"].get("Key", {})))
-    elif operation == "TransactWriteItems":
-        for entry in document.get("TransactItems") or []:
-            if "Put" in entry:
-                found.append(key_of(entry["Put"]["TableName"], entry["Put"].get("Item", {})))
-            for kind in ("Update", "Delete"):
-                if kind in entry:
-                    found.append(key_of(entry[kind]["TableName"], entry[kind].get("Key", {})))
-    return [entry for entry in found if entry is not None]

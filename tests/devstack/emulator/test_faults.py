@@ -69,6 +69,8 @@ def test_replication_still_reaches_a_faulted_region(
     control(emulator, "PUT", {"service": "dynamodb", "region": "us-west-2"})
     east.put_item(TableName=name, Item={"pk": {"S": "during-fault"}})
     control(emulator, "DELETE")
+    # Replication is asynchronous (devstack.dynamodb.replication): wait for it, bounded.
+    assert emulator.app.dynamodb.replicator.drain(timeout_seconds=30)
     assert "Item" in west.get_item(TableName=name, Key={"pk": {"S": "during-fault"}})
 
 

@@ -1,4 +1,5 @@
-"""The DynamoDB global-table filler: replicas follow UpdateTable and every write is replicated."""
+"""The DynamoDB global-table filler: replicas follow UpdateTable and every write is replicated
+(asynchronously: each cross-region read first drains the replication queue)."""
 
 from __future__ import annotations
 
@@ -6,43 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-PRIMARY, SECONDARY = "us-east-1", "us-west-2"
-
-
-def create_table(client: Any, name: str, sse: dict[str, Any] | None = None) -> None:
-    client.create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-        SSESpecification=sse or {"Enabled": True, "SSEType": "KMS"},
-    )
-
-
-def key(pk: str, sk: str) -> dict[str, Any]:
-    return {"pk": {"S": pk}, "sk": {"S": sk}}
-
-
-@pytest.fixture
-def global_table(emulator: Any, unique_name: Any) -> tuple[str, Any, Any]:
-    east = emulator.client("dynamodb", PRIMARY)
-    west = emulator.client("dynamodb", SECONDARY)
-    name = unique_name("gt")
-    create_table(east, name)
-    east.update_time_to_live(
-        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
-    )
-    east.put_item(TableName=name, Item={**key("u1", "before"), "v": {"N": "1"}})
-    east.update_table(TableName=name, ReplicaUpdates=[{"Create": {"RegionName": SECONDARY}}])
-    return name, east, west
+from ddb_support import PRIMARY, SECONDARY, create_table, key
 
 
 def test_replica_create_reports_replicas_in_both_regions(global_table: Any) -> None:
@@ -92,9 +57,10 @@ def test_existing_items_are_backfilled(global_table: Any) -> None:
     assert item["v"] == {"N": "1"}
 
 
-def test_put_update_delete_replicate_both_ways(global_table: Any) -> None:
+def test_put_update_delete_replicate_both_ways(global_table: Any, emulator: Any) -> None:
     name, east, west = global_table
     east.put_item(TableName=name, Item={**key("u1", "a"), "n": {"N": "1"}})
+    emulator.drain()
     assert west.get_item(TableName=name, Key=key("u1", "a"))["Item"]["n"] == {"N": "1"}
     west.update_item(
         TableName=name,
@@ -102,10 +68,12 @@ def test_put_update_delete_replicate_both_ways(global_table: Any) -> None:
         UpdateExpression="SET n = n + :one, tags = :tags",
         ExpressionAttributeValues={":one": {"N": "1"}, ":tags": {"SS": ["x", "y"]}},
     )
+    emulator.drain()
     replicated = east.get_item(TableName=name, Key=key("u1", "a"))["Item"]
     assert replicated["n"] == {"N": "2"}
     assert sorted(replicated["tags"]["SS"]) == ["x", "y"]
     east.delete_item(TableName=name, Key=key("u1", "a"))
+    emulator.drain()
     assert "Item" not in west.get_item(TableName=name, Key=key("u1", "a"))
 
 
@@ -121,7 +89,7 @@ def test_failed_conditional_write_changes_nothing_anywhere(global_table: Any) ->
     assert west.get_item(TableName=name, Key=key("u1", "before"))["Item"]["v"] == {"N": "1"}
 
 
-def test_batch_and_transact_writes_replicate(global_table: Any) -> None:
+def test_batch_and_transact_writes_replicate(global_table: Any, emulator: Any) -> None:
     name, east, west = global_table
     east.batch_write_item(
         RequestItems={
@@ -132,6 +100,7 @@ def test_batch_and_transact_writes_replicate(global_table: Any) -> None:
             ]
         }
     )
+    emulator.drain()
     assert west.get_item(TableName=name, Key=key("b", "2"))["Item"]["x"] == {"S": "two"}
     assert "Item" not in west.get_item(TableName=name, Key=key("u1", "before"))
     west.transact_write_items(
@@ -148,6 +117,7 @@ def test_batch_and_transact_writes_replicate(global_table: Any) -> None:
             {"Delete": {"TableName": name, "Key": key("b", "2")}},
         ]
     )
+    emulator.drain()
     assert east.get_item(TableName=name, Key=key("t", "1"))["Item"]["x"] == {"S": "new"}
     assert east.get_item(TableName=name, Key=key("b", "1"))["Item"]["x"] == {"S": "changed"}
     assert "Item" not in east.get_item(TableName=name, Key=key("b", "2"))
@@ -156,6 +126,7 @@ def test_batch_and_transact_writes_replicate(global_table: Any) -> None:
 def test_replica_writes_show_up_in_the_replica_stream(global_table: Any, emulator: Any) -> None:
     name, east, west = global_table
     east.put_item(TableName=name, Item={**key("s", "1"), "x": {"S": "streamed"}})
+    emulator.drain()
     streams = emulator.client("dynamodbstreams", SECONDARY)
     arn = west.describe_table(TableName=name)["Table"]["LatestStreamArn"]
     shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]

@@ -1,0 +1,52 @@
+"""Helpers shared by the DynamoDB devstack tests (imported by name, like runtime's rt_support)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from devstack.server import DevstackApp
+
+PRIMARY, SECONDARY = "us-east-1", "us-west-2"
+
+
+class Emulator:
+    def __init__(self, app: DevstackApp, port: int) -> None:
+        self.app = app
+        self.endpoint = f"http://127.0.0.1:{port}"
+
+    def client(self, service: str, region: str = PRIMARY) -> Any:
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+        )
+
+    def drain(self) -> None:
+        assert self.app.dynamodb.replicator.drain(timeout_seconds=30), "replication did not drain"
+
+
+def create_table(client: Any, name: str, sse: dict[str, Any] | None = None) -> None:
+    client.create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        SSESpecification=sse or {"Enabled": True, "SSEType": "KMS"},
+    )
+
+
+def key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
