@@ -127,9 +127,17 @@ class ApiConfigSource:
         return self._policy("response-headers-policy", policy_id, parse_response_headers_policy)
 
 
+# The origin sees CloudFront's own address as the TCP peer (API Gateway's sourceIp, what the
+# REGIONAL web ACL's rate rule counts), the viewer only in X-Forwarded-For
+# (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html#request-custom-headers-behavior,
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html).
+EDGE_SOURCE_IP = "127.0.0.1"
+
+
 class StageOriginFetcher:
-    def __init__(self, serve_stage: ServeStage) -> None:
+    def __init__(self, serve_stage: ServeStage, source_ip: str = EDGE_SOURCE_IP) -> None:
         self._serve_stage = serve_stage
+        self._source_ip = source_ip
 
     def fetch(self, origin: Origin, request: OriginRequest) -> Response:
         match = _EXECUTE_API.match(origin.domain_name)
@@ -169,6 +177,6 @@ class StageOriginFetcher:
                 query=list(request.query),
                 headers=list(request.headers),
                 body=request.body,
-                source_ip=request.client_ip,
+                source_ip=self._source_ip,
             ),
         )

@@ -193,16 +193,17 @@ def test_stage_fetcher_refuses_a_forwarded_viewer_host() -> None:
     calls: list[str] = []
 
     def serve_stage(api: str, stage: str, request: Any) -> Any:
-        calls.append(f"{api}/{stage}{request.path}")
+        calls.append(f"{api}/{stage}{request.path} from {request.source_ip}")
         return Response(200, [], b"{}")
 
     fetcher = StageOriginFetcher(serve_stage)
     origin = Origin("a", ACTIVE)
     ok = fetcher.fetch(
-        origin, OriginRequest("GET", "/v1/health", (), (("Host", ACTIVE),), b"", "x")
+        origin, OriginRequest("GET", "/v1/health", (), (("Host", ACTIVE),), b"", "127.0.0.9")
     )
     assert ok.status == 200
-    assert calls == ["abc123/v1/health"]
+    # The origin's peer is the edge, not the viewer (who is in X-Forwarded-For).
+    assert calls == ["abc123/v1/health from 127.0.0.1"]
     forwarded = fetcher.fetch(
         origin, OriginRequest("GET", "/v1/health", (), (("Host", "d1.cloudfront.net"),), b"", "x")
     )
