@@ -2,6 +2,9 @@
 
 Run ``python -m devstack.server`` (port from ``DEVSTACK_PORT``, default 4566; state directory from
 ``DEVSTACK_STATE_DIR``, default ``.devstack``). ``devstack.cli up`` starts it in the background.
+The same process serves the local edge (``devstack.edge``: the CloudFront distributions) on
+``DEVSTACK_EDGE_PORT`` (default the emulator's port + 1); a CloudFront write through this emulator
+makes the edge re-read its configuration, an invalidation empties its cache.
 
 Every request is read once and dispatched, in this order:
 
