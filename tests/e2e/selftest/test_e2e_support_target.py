@@ -160,3 +160,29 @@ def test_api_urls_can_be_overridden(tmp_path: Path) -> None:
     )
     assert target.api_urls == {"us-east-1": "https://cf/v1"}
     assert target.client_id == "cid"  # everything else still from the stack
+
+
+def test_the_edge_url_of_the_devstack_and_the_regional_api_ids(tmp_path: Path) -> None:
+    path = tmp_path / "stack.json"
+    path.write_text(json.dumps({**STACK, "edge_url": "http://127.0.0.1:4567/"}))
+    target = load_target({"E2E_STACK_JSON": str(path)})
+    assert target.edge_url == "http://127.0.0.1:4567"
+    assert target.stage == "v1"
+    assert target.edge_api_url == "http://127.0.0.1:4567/v1"
+    assert target.api_id("us-west-2") == "b2"
+    assert target.active_region == "us-east-1"
+
+
+def test_the_edge_url_of_a_deployment_prefers_the_custom_domain() -> None:
+    base = {
+        "api_urls": {"eu-west-1": "https://abc.execute-api.eu-west-1.amazonaws.com/v1"},
+        "user_pool_id": "eu-west-1_P", "user_pool_client_id": "c",
+        "cloudfront_url": "https://d111.cloudfront.net", "active_region": "eu-central-1",
+    }  # fmt: skip
+    target = build_target({**base, "custom_domain_url": None}, kind="aws")
+    assert target.edge_api_url == "https://d111.cloudfront.net/v1"
+    assert target.api_id("eu-west-1") == "abc"
+    assert target.active_region == "eu-central-1"
+    custom = build_target({**base, "custom_domain_url": "https://api.example.com"}, kind="aws")
+    assert custom.edge_api_url == "https://api.example.com/v1"
+    assert build_target({**base, "cloudfront_url": None}, kind="aws").edge_url is None
