@@ -41,6 +41,9 @@ DEFAULT_RUNTIME = "python3.13"
 # modules on an x86_64 build host (never deployed: Terraform deploys arm64).
 ARCHITECTURES = {"arm64": "aarch64", "x86_64": "x86_64"}
 MANIFEST = "build.json"
+# What each zip in --out was built from (digest of its entries): an unchanged zip is not rewritten,
+# so `make build` after `make test-build` (or a second `make build`) only reads the sources.
+INPUTS_RECORD = ".inputs.json"
 
 
 def platform_args(runtime: str, architecture: str = "arm64") -> tuple[str, ...]:
@@ -216,6 +219,31 @@ def zip_entries(function: str, site: Path) -> list[tuple[str, Path]]:
     return sorted((name, path) for name, path in entries if not _INSTALL_METADATA.search(name))
 
 
+def entries_digest(entries: list[tuple[str, Path]]) -> str:
+    """SHA-256 over every entry's name and bytes: equal digests give byte-identical zips."""
+    digest = hashlib.sha256()
+    for name, path in entries:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def read_inputs_record(out: Path) -> dict[str, str]:
+    try:
+        record = json.loads((out / INPUTS_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    functions = record.get("functions") if isinstance(record, dict) else None
+    return dict(functions) if isinstance(functions, dict) else {}
+
+
+def is_zip(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip() is None
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 def write_zip(target: Path, entries: list[tuple[str, Path]]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".zip.partial")
@@ -265,13 +293,26 @@ def main() -> int:
     manifest.unlink(missing_ok=True)
     too_big = []
     functions = args.functions or sorted(FUNCTION_DEPENDENCIES)
+    recorded = read_inputs_record(args.out)
     for function in functions:
         site = install_function_dependencies(function, pins, args.build_dir, build_target, options)
         target = args.out / f"{function}.zip"
-        write_zip(target, zip_entries(function, site))
+        entries = zip_entries(function, site)
+        inputs = entries_digest(entries)
+        unchanged = recorded.get(function) == inputs and is_zip(target)
+        if not unchanged:
+            recorded.pop(function, None)
+            write_zip(target, entries)
+            recorded[function] = inputs
+            args.out.mkdir(parents=True, exist_ok=True)
+            (args.out / INPUTS_RECORD).write_text(
+                json.dumps({"functions": recorded}, indent=2, sort_keys=True) + "\n",
+                encoding="utf-8",
+            )
         size = target.stat().st_size
         digest = hashlib.sha256(target.read_bytes()).hexdigest()
-        print(f"{target}  {size:>9} bytes  sha256 {digest[:16]}")
+        note = "  (unchanged)" if unchanged else ""
+        print(f"{target}  {size:>9} bytes  sha256 {digest[:16]}{note}")
         if size > MAX_ZIP_BYTES:
             too_big.append(function)
     if too_big:

@@ -50,13 +50,17 @@ variables {
   write_region                       = "us-east-1"
 }
 
-run "functions_follow_the_contract" {
+# One plan of the module with the file's variables carries every assertion about it: each run is
+# a full plan (~6 s of CPU), and Terraform evaluates every assert of a run, reporting each failing
+# one by its own error_message, so merging the runs loses no check (docs/testing-guide.md).
+run "regional_api_with_dev_values" {
   command = plan
 
   module {
     source = "./modules/regional_api"
   }
 
+  # --- functions follow the contract ---
   assert {
     condition = {
       for name, function in aws_lambda_function.function : name => function.handler
@@ -149,15 +153,8 @@ run "functions_follow_the_contract" {
     condition     = alltrue([for name, function in aws_lambda_function.function : function.function_name == "meridian-dev-${name}" && function.logging_config[0].log_group == "/meridian-dev/lambda/${name}"])
     error_message = "function and log group names carry the environment"
   }
-}
 
-run "logs_are_encrypted_and_retained" {
-  command = plan
-
-  module {
-    source = "./modules/regional_api"
-  }
-
+  # --- logs are encrypted and retained ---
   assert {
     condition = alltrue([
       for group in concat(values(aws_cloudwatch_log_group.function), [aws_cloudwatch_log_group.access, aws_cloudwatch_log_group.execution, aws_cloudwatch_log_group.waf]) :
@@ -180,15 +177,8 @@ run "logs_are_encrypted_and_retained" {
     condition     = toset([for subscription in aws_sns_topic_subscription.email : subscription.endpoint]) == toset(["ops@example.com"])
     error_message = "one e-mail subscription per address"
   }
-}
 
-run "stage_tracing_logging_and_throttling" {
-  command = plan
-
-  module {
-    source = "./modules/regional_api"
-  }
-
+  # --- stage tracing logging and throttling ---
   assert {
     condition     = aws_api_gateway_stage.v1.xray_tracing_enabled && aws_api_gateway_stage.v1.stage_name == "v1"
     error_message = "stage v1 with X-Ray tracing"
@@ -214,20 +204,12 @@ run "stage_tracing_logging_and_throttling" {
     error_message = "the deployment is re-triggered by the body's hash"
   }
 
-}
-
-# API key source AUTHORIZER: the authorizer returns the caller's usage plan key as
-# usageIdentifierKey; the key value is an identifier the client never sends, so the same value in
-# both regions is no secret (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html,
-# https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html,
-# best practices: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html#apigateway-usage-plans-best-practices).
-run "usage_plans_are_enforced" {
-  command = plan
-
-  module {
-    source = "./modules/regional_api"
-  }
-
+  # --- usage plans are enforced ---
+  # API key source AUTHORIZER: the authorizer returns the caller's usage plan key as
+  # usageIdentifierKey; the key value is an identifier the client never sends, so the same value in
+  # both regions is no secret (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html,
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html,
+  # best practices: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html#apigateway-usage-plans-best-practices).
   assert {
     condition     = jsondecode(aws_api_gateway_rest_api.api.body)["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
     error_message = "API keys come from the Lambda authorizer (usageIdentifierKey), never from a client header"
@@ -290,15 +272,8 @@ run "usage_plans_are_enforced" {
     condition     = keys(aws_api_gateway_usage_plan_key.usage) == keys(aws_api_gateway_usage_plan.usage) && alltrue([for binding in aws_api_gateway_usage_plan_key.usage : binding.key_type == "API_KEY"])
     error_message = "each usage key is bound to its own plan"
   }
-}
 
-run "openapi_document" {
-  command = plan
-
-  module {
-    source = "./modules/regional_api"
-  }
-
+  # --- openapi document ---
   assert {
     condition = toset(keys(jsondecode(aws_api_gateway_rest_api.api.body).paths)) == toset([
       "/health", "/profiles", "/profiles/me", "/profiles/me/export", "/profiles/me/sessions",
@@ -418,15 +393,8 @@ run "openapi_document" {
     ])
     error_message = "every gateway response carries the request id in the app's error shape"
   }
-}
 
-run "iam_is_least_privilege" {
-  command = plan
-
-  module {
-    source = "./modules/regional_api"
-  }
-
+  # --- iam is least privilege ---
   assert {
     condition = alltrue(flatten([
       for role, statements in output.iam_policy_statements : [
@@ -475,15 +443,8 @@ run "iam_is_least_privilege" {
     condition     = aws_lambda_permission.api["authorizer"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/authorizers/*" && aws_lambda_permission.api["profiles"].source_arn == "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/*"
     error_message = "Lambda permissions are scoped to this API's stage or authorizers"
   }
-}
 
-run "regional_waf_requires_the_origin_header" {
-  command = plan
-
-  module {
-    source = "./modules/regional_api"
-  }
-
+  # --- regional waf requires the origin header ---
   assert {
     condition     = aws_wafv2_web_acl.api.scope == "REGIONAL" && aws_wafv2_web_acl.api.name == "meridian-dev-api-us-east-1"
     error_message = "a regional web ACL per region"
@@ -519,35 +480,14 @@ run "regional_waf_requires_the_origin_header" {
     condition     = one([for rule in aws_wafv2_web_acl.api.rule : length(rule.action[0].block) if rule.name == "block-without-origin-header"]) == 1
     error_message = "the header rule blocks"
   }
-}
 
-run "invalid_runtime_is_rejected" {
-  command = plan
-
-  module {
-    source = "./modules/regional_api"
-  }
-
-  variables {
-    lambda_runtime = "python3.9"
-  }
-
-  expect_failures = [var.lambda_runtime]
-}
-
-# A Lambda authorizer rejects a token by raising "Unauthorized", which Lambda counts in Errors: an
-# Errors alarm on the authorizer fires on routine expired tokens. The alarm watches the
-# authorizer's own AuthorizerFailure metric instead (EMF, namespace Meridian, dimension service),
-# emitted only for dependency outages and unexpected errors.
-# https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
-# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
-run "authorizer_alarm_watches_authorizer_failure" {
-  command = plan
-
-  module {
-    source = "./modules/regional_api"
-  }
-
+  # --- authorizer alarm watches authorizer failure ---
+  # A Lambda authorizer rejects a token by raising "Unauthorized", which Lambda counts in Errors: an
+  # Errors alarm on the authorizer fires on routine expired tokens. The alarm watches the
+  # authorizer's own AuthorizerFailure metric instead (EMF, namespace Meridian, dimension service),
+  # emitted only for dependency outages and unexpected errors.
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+  # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
   assert {
     condition     = !contains(keys(aws_cloudwatch_metric_alarm.function), "authorizer-errors") && contains(keys(aws_cloudwatch_metric_alarm.function), "authorizer-throttles")
     error_message = "no Lambda Errors alarm on the authorizer (rejected tokens are Lambda errors); its throttles are still alarmed"
@@ -575,3 +515,18 @@ run "authorizer_alarm_watches_authorizer_failure" {
     error_message = "no data is healthy (EMF metrics exist only once emitted); the alarm notifies the region's topic"
   }
 }
+
+run "invalid_runtime_is_rejected" {
+  command = plan
+
+  module {
+    source = "./modules/regional_api"
+  }
+
+  variables {
+    lambda_runtime = "python3.9"
+  }
+
+  expect_failures = [var.lambda_runtime]
+}
+

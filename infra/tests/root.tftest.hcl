@@ -63,9 +63,13 @@ variables {
   }
 }
 
-run "dev_defaults_are_destroyable" {
+# One plan of the dev defaults carries every assertion about them: each run is a full plan of the
+# root module (~5 s of CPU), and Terraform evaluates every assert of a run, reporting each failing
+# one by its own error_message, so merging the runs loses no check (docs/testing-guide.md).
+run "dev_defaults" {
   command = plan
 
+  # --- dev defaults are destroyable ---
   assert {
     condition     = !module.data.deletion_protection_enabled && module.identity.deletion_protection == "INACTIVE"
     error_message = "dev defaults: no deletion protection on the table or the user pool"
@@ -80,11 +84,8 @@ run "dev_defaults_are_destroyable" {
     condition     = !contains(module.identity.explicit_auth_flows, "ALLOW_USER_PASSWORD_AUTH")
     error_message = "password auth is off by default"
   }
-}
 
-run "every_name_carries_project_and_environment" {
-  command = plan
-
+  # --- every name carries project and environment ---
   assert {
     condition = alltrue([for name in concat(
       [module.data.table_name, module.edge.web_acl_name, module.edge.waf_log_group_name, module.observability.dashboard_name],
@@ -94,11 +95,8 @@ run "every_name_carries_project_and_environment" {
     ) : strcontains(name, "meridian-dev")])
     error_message = "every resource name carries <project>-<environment>"
   }
-}
 
-run "regions_are_wired" {
-  command = plan
-
+  # --- regions are wired ---
   assert {
     condition     = output.primary_region == "us-east-1" && output.secondary_region == "us-west-2"
     error_message = "default region pair"
@@ -140,11 +138,8 @@ run "regions_are_wired" {
     condition     = output.custom_domain_url == null && length(module.dns) == 0
     error_message = "no DNS without domain_name"
   }
-}
 
-run "no_wildcards_in_any_policy" {
-  command = plan
-
+  # --- no wildcards in any policy ---
   assert {
     condition = alltrue(flatten([
       for statements in concat(values(module.regional_api_primary.iam_policy_statements), values(module.regional_api_secondary.iam_policy_statements)) : [
@@ -155,6 +150,41 @@ run "no_wildcards_in_any_policy" {
       ]
     ]))
     error_message = "no * action anywhere; * resources only for X-Ray"
+  }
+
+  # --- partners get keys and usage plans ---
+  # Decision 3 (per-partner keys selected by kid) and decision 4 (usage plans with API key source
+  # AUTHORIZER): one secret per (partner, key id), replicated, and the same usage key values in both
+  # regions, because the authorizer of either region returns the same usageIdentifierKey.
+  assert {
+    condition = output.partner_key_secret_names == {
+      "acme/k1"   = "meridian-dev/partner-keys/acme/k1"
+      "acme/k2"   = "meridian-dev/partner-keys/acme/k2"
+      "globex/k1" = "meridian-dev/partner-keys/globex/k1"
+    }
+    error_message = "one secret per (partner, key id), named <project>-<env>/partner-keys/<partner>/<key id>"
+  }
+
+  assert {
+    condition     = length(module.partner_signing_key) == 3
+    error_message = "every partner key gets its own generated value (written write-only)"
+  }
+
+  assert {
+    condition = (
+      module.regional_api_primary.usage_key_values == module.regional_api_secondary.usage_key_values
+      && module.regional_api_primary.usage_key_values == {
+        "app-users"      = "meridian-dev-usage-app-users"
+        "partner-acme"   = "meridian-dev-usage-partner-acme"
+        "partner-globex" = "meridian-dev-usage-partner-globex"
+      }
+    )
+    error_message = "usage key values are identical in both regions: <project>-<env>-usage-partner-<p> and -usage-app-users"
+  }
+
+  assert {
+    condition     = module.regional_api_primary.usage_plan_quotas == { "app-users" = null, "partner-acme" = 100000, "partner-globex" = 500 }
+    error_message = "partner quotas come from var.partners (default 100000 per day); app users have no quota"
   }
 }
 
@@ -211,44 +241,6 @@ run "failover_to_the_secondary" {
   assert {
     condition     = output.active_region == "us-west-2" && module.edge.active_origin_domain == module.regional_api_secondary.execute_api_domain
     error_message = "flipping active_region sends everything to the other region"
-  }
-}
-
-# Decision 3 (per-partner keys selected by kid) and decision 4 (usage plans with API key source
-# AUTHORIZER): one secret per (partner, key id), replicated, and the same usage key values in both
-# regions, because the authorizer of either region returns the same usageIdentifierKey.
-run "partners_get_keys_and_usage_plans" {
-  command = plan
-
-  assert {
-    condition = output.partner_key_secret_names == {
-      "acme/k1"   = "meridian-dev/partner-keys/acme/k1"
-      "acme/k2"   = "meridian-dev/partner-keys/acme/k2"
-      "globex/k1" = "meridian-dev/partner-keys/globex/k1"
-    }
-    error_message = "one secret per (partner, key id), named <project>-<env>/partner-keys/<partner>/<key id>"
-  }
-
-  assert {
-    condition     = length(module.partner_signing_key) == 3
-    error_message = "every partner key gets its own generated value (written write-only)"
-  }
-
-  assert {
-    condition = (
-      module.regional_api_primary.usage_key_values == module.regional_api_secondary.usage_key_values
-      && module.regional_api_primary.usage_key_values == {
-        "app-users"      = "meridian-dev-usage-app-users"
-        "partner-acme"   = "meridian-dev-usage-partner-acme"
-        "partner-globex" = "meridian-dev-usage-partner-globex"
-      }
-    )
-    error_message = "usage key values are identical in both regions: <project>-<env>-usage-partner-<p> and -usage-app-users"
-  }
-
-  assert {
-    condition     = module.regional_api_primary.usage_plan_quotas == { "app-users" = null, "partner-acme" = 100000, "partner-globex" = 500 }
-    error_message = "partner quotas come from var.partners (default 100000 per day); app users have no quota"
   }
 }
 

@@ -394,3 +394,35 @@ def test_every_function_imports_with_its_runtime(tmp_path, runtime) -> None:
         if function == "authorizer":
             tag = "".join(version)
             assert f"_cffi_backend.cpython-{tag}-x86_64-linux-gnu.so" in completed.stdout
+
+
+# --- Unchanged inputs are not zipped again ------------------------------------------------------
+# `make build` runs after `make test-build` (and before every Terraform suite): when a zip's entries
+# (names and bytes) are what the zip in --out was built from, it is left as it is.
+def build_output(out: Path) -> str:
+    command = [sys.executable, str(ROOT / "scripts" / "build_lambda.py"), "--out", str(out)]
+    completed = subprocess.run(  # noqa: S603 - fixed argv
+        command, check=True, cwd=ROOT, capture_output=True, text=True
+    )
+    return completed.stdout
+
+
+def test_unchanged_inputs_are_not_zipped_again(tmp_path) -> None:
+    out = tmp_path / "lambda"
+    first = build_output(out)
+    assert "(unchanged)" not in first
+    digests = {function: sha256(out / f"{function}.zip") for function in FUNCTIONS}
+    second = build_output(out)
+    assert second.count("(unchanged)") == len(FUNCTIONS), second
+    assert {function: sha256(out / f"{function}.zip") for function in FUNCTIONS} == digests
+    assert json.loads((out / "build.json").read_text())["runtime"] == "python3.13"
+    # A zip that no longer matches its inputs is built again: a damaged one, ...
+    (out / "health.zip").write_bytes(b"not a zip")
+    # ... and one whose recorded inputs differ (what a source change does).
+    record = json.loads((out / ".inputs.json").read_text())
+    record["functions"]["profiles"] = "0" * 64
+    (out / ".inputs.json").write_text(json.dumps(record))
+    third = build_output(out)
+    rebuilt = [line for line in third.splitlines() if "(unchanged)" not in line]
+    assert sorted(Path(line.split()[0]).stem for line in rebuilt) == ["health", "profiles"]
+    assert {function: sha256(out / f"{function}.zip") for function in FUNCTIONS} == digests
