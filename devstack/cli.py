@@ -69,6 +69,16 @@ class Settings:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def edge_port(self) -> int:
+        """The local edge's listener (devstack.server: DEVSTACK_EDGE_PORT, default port + 1)."""
+        return int(os.environ.get("DEVSTACK_EDGE_PORT", str(self.port + 1)))
+
+    @property
+    def edge_url(self) -> str:
+        """The CloudFront distribution, served locally (paths as on CloudFront: /v1/...)."""
+        return f"http://127.0.0.1:{self.edge_port}"
+
+    @property
     def log_file(self) -> Path:
         return self.state_dir / "devstack.log"
 
@@ -428,6 +438,12 @@ def discover_apis(settings: Settings, regions: list[str]) -> dict[str, str]:
     return urls
 
 
+def stage_of(api_url: str) -> str:
+    """The stage name of an emulator stage URL (``.../restapis/{id}/{stage}/_user_request_``)."""
+    parts = api_url.rstrip("/").split("/")
+    return parts[-2] if parts[-1] == "_user_request_" else parts[-1]
+
+
 def discover_cognito(settings: Settings, outputs: dict[str, Any], region: str) -> dict[str, str]:
     pool_id = outputs.get("user_pool_id")
     client_id = outputs.get("user_pool_client_id")
@@ -476,8 +492,12 @@ def write_stack_file(settings: Settings) -> dict[str, Any]:
     if not urls:
         raise DevstackError("terraform applied, but no REST API stage exists in the emulator")
     wait_for_health(urls)
+    stage = stage_of(urls.get(primary) or next(iter(urls.values())))
+    # The edge forwards to the active region: its health proves the whole viewer path.
+    wait_for_health({"edge": f"{settings.edge_url}/{stage}"})
     stack = {
         "aws_endpoint_url": settings.endpoint,
+        "edge_url": settings.edge_url,
         "primary_region": primary,
         "regions": {region: {"api_url": url} for region, url in urls.items()},
         "cognito": discover_cognito(settings, outputs, primary),
@@ -491,10 +511,11 @@ def print_summary(settings: Settings, stack: dict[str, Any]) -> None:
     say(f"stack description: {settings.stack_file}")
     for region, entry in stack["regions"].items():
         say(f"{region}: {entry['api_url']}")
+    say(f"edge (CloudFront): {stack['edge_url']}")
     first = next(iter(stack["regions"].values()))["api_url"]
     print(
         "\nTry it:\n"
-        f"  curl -s {first}/health\n"
+        f"  curl -s {stack['edge_url']}/{stage_of(first)}/health\n"
         f"  AWS_ENDPOINT_URL={settings.endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test "
         f"aws dynamodb list-tables --region {stack['primary_region']}\n"
         "  make logs   # follow the emulator and function logs\n"

@@ -40,7 +40,7 @@ from urllib.parse import unquote, urlencode
 
 from devstack.faults import FaultRegistry
 from devstack.runtime.contracts import FunctionSpec, HttpRequest, HttpResponse, InvokeResult
-from devstack.waf import WafGate, WafRequest
+from devstack.waf import WafBlock, WafGate, WafRequest
 from devstack.wsgi import (
     AwsRequest,
     Response,
@@ -136,6 +136,13 @@ class DevstackApp:
         from devstack.waf.moto_source import MotoWebAcls
 
         self.waf = WafGate(MotoWebAcls(DEFAULT_ACCOUNT_ID))
+        # The local edge (devstack.edge): the CloudFront distributions, read through the CloudFront
+        # API answered in-process, their execute-api origins fetched through serve_stage.
+        from devstack.edge.server import Edge
+        from devstack.edge.source import ApiConfigSource, StageOriginFetcher
+
+        self.edge_config = ApiConfigSource(self._through_fillers)
+        self.edge = Edge(self.edge_config, StageOriginFetcher(self.serve_stage), _LiveWaf(self))
 
     # -- runtimes (developed alongside in devstack.runtime) -------------------------------------
     def _make_lambda_runtime(self) -> LambdaRuntimeLike | None:
@@ -192,7 +199,13 @@ class DevstackApp:
         if path == "/_devstack/health":
             return json_response(
                 200,
-                {"status": "ok", "instance": self.instance, "pid": os.getpid(), "port": self.port},
+                {
+                    "status": "ok",
+                    "instance": self.instance,
+                    "pid": os.getpid(),
+                    "port": self.port,
+                    "edge_port": edge_port_from_env(self.port),
+                },
             )
         if path == "/_devstack/faults":
             return self.faults.control(request)
@@ -211,7 +224,16 @@ class DevstackApp:
         response = self._through_fillers(request)
         if request.service == "apigateway":
             self._capture_openapi(request, response)
+        elif request.service == "cloudfront" and request.method != "GET" and response.status < 300:
+            self._cloudfront_changed(request)
         return response
+
+    def _cloudfront_changed(self, request: AwsRequest) -> None:
+        """A CloudFront write: the edge re-reads its configuration; an invalidation empties the
+        edge's cache."""
+        self.edge_config.invalidate()
+        if request.path.endswith("/invalidation"):
+            self.edge.clear_cache()
 
     def _through_fillers(self, request: AwsRequest) -> Response:
         for filler in self.fillers:
@@ -361,6 +383,16 @@ class DevstackApp:
             LOGGER.exception("asynchronous invocation of %s failed", spec.function_name)
 
 
+class _LiveWaf:
+    """The edge asks whatever ``DevstackApp.waf`` is at the time of the request."""
+
+    def __init__(self, app: DevstackApp) -> None:
+        self._app = app
+
+    def inspect(self, request: WafRequest) -> WafBlock | None:
+        return self._app.waf.inspect(request)
+
+
 def _lambda_error(status: int, error_type: str, message: str) -> Response:
     return Response(
         status,
@@ -387,6 +419,11 @@ def port_from_env() -> int:
     return int(os.environ.get("DEVSTACK_PORT", str(DEFAULT_PORT)))
 
 
+def edge_port_from_env(port: int) -> int:
+    """The edge's listener: ``DEVSTACK_EDGE_PORT``, default the emulator's port + 1."""
+    return int(os.environ.get("DEVSTACK_EDGE_PORT", str(port + 1)))
+
+
 def main() -> int:
     from werkzeug.serving import make_server
 
@@ -400,23 +437,34 @@ def main() -> int:
     state_dir.mkdir(parents=True, exist_ok=True)
     app = DevstackApp(port, state_dir)
     server = make_server("127.0.0.1", port, app, threaded=True)
+    from devstack.edge.listener import EdgeApp
+
+    edge_port = edge_port_from_env(port)
+    edge_server = make_server("127.0.0.1", edge_port, EdgeApp(app.edge), threaded=True)
+    edge_thread = threading.Thread(target=edge_server.serve_forever, daemon=True)
+    edge_thread.start()
     (state_dir / "server.json").write_text(
-        json.dumps({"pid": os.getpid(), "port": port, "instance": app.instance})
+        json.dumps(
+            {"pid": os.getpid(), "port": port, "edge_port": edge_port, "instance": app.instance}
+        )
     )
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         LOGGER.info("signal %d: stopping", signum)
         # shutdown() waits for serve_forever to return, so it must not run on the serving thread.
         threading.Thread(target=server.shutdown, daemon=True).start()
+        threading.Thread(target=edge_server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     LOGGER.info("devstack emulator (instance %s) on http://127.0.0.1:%d", app.instance, port)
+    LOGGER.info("devstack edge (CloudFront) on http://127.0.0.1:%d", edge_port)
     try:
         server.serve_forever()
     finally:
         app.shutdown()
         server.server_close()
+        edge_server.server_close()
         LOGGER.info("devstack emulator stopped")
     return 0
 

@@ -62,9 +62,23 @@ class Smoke:
 
     def __init__(self, target: Target) -> None:
         self.target = target
-        self.api = Api(target.primary_api_url, target.primary_region)
+        # As a client: through the edge (CloudFront), unless E2E_VIA=regional. The secondary
+        # region is read directly, with the origin-verify header CloudFront would add.
+        via_edge = os.environ.get("E2E_VIA", "edge").lower() == "edge" and target.edge_api_url
+        if via_edge and target.edge_api_url:
+            self.api = Api(target.edge_api_url, target.active_region, via="edge")
+        else:
+            self.api = Api(
+                target.primary_api_url,
+                target.primary_region,
+                default_headers=target.origin_verify_headers,
+            )
         self.secondary = (
-            Api(target.secondary_api_url, target.secondary_region)
+            Api(
+                target.secondary_api_url,
+                target.secondary_region,
+                default_headers=target.origin_verify_headers,
+            )
             if target.secondary_api_url and target.secondary_region
             else None
         )
@@ -103,7 +117,14 @@ class Smoke:
             expect_status(response, 200)
             if response.json() != {"status": "ok", "region": region}:
                 raise AssertionError(f"unexpected health body {response.text}")
-        return ", ".join(sorted(self.target.api_urls))
+        regions = ", ".join(sorted(self.target.api_urls))
+        if self.api.via != "edge":
+            return regions
+        response = self.api.get("/health")
+        expect_status(response, 200)
+        if response.json() != {"status": "ok", "region": self.target.active_region}:
+            raise AssertionError(f"unexpected health body through the edge {response.text}")
+        return f"{regions}, edge {self.target.edge_url}"
 
     def sign_up(self) -> str:
         self.username, _, self.password = self.users.sign_up()
@@ -205,7 +226,8 @@ class Smoke:
 
 
 def run_smoke(target: Target, report: Report) -> None:
-    print(f"Meridian smoke test against {target.kind}: {target.primary_api_url}", file=report.out)
+    url = target.edge_api_url if target.edge_api_url else target.primary_api_url
+    print(f"Meridian smoke test against {target.kind}: {url}", file=report.out)
     smoke = Smoke(target)
     try:
         for name, action in smoke.steps():

@@ -79,10 +79,15 @@ def _managed_cache_policy(name: str, comment: str, ttl: tuple[int, int, int], gz
     )
 
 
-def _managed_origin_request_policy(name: str, comment: str, headers: str) -> str:
+def _managed_origin_request_policy(
+    name: str, comment: str, headers: str, names: tuple[str, ...] = ()
+) -> str:
+    items = "".join(f"<Name>{n}</Name>" for n in names)
+    listed = f"<Headers><Quantity>{len(names)}</Quantity><Items>{items}</Items></Headers>"
     return (
         f"<OriginRequestPolicyConfig><Comment>{comment}</Comment><Name>{name}</Name>"
-        f"<HeadersConfig><HeaderBehavior>{headers}</HeaderBehavior></HeadersConfig>"
+        f"<HeadersConfig><HeaderBehavior>{headers}</HeaderBehavior>"
+        f"{listed if names else ''}</HeadersConfig>"
         "<CookiesConfig><CookieBehavior>all</CookieBehavior></CookiesConfig>"
         "<QueryStringsConfig><QueryStringBehavior>all</QueryStringBehavior></QueryStringsConfig>"
         "</OriginRequestPolicyConfig>"
@@ -109,7 +114,9 @@ _MANAGED: dict[str, dict[str, str]] = {
         "b689b0a8-53d0-40ab-baf2-68738e2966ac": _managed_origin_request_policy(
             "Managed-AllViewerExceptHostHeader",
             "Policy to forward all parameters in viewer requests except for the Host header",
-            "allViewer",
+            # Every viewer header but Host (the devstack edge forwards what this says).
+            "allExcept",
+            ("host",),
         ),
     },
     "response-headers-policy": {},

@@ -6,6 +6,7 @@ stops it. Every user created is removed at the end (admin delete) together with 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -27,17 +28,43 @@ def target() -> Target:
     return load_target()
 
 
+def regional_api(target: Target, region: str) -> Api:
+    """One region's API called directly, with the origin-verify header CloudFront would add."""
+    url = target.api_urls.get(region)
+    if url is None:
+        pytest.fail(f"the target has no API in {region}: {target.api_urls}")
+    return Api(url, region, default_headers=target.origin_verify_headers, via="regional")
+
+
 @pytest.fixture(scope="session")
 def api(target: Target) -> Api:
-    return Api(target.primary_api_url, target.primary_region)
+    """The API as a client calls it: through the edge (CloudFront), unless E2E_VIA=regional.
+
+    Through the edge the region is the active one (CloudFront sends every request there).
+    """
+    via = os.environ.get("E2E_VIA", "edge").lower()
+    if via == "edge" and target.edge_api_url:
+        return Api(target.edge_api_url, target.active_region, via="edge")
+    if via == "edge" and not os.environ.get("E2E_API_URLS"):
+        pytest.fail(
+            "the target has no edge URL (stack.json edge_url / cloudfront_url output): "
+            "set E2E_VIA=regional to call the primary region directly"
+        )
+    return regional_api(target, target.primary_region)
+
+
+@pytest.fixture(scope="session")
+def api_primary(target: Target) -> Api:
+    """The primary region's API, directly (with the origin-verify header)."""
+    return regional_api(target, target.primary_region)
 
 
 @pytest.fixture(scope="session")
 def api_secondary(target: Target) -> Api:
-    url = target.secondary_api_url
-    if url is None or target.secondary_region is None:
+    """The secondary region's API, directly (with the origin-verify header)."""
+    if target.secondary_region is None:
         pytest.fail(f"the target has no secondary region API: {target.api_urls}")
-    return Api(url, target.secondary_region)
+    return regional_api(target, target.secondary_region)
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ def test_parallel_posts_with_one_idempotency_key_store_one_transaction(
 
     def post(_: int) -> requests.Response:
         # One session per thread: requests.Session is not thread-safe.
-        return Api(api.base_url, api.region).post_transaction(user.id_token, body, key)
+        return api.clone().post_transaction(user.id_token, body, key)
 
     responses = in_parallel(20, post)
 
@@ -72,7 +72,7 @@ def test_parallel_updates_from_one_version_exactly_one_wins(api: Api, user: User
     version = created.json()["version"]
 
     def update(index: int) -> tuple[int, requests.Response]:
-        client = Api(api.base_url, api.region)
+        client = api.clone()
         response = client.put(
             "/profiles/me",
             token=user.id_token,

@@ -127,21 +127,23 @@ def fuzz_user(user_factory: UserFactory, api: Api) -> User:
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_fuzz_operation(
-    fuzz_schema: Any, fuzz_user: User, target: Target, method: str, path: str
+    fuzz_schema: Any, fuzz_user: User, api: Api, method: str, path: str
 ) -> None:
     try:
         operation = fuzz_schema[path][method]
     except KeyError:
         pytest.fail(f"{method} {path} is missing from the OpenAPI document")
-    base_url = target.primary_api_url
+    base_url = api.base_url  # through the edge by default, as a client calls it
     # Each operation starts from "the user has a profile" (an earlier DELETE may have erased it),
     # so the session and update routes reach their success paths too.
-    restored = Api(base_url, target.primary_region).post(
-        "/profiles", token=fuzz_user.id_token, json_body={"display_name": "F"}
-    )
+    restored = api.post("/profiles", token=fuzz_user.id_token, json_body={"display_name": "F"})
     expect_status(restored, 201, 409)
     session = requests.Session()
-    headers = {**extra_headers(), "Authorization": f"Bearer {fuzz_user.id_token}"}
+    headers = {
+        **api.default_headers,
+        **extra_headers(),
+        "Authorization": f"Bearer {fuzz_user.id_token}",
+    }
     excluded = _excluded_checks()
     strategies = [operation.as_strategy(GenerationMode.POSITIVE)]
     if _has_inputs(operation):

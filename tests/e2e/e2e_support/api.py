@@ -55,11 +55,29 @@ def new_idempotency_key() -> str:
 class Api:
     """Requests against ``{base_url}{path}``; every call gets a fresh connection-pooled session."""
 
-    def __init__(self, base_url: str, region: str, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        region: str,
+        timeout: float = 30.0,
+        default_headers: Mapping[str, str] | None = None,
+        via: str = "regional",
+    ) -> None:
+        """``via``: "edge" (the CloudFront URL) or "regional" (one region's stage URL).
+
+        ``default_headers`` go with every request: a regional API called directly gets the
+        origin-verify header CloudFront would add (``Target.origin_verify_headers``).
+        """
         self.base_url = base_url.rstrip("/")
         self.region = region
         self.timeout = timeout
+        self.default_headers = dict(default_headers or {})
+        self.via = via
         self.session = requests.Session()
+
+    def clone(self) -> Api:
+        """The same API with a session of its own (requests.Session is not thread-safe)."""
+        return Api(self.base_url, self.region, self.timeout, self.default_headers, self.via)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -76,7 +94,7 @@ class Api:
         params: Mapping[str, str | int] | None = None,
         raw_authorization: str | None = None,
     ) -> requests.Response:
-        all_headers: dict[str, str] = extra_headers()
+        all_headers: dict[str, str] = {**self.default_headers, **extra_headers()}
         if token is not None:
             all_headers.update(auth_header(token))
         if raw_authorization is not None:

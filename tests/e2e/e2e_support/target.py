@@ -17,6 +17,7 @@ import os
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ AUTHORIZER_FUNCTION_KEYS = ("authorizer_function_name", "authorizer_function_nam
 FUNCTION_NAME_MAP_KEYS = ("lambda_function_names", "function_names")  # {region: {function: name}}
 TABLE_KEYS = ("table_name", "dynamodb_table_name")
 OPENAPI_KEYS = ("openapi_document", "openapi_body", "openapi")
+EDGE_URL_KEYS = ("custom_domain_url", "cloudfront_url")  # the public URL, best first
+DISTRIBUTION_ID_KEYS = ("cloudfront_distribution_id", "distribution_id")
 
 
 class TargetConfigError(RuntimeError):
@@ -66,6 +69,9 @@ class Target:
     table_name: str | None = None
     openapi_document: dict[str, Any] | None = None
     outputs: dict[str, Any] = field(default_factory=dict)
+    # The CloudFront distribution's URL without the stage (devstack: the local edge).
+    edge_url: str | None = None
+    distribution_id: str | None = None
 
     @property
     def is_devstack(self) -> bool:
@@ -80,6 +86,40 @@ class Target:
         if self.secondary_region is None:
             return None
         return self.api_urls.get(self.secondary_region)
+
+    @property
+    def active_region(self) -> str:
+        """The region CloudFront sends every request to (the ``active_region`` output)."""
+        return str(self.outputs.get("active_region") or self.primary_region)
+
+    @property
+    def stage(self) -> str:
+        """The stage name: the end of a stage URL (``.../v1`` or ``.../v1/_user_request_``)."""
+        parts = self.primary_api_url.rstrip("/").split("/")
+        return parts[-2] if parts[-1] == "_user_request_" else parts[-1]
+
+    @property
+    def edge_api_url(self) -> str | None:
+        """The API through the edge, as a client calls it: ``{edge_url}/{stage}``."""
+        return f"{self.edge_url.rstrip('/')}/{self.stage}" if self.edge_url else None
+
+    @cached_property
+    def origin_verify_headers(self) -> dict[str, str]:
+        """The custom headers CloudFront adds to origin requests (the origin-verify secret).
+
+        Read from the distribution's configuration through the CloudFront API, on AWS and on the
+        devstack alike, so a direct regional call carries what the edge would add.
+        """
+        return read_origin_headers(self)
+
+    def api_id(self, region: str) -> str | None:
+        """The REST API id in a region's stage URL (``https://{id}.execute-api...`` or
+        ``.../restapis/{id}/...``)."""
+        url = self.api_urls.get(region, "")
+        if "/restapis/" in url:
+            return url.split("/restapis/", 1)[1].split("/", 1)[0]
+        host = url.split("://", 1)[-1].split("/", 1)[0]
+        return host.split(".", 1)[0] if ".execute-api." in host else None
 
     @property
     def issuer(self) -> str:
@@ -231,7 +271,15 @@ def build_target(
         table_name=_one_string(_first(outputs, TABLE_KEYS)),
         openapi_document=parse_openapi(_first(outputs, OPENAPI_KEYS)),
         outputs=dict(outputs),
+        edge_url=_edge_url(stack, outputs),
+        distribution_id=_one_string(_first(outputs, DISTRIBUTION_ID_KEYS)),
     )
+
+
+def _edge_url(stack: Mapping[str, Any], outputs: Mapping[str, Any]) -> str | None:
+    """The devstack's local edge (stack.json ``edge_url``), else the public URL outputs."""
+    url = stack.get("edge_url") or _one_string(_first(outputs, EDGE_URL_KEYS))
+    return str(url).rstrip("/") if url else None
 
 
 def load_target(environ: Mapping[str, str] | None = None) -> Target:
@@ -276,3 +324,38 @@ def _load_target(env: Mapping[str, str]) -> Target:
         aws_endpoint_url=stack.get("aws_endpoint_url"),
         stack=stack,
     )
+
+
+def read_origin_headers(target: Target) -> dict[str, str]:
+    """Custom origin headers of the distribution's origin for the primary region's API."""
+    import boto3  # noqa: PLC0415 - only the suites that call regions directly need it
+
+    kwargs: dict[str, Any] = {"region_name": "us-east-1"}
+    if target.aws_endpoint_url:
+        kwargs.update(
+            endpoint_url=target.aws_endpoint_url,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+    cloudfront = boto3.client("cloudfront", **kwargs)
+    ids = (
+        [target.distribution_id]
+        if target.distribution_id
+        else [
+            item["Id"]
+            for item in cloudfront.list_distributions().get("DistributionList", {}).get("Items", [])
+        ]
+    )
+    api_id = target.api_id(target.primary_region)
+    fallback: dict[str, str] = {}
+    for distribution_id in ids:
+        config = cloudfront.get_distribution_config(Id=distribution_id)["DistributionConfig"]
+        for origin in config.get("Origins", {}).get("Items", []):
+            headers = {
+                h["HeaderName"]: h["HeaderValue"]
+                for h in origin.get("CustomHeaders", {}).get("Items", [])
+            }
+            if api_id and str(origin.get("DomainName", "")).startswith(f"{api_id}."):
+                return headers
+            fallback = fallback or headers
+    return fallback
