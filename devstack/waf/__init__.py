@@ -136,8 +136,7 @@ class WafGate:
             headers: tuple[tuple[str, str], ...] = (
                 ("Content-Type", "text/html"),
                 ("Server", "CloudFront"),
-                ("X-Cache", "Error from cloudfront"),
-            )
+            )  # the edge adds X-Cache: Error from cloudfront, as to every error it answers
             body = _CLOUDFRONT_BLOCK_BODY
         else:
             headers = (
