@@ -26,6 +26,7 @@ from e2e_support import aws
 from e2e_support.api import Api, expect_status, poll
 from e2e_support.target import Target
 from requests.adapters import HTTPAdapter
+from urllib3.util import SKIP_HEADER
 
 SQLI_PROBE = "1' OR '1'='1"
 XSS_PROBE = "<script>alert(document.cookie)</script>"
@@ -64,7 +65,8 @@ def test_with_the_origin_header_the_api_itself_answers(api_primary: Api) -> None
 
 def _expect_edge_block(response: requests.Response) -> None:
     expect_status(response, 403)
-    assert response.headers.get("Server") == "CloudFront", dict(response.headers)
+    # CloudFront's own answer (the devstack's listener also names itself in the same header).
+    assert "CloudFront" in response.headers.get("Server", ""), dict(response.headers)
     assert "Request blocked" in response.text, response.text
 
 
@@ -154,7 +156,8 @@ def test_a_burst_over_the_rate_limit_is_blocked_and_recovers_after_the_window(
     def burst(count: int) -> list[int]:
         session = _session_from(ip)
         return [
-            session.get(health, headers={"User-Agent": None}, timeout=30).status_code
+            # SKIP_HEADER: urllib3 would otherwise add its own User-Agent.
+            session.get(health, headers={"User-Agent": SKIP_HEADER}, timeout=30).status_code
             for _ in range(count)
         ]
 
