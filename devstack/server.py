@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from devstack.faults import FaultRegistry
 from devstack.runtime.contracts import FunctionSpec, HttpRequest, HttpResponse, InvokeResult
@@ -81,6 +81,10 @@ _REST_API_PATH = re.compile(r"^/restapis/(?P<api>[^/]+)$")
 class StageRuntime(Protocol):
     def handle(
         self, region: str, api_id: str, stage: str, request: HttpRequest
+    ) -> HttpResponse: ...
+
+    def gateway_response(
+        self, region: str, api_id: str, stage: str, request: HttpRequest, response_type: str
     ) -> HttpResponse: ...
 
 
@@ -146,8 +150,11 @@ class DevstackApp:
         self.lambda_runtime = self._make_lambda_runtime()
         self.backend.invoker = self.lambda_runtime
         self.stage_runtime = self._make_stage_runtime()
-        # Web ACLs: the edge (CLOUDFRONT scope) and serve_stage (REGIONAL scope) ask it.
-        self.waf = WafGate()
+        # Web ACLs: the edge (CLOUDFRONT scope) and serve_stage (REGIONAL scope) ask it; it reads
+        # them (and their logging configurations) from moto's wafv2 backends on every request.
+        from devstack.waf.moto_source import MotoWebAcls
+
+        self.waf = WafGate(MotoWebAcls(DEFAULT_ACCOUNT_ID))
         # The local edge (devstack.edge): the CloudFront distributions, read through the CloudFront
         # API answered in-process, their execute-api origins fetched through serve_stage.
         from devstack.edge.server import Edge
@@ -316,8 +323,42 @@ class DevstackApp:
             return json_response(404, {"message": f"No REST API with id {api_id}"})
         if self.stage_runtime is None:
             return json_response(501, {"message": "the API Gateway runtime is not installed"})
-        result = self.stage_runtime.handle(region, api_id, stage, request)
+        if self._regional_waf_blocks(region, api_id, stage, request):
+            # API Gateway answers a request its web ACL blocked with the WAF_FILTERED gateway
+            # response (the stage's template; default 403 "Forbidden").
+            result = self.stage_runtime.gateway_response(
+                region, api_id, stage, request, "WAF_FILTERED"
+            )
+        else:
+            result = self.stage_runtime.handle(region, api_id, stage, request)
         return Response(int(result.status), list(result.headers), bytes(result.body))
+
+    def _regional_waf_blocks(
+        self, region: str, api_id: str, stage: str, request: HttpRequest
+    ) -> bool:
+        """Is the request blocked by the web ACL associated with the stage (AssociateWebACL)?
+
+        WAF sees the request as the regional endpoint receives it: the URI path starts with the
+        stage name (``/v1/health``), the client IP is the TCP peer (CloudFront's, on AWS, for
+        requests through the edge).
+        """
+        stage_arn = f"arn:aws:apigateway:{region}::/restapis/{api_id}/stages/{stage}"
+        acl_arn = self.waf.web_acl_for_resource(region, stage_arn)
+        if acl_arn is None:
+            return False
+        block = self.waf.inspect(
+            WafRequest(
+                scope="REGIONAL",
+                web_acl_arn=acl_arn,
+                method=request.method,
+                uri_path=f"/{stage}{request.path}",
+                query_string=urlencode(request.query),
+                headers=tuple(request.headers),
+                body=request.body,
+                client_ip=request.source_ip,
+            )
+        )
+        return block is not None
 
     # -- Cognito --------------------------------------------------------------------------------
     def _serve_jwks(self, pool_id: str) -> Response:

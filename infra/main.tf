@@ -329,6 +329,7 @@ module "edge" {
   origin_verify_header_name  = local.origin_verify_header_name
   origin_verify_header_value = local.origin_verify_current
   waf_rate_limit             = var.waf_rate_limit
+  waf_rate_limit_window      = var.waf_rate_limit_window_seconds
   price_class                = var.cloudfront_price_class
   wait_for_deployment        = var.cloudfront_wait_for_deployment
   log_retention_days         = var.log_retention_days

@@ -290,12 +290,26 @@ variable "partner_token_max_lifetime_seconds" {
 # ---------------------------------------------------------------------------------------------
 variable "waf_rate_limit" {
   type        = number
-  description = "Requests per IP per 5 minutes above which the CloudFront WAF blocks the IP."
+  description = "Requests per IP per evaluation window (waf_rate_limit_window_seconds) above which the CloudFront WAF blocks the IP."
   default     = 10000
 
   validation {
     condition     = var.waf_rate_limit >= 100 && var.waf_rate_limit <= 2000000000 && floor(var.waf_rate_limit) == var.waf_rate_limit
     error_message = "waf_rate_limit must be a whole number between 100 and 2000000000."
+  }
+}
+
+# AWS accepts 60, 120, 300 (its default) or 600 seconds; the window is how far back WAF counts,
+# so a blocked IP is allowed again once its count over the last window is back under the limit
+# (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html).
+variable "waf_rate_limit_window_seconds" {
+  type        = number
+  description = "Evaluation window of the CloudFront WAF's per-IP rate limit, in seconds (60, 120, 300 or 600)."
+  default     = 300
+
+  validation {
+    condition     = contains([60, 120, 300, 600], var.waf_rate_limit_window_seconds)
+    error_message = "waf_rate_limit_window_seconds must be 60, 120, 300 or 600 (the values AWS WAF accepts)."
   }
 }
 

@@ -216,6 +216,19 @@ class RestApiRuntime:
 
     # -- pipeline -----------------------------------------------------------------------------
 
+    def gateway_response(
+        self, region: str, api_id: str, stage: str, request: HttpRequest, response_type: str
+    ) -> HttpResponse:
+        """The stage's gateway response of ``response_type`` for a request refused before any
+        route runs: ``WAF_FILTERED`` (message "Forbidden") when the stage's web ACL blocked it.
+        https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+        """
+        call = self._new_call(region, api_id, stage, request)
+        document = self._backend.openapi_document(region, api_id)
+        if document is not None:
+            call.api = self._compiled(region, api_id, document)
+        return self._gateway_response(call, GatewayError(response_type, "Forbidden"))
+
     def _new_call(self, region: str, api_id: str, stage: str, request: HttpRequest) -> _Call:
         call = _Call(
             region=region,

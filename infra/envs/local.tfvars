@@ -17,3 +17,9 @@ partners = {
   acme   = { key_ids = ["k1"] }
   globex = { key_ids = ["k1"] }
 }
+
+# WAF rate limit: the shortest window AWS accepts (60 s), so the e2e burst test sees a blocked IP
+# recover within a minute. The limit stays above what the e2e suites send from 127.0.0.1 in a
+# minute; the burst test binds its own loopback address (127.0.0.x) and is cheap per request.
+waf_rate_limit                = 2000
+waf_rate_limit_window_seconds = 60

@@ -479,6 +479,14 @@ run "edge_without_custom_domain" {
   }
 
   assert {
+    condition = one([
+      for rule in aws_wafv2_web_acl.edge.rule : rule.statement[0].rate_based_statement[0]
+      if length(rule.statement[0].rate_based_statement) > 0
+    ]).evaluation_window_sec == 300
+    error_message = "the rate limit's window defaults to AWS's own default, 300 s"
+  }
+
+  assert {
     condition     = startswith(aws_cloudwatch_log_group.waf.name, "aws-waf-logs-") && aws_cloudwatch_log_group.waf.kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.waf.retention_in_days >= 90
     error_message = "WAF logs go to an encrypted aws-waf-logs-* group kept 90+ days"
   }

@@ -43,20 +43,21 @@ variables {
 run "rejects_malformed_names_and_sizes" {
   command = plan
   variables {
-    environment                 = "Dev"
-    project                     = "meridian-platform"
-    primary_region              = "useast1"
-    lambda_runtime              = "python3.9"
-    api_throttling_rate_limit   = 0
-    waf_rate_limit              = 50
-    log_retention_days          = 30
-    secret_recovery_window_days = 3
-    lambda_timeout_seconds      = 60
-    lambda_reserved_concurrency = { payments = 10 }
-    domain_name                 = "https://api.example.com"
-    cors_allow_origin           = "app.example.com/*"
-    cognito_mfa_configuration   = "SMS"
-    max_transaction_amounts     = { USD = "1e6", XXX = "10", JPY = "10.5" }
+    environment                   = "Dev"
+    project                       = "meridian-platform"
+    primary_region                = "useast1"
+    lambda_runtime                = "python3.9"
+    api_throttling_rate_limit     = 0
+    waf_rate_limit                = 50
+    waf_rate_limit_window_seconds = 30
+    log_retention_days            = 30
+    secret_recovery_window_days   = 3
+    lambda_timeout_seconds        = 60
+    lambda_reserved_concurrency   = { payments = 10 }
+    domain_name                   = "https://api.example.com"
+    cors_allow_origin             = "app.example.com/*"
+    cognito_mfa_configuration     = "SMS"
+    max_transaction_amounts       = { USD = "1e6", XXX = "10", JPY = "10.5" }
   }
   expect_failures = [
     var.environment,
@@ -65,6 +66,7 @@ run "rejects_malformed_names_and_sizes" {
     var.lambda_runtime,
     var.api_throttling_rate_limit,
     var.waf_rate_limit,
+    var.waf_rate_limit_window_seconds,
     var.log_retention_days,
     var.secret_recovery_window_days,
     var.lambda_timeout_seconds,

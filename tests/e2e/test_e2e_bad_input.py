@@ -194,16 +194,40 @@ def profiled_user(user_factory: UserFactory, api: Api) -> User:
     return user
 
 
-def _send(api: Api, method: str, path: str, token: str, case: dict[str, Any], **extra: Any) -> Any:
+# The edge's web ACL (AWS Core rule set, SizeRestrictions_BODY) blocks bodies over 8 KB before the
+# API sees them: https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+WAF_BODY_LIMIT = 8 * 1024
+
+
+def _send(
+    api: Api,
+    method: str,
+    path: str,
+    token: str,
+    case: dict[str, Any],
+    direct: Api | None = None,
+    **extra: Any,
+) -> Any:
+    """Send the case; a body the edge's WAF refuses is checked there (403) and then sent to the
+    active region directly (``direct``, with the origin-verify header) for the API's own answer."""
     headers = {**case["headers"], **extra.pop("headers", {})}
-    return api.request(method, path, token=token, data=case["data"], headers=headers, **extra)
+    data = case["data"]
+    size = len(data.encode() if isinstance(data, str) else data or b"")
+    if api.via == "edge" and size > WAF_BODY_LIMIT and direct is not None:
+        blocked = api.request(method, path, token=token, data=data, headers=headers, **extra)
+        expect_status(blocked, 403)
+        assert "Request blocked" in blocked.text, describe(blocked)
+        api = direct
+    return api.request(method, path, token=token, data=data, headers=headers, **extra)
 
 
 @pytest.mark.parametrize("case", sorted(TRANSACTION_BODIES))
-def test_bad_transaction_is_400_and_not_written(api: Api, module_user: User, case: str) -> None:
+def test_bad_transaction_is_400_and_not_written(
+    api: Api, api_primary: Api, module_user: User, case: str
+) -> None:
     response = _send(
         api, "POST", "/transactions", module_user.id_token, TRANSACTION_BODIES[case],
-        headers={"Idempotency-Key": uuid.uuid4().hex},
+        api_primary, headers={"Idempotency-Key": uuid.uuid4().hex},
     )  # fmt: skip
     tolerate_known_bug("transaction", case, response)
     expect_error(response, 400)
@@ -211,8 +235,12 @@ def test_bad_transaction_is_400_and_not_written(api: Api, module_user: User, cas
 
 
 @pytest.mark.parametrize("case", sorted(PROFILE_CREATE_BODIES))
-def test_bad_profile_create_is_400_and_not_written(api: Api, module_user: User, case: str) -> None:
-    response = _send(api, "POST", "/profiles", module_user.id_token, PROFILE_CREATE_BODIES[case])
+def test_bad_profile_create_is_400_and_not_written(
+    api: Api, api_primary: Api, module_user: User, case: str
+) -> None:
+    response = _send(
+        api, "POST", "/profiles", module_user.id_token, PROFILE_CREATE_BODIES[case], api_primary
+    )
     tolerate_known_bug("profile_create", case, response)
     expect_error(response, 400)
     expect_error(api.get("/profiles/me", token=module_user.id_token), 404)
@@ -220,22 +248,26 @@ def test_bad_profile_create_is_400_and_not_written(api: Api, module_user: User, 
 
 @pytest.mark.parametrize("case", sorted(PROFILE_UPDATE_BODIES))
 def test_bad_profile_update_is_400_and_not_written(
-    api: Api, profiled_user: User, case: str
+    api: Api, api_primary: Api, profiled_user: User, case: str
 ) -> None:
     before = api.get("/profiles/me", token=profiled_user.id_token).json()
     response = _send(
-        api, "PUT", "/profiles/me", profiled_user.id_token, PROFILE_UPDATE_BODIES[case]
-    )
+        api, "PUT", "/profiles/me", profiled_user.id_token, PROFILE_UPDATE_BODIES[case],
+        api_primary,
+    )  # fmt: skip
     tolerate_known_bug("profile_update", case, response)
     expect_error(response, 400)
     assert api.get("/profiles/me", token=profiled_user.id_token).json() == before
 
 
 @pytest.mark.parametrize("case", sorted(SESSION_BODIES))
-def test_bad_session_is_400_and_not_written(api: Api, profiled_user: User, case: str) -> None:
+def test_bad_session_is_400_and_not_written(
+    api: Api, api_primary: Api, profiled_user: User, case: str
+) -> None:
     response = _send(
-        api, "POST", "/profiles/me/sessions", profiled_user.id_token, SESSION_BODIES[case]
-    )
+        api, "POST", "/profiles/me/sessions", profiled_user.id_token, SESSION_BODIES[case],
+        api_primary,
+    )  # fmt: skip
     tolerate_known_bug("session", case, response)
     expect_error(response, 400)
     listed = api.get("/profiles/me/sessions", token=profiled_user.id_token)

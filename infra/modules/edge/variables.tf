@@ -74,11 +74,22 @@ variable "origin_verify_header_value" {
 
 variable "waf_rate_limit" {
   type        = number
-  description = "Requests per IP per 5 minutes above which the IP is blocked."
+  description = "Requests per IP per evaluation window above which the IP is blocked."
 
   validation {
     condition     = var.waf_rate_limit >= 100
     error_message = "waf_rate_limit must be at least 100."
+  }
+}
+
+variable "waf_rate_limit_window" {
+  type        = number
+  description = "Evaluation window of the per-IP rate limit in seconds: 60, 120, 300 or 600, the values AWS WAF accepts."
+  default     = 300
+
+  validation {
+    condition     = contains([60, 120, 300, 600], var.waf_rate_limit_window)
+    error_message = "waf_rate_limit_window must be 60, 120, 300 or 600."
   }
 }
 

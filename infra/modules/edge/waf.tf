@@ -19,7 +19,7 @@ resource "aws_wafv2_web_acl" "edge" {
       rate_based_statement {
         limit                 = var.waf_rate_limit
         aggregate_key_type    = "IP"
-        evaluation_window_sec = 300
+        evaluation_window_sec = var.waf_rate_limit_window
       }
     }
 
