@@ -60,6 +60,12 @@ def api_primary(target: Target) -> Api:
 
 
 @pytest.fixture(scope="session")
+def api_active(target: Target) -> Api:
+    """The active region's API (it takes the writes), directly with the origin-verify header."""
+    return regional_api(target, target.active_region)
+
+
+@pytest.fixture(scope="session")
 def api_secondary(target: Target) -> Api:
     """The secondary region's API, directly (with the origin-verify header)."""
     if target.secondary_region is None:
