@@ -669,19 +669,7 @@ def cmd_down(settings: Settings) -> int:
         regions = [primary_region(settings)]
         with contextlib.suppress(DevstackError):
             regions = stack_regions(terraform_outputs(settings), regions[0])
-        # -refresh=false: the state was written by this emulator's own apply (stack_applied
-        # checked its instance), so reading every resource back first (139 reads plus the
-        # provider's CPU, under load a large part of `make down`) proves nothing here;
-        # leftovers() below is what proves that nothing remains.
-        # https://developer.hashicorp.com/terraform/cli/commands/plan (planning options)
-        terraform_logged(
-            settings,
-            "destroy",
-            "-input=false",
-            "-auto-approve",
-            "-refresh=false",
-            *var_args(settings),
-        )
+        terraform_logged(settings, "destroy", "-input=false", "-auto-approve", *var_args(settings))
         remaining = leftovers(settings, regions)
         if remaining:
             problems.append("the emulator still holds:\n  " + "\n  ".join(remaining))

@@ -178,27 +178,3 @@ def test_a_failed_re_apply_of_a_running_stack_is_not_retried(
     with pytest.raises(cli.DevstackError):
         cli.apply_on_fresh_emulator_if_needed(emulator.settings, "i0")
     assert emulator.applied == ["i0"]
-
-
-def test_down_destroys_what_the_state_records_without_refreshing_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The state was written by this emulator's own apply (stack_applied checks its instance), so
-    # destroy skips the refresh (one read per resource, half of `make down`); what down proves
-    # stays: destroy succeeds, then leftovers() finds nothing the stack created in the emulator.
-    settings = settings_for(tmp_path)
-    settings.state_dir.mkdir(parents=True)
-    calls: list[tuple[str, ...]] = []
-    checked: list[list[str]] = []
-    monkeypatch.setattr(cli, "running_server", lambda _settings: {"instance": "i1", "pid": 1})
-    monkeypatch.setattr(cli, "stack_applied", lambda _settings, _instance: True)
-    monkeypatch.setattr(cli, "terraform_init", lambda _settings: None)
-    monkeypatch.setattr(cli, "terraform_outputs", lambda _settings: {})
-    monkeypatch.setattr(cli, "terraform_logged", lambda _settings, *args: calls.append(args))
-    monkeypatch.setattr(cli, "leftovers", lambda _settings, regions: checked.append(regions) or [])
-    monkeypatch.setattr(cli, "stop_server", lambda _settings: None)
-    assert cli.cmd_down(settings) == 0
-    assert len(calls) == 1
-    assert calls[0][0] == "destroy"
-    assert "-refresh=false" in calls[0]
-    assert checked == [["eu-west-1"]]
