@@ -660,6 +660,20 @@ def cmd_up(settings: Settings) -> int:
     return 0
 
 
+def destroy(settings: Settings) -> None:
+    """terraform destroy, run once more if it fails. Destroy reads every resource back first,
+    so a second run finishes what a failed one left: e.g. a usage plan whose stage-removal
+    PATCH (one non-idempotent call before DeleteUsagePlan) was resent by the SDK after the
+    first one had succeeded, which AWS answers "Invalid API Stage specified". A second failure
+    is reported."""
+    arguments = ("destroy", "-input=false", "-auto-approve", *var_args(settings))
+    try:
+        terraform_logged(settings, *arguments)
+    except DevstackError as error:
+        say(f"{error}: destroying once more (Terraform reads back what is left first)")
+        terraform_logged(settings, *arguments)
+
+
 def cmd_down(settings: Settings) -> int:
     started = time.monotonic()
     problems: list[str] = []
@@ -669,10 +683,13 @@ def cmd_down(settings: Settings) -> int:
         regions = [primary_region(settings)]
         with contextlib.suppress(DevstackError):
             regions = stack_regions(terraform_outputs(settings), regions[0])
-        terraform_logged(settings, "destroy", "-input=false", "-auto-approve", *var_args(settings))
-        remaining = leftovers(settings, regions)
-        if remaining:
-            problems.append("the emulator still holds:\n  " + "\n  ".join(remaining))
+        try:
+            destroy(settings)
+            remaining = leftovers(settings, regions)
+            if remaining:
+                problems.append("the emulator still holds:\n  " + "\n  ".join(remaining))
+        except DevstackError as error:
+            problems.append(str(error))
     elif settings.tfstate.exists():
         say("the emulator that held this state is gone: nothing to destroy")
     try:

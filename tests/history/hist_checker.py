@@ -19,6 +19,11 @@ Anomaly kinds (each a list of human-readable findings):
   for the whole request.
 * ``unexpected_response``: an answer the model does not allow (e.g. 409 to a replay of the same
   key and body, any 500).
+
+Indeterminate operations (Jepsen's "info"): no answer (client timeout) or the gateway's 502/504
+(the function timed out or failed after it may have written). Their outcome is unknown, so they
+are not anomalies by themselves: the invariants over the converged replicas (exactly once per
+acknowledged key, no key with two transactions) judge whatever they left behind.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ KINDS = (
 # Refusals the model allows: the fence (503 REGION_NOT_WRITABLE), an unavailable dependency or
 # throttling. They carry no information about the data.
 REFUSALS = {503, 429}
+# The gateway gave up on the integration: the write may or may not have happened.
+INDETERMINATE = {502, 504}
 ALLOWED = {
     TXN: {200, 201} | REFUSALS,
     PROFILE_UPDATE: {200, 409} | REFUSALS,
@@ -68,7 +75,7 @@ def counts(anomalies: dict[str, list[str]]) -> dict[str, int]:
 
 def _responses(history: History, anomalies: dict[str, list[str]]) -> None:
     for op in history.ops:
-        if op.status is None or op.status in ALLOWED[op.kind]:
+        if op.status is None or op.status in INDETERMINATE or op.status in ALLOWED[op.kind]:
             continue
         anomalies["unexpected_response"].append(
             f"op {op.op_id} {op.kind} in {op.region}: {op.status} {op.error_code or ''}".strip()

@@ -18,7 +18,7 @@ import os
 
 import pytest
 from e2e_support.target import TargetConfigError, load_target
-from hist_checker import check, counts
+from hist_checker import INDETERMINATE, check, counts
 from hist_harness import RunConfig, run_history
 
 
@@ -38,7 +38,11 @@ def test_no_anomalies_through_delay_isolation_and_failover() -> None:
     anomalies = check(history)
     operations = len(history.ops)
     acknowledged = sum(1 for op in history.ops if op.status in (200, 201))
-    print(f"operations: {operations} ({acknowledged} acknowledged); anomalies: {counts(anomalies)}")
+    indeterminate = sum(1 for op in history.ops if op.status is None or op.status in INDETERMINATE)
+    print(
+        f"operations: {operations} ({acknowledged} acknowledged, {indeterminate} indeterminate);"
+        f" anomalies: {counts(anomalies)}"
+    )
     assert operations >= 30, f"only {operations} operations ran: too few for the check to mean much"
     assert acknowledged, "nothing was acknowledged"
     found = {kind: lines[:3] for kind, lines in anomalies.items() if lines}

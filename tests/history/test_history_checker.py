@@ -85,3 +85,19 @@ def test_writes_overlapping_a_write_region_change_are_not_judged() -> None:
     assert counts(check(run))["write_outside_write_region"] == 0
     run.write_regions = [(-100.0, EAST), (-1.0, "?"), (5.0, WEST)]  # being reconfigured
     assert counts(check(run))["write_outside_write_region"] == 0
+
+
+def test_a_gateway_timeout_is_indeterminate_and_a_500_is_not() -> None:
+    """502/504 (the gateway gave up on the function) leave the outcome unknown, like a client
+    timeout (Jepsen's "info" operation): the write may or may not have happened, and the
+    invariants over the converged replicas judge it. A 500 is a defect, always an anomaly."""
+    converged = state([("t1", "k1")], (1, "init"))
+    for status in (502, 504):
+        ops = [
+            Op(1, 0, TXN, EAST, "u0", 0, 10, status, "INTERNAL_ERROR", key="k1"),
+            txn(2, EAST, "k1", "t1", status=201, t=11),
+        ]
+        assert sum(counts(check(history(ops, converged, converged))).values()) == 0, status
+    ops = [Op(1, 0, TXN, EAST, "u0", 0, 1, 500, "INTERNAL_ERROR", key="k1")]
+    found = check(history(ops, state([], (1, "init")), state([], (1, "init"))))
+    assert counts(found)["unexpected_response"] == 1

@@ -178,3 +178,37 @@ def test_a_failed_re_apply_of_a_running_stack_is_not_retried(
     with pytest.raises(cli.DevstackError):
         cli.apply_on_fresh_emulator_if_needed(emulator.settings, "i0")
     assert emulator.applied == ["i0"]
+
+
+@pytest.mark.parametrize(("failures", "succeeds"), [(1, True), (2, False)])
+def test_a_failed_destroy_is_run_once_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failures: int, succeeds: bool
+) -> None:
+    """A destroy is idempotent when Terraform reads the resources back first: a second run
+    finishes what a failed one left (e.g. a usage plan whose stage-removal PATCH was sent twice).
+    Two failures are reported, and the emulator is stopped either way."""
+    settings = settings_for(tmp_path)
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    destroys: list[tuple[str, ...]] = []
+    stopped: list[bool] = []
+
+    def destroy(_settings: cli.Settings, *args: str) -> None:
+        destroys.append(args)
+        if len(destroys) <= failures:
+            raise cli.DevstackError("terraform destroy failed (1)")
+
+    monkeypatch.setattr(cli, "running_server", lambda _settings: {"instance": "i1"})
+    monkeypatch.setattr(cli, "stack_applied", lambda _settings, _instance: True)
+    monkeypatch.setattr(cli, "terraform_init", lambda _settings: None)
+    monkeypatch.setattr(cli, "terraform_outputs", lambda _settings: {})
+    monkeypatch.setattr(cli, "terraform_logged", destroy)
+    monkeypatch.setattr(cli, "leftovers", lambda _settings, _regions: [])
+    monkeypatch.setattr(cli, "stop_server", lambda _settings: stopped.append(True))
+    if succeeds:
+        assert cli.cmd_down(settings) == 0
+    else:
+        with pytest.raises(cli.DevstackError, match="destroy failed"):
+            cli.cmd_down(settings)
+    assert len(destroys) == 2
+    assert all("-refresh=false" not in args for args in destroys)
+    assert stopped == [True]
