@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import itertools
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from ddb_support import PRIMARY, SECONDARY, Emulator, create_table, key
-from werkzeug.serving import make_server
+from devstack_support import serving
 
-from devstack.server import DevstackApp, configure_moto_environment
-
-configure_moto_environment()
 _names = itertools.count()
 
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    app = DevstackApp(port, tmp_path_factory.mktemp("devstack-state"))
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Emulator(app, port)
-    finally:
-        server.shutdown()
-        server.server_close()
-        app.shutdown()
-        thread.join(timeout=10)
+    with serving(tmp_path_factory.mktemp("devstack-state")) as running:
+        yield Emulator(running.app, running.port)
 
 
 @pytest.fixture(autouse=True)

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
-from devstack.server import DevstackApp
+from devstack_support import RunningEmulator
 
 PRIMARY, SECONDARY = "us-east-1", "us-west-2"
 
 
-class Emulator:
-    def __init__(self, app: DevstackApp, port: int) -> None:
-        self.app = app
-        self.endpoint = f"http://127.0.0.1:{port}"
-
-    def client(self, service: str, region: str = PRIMARY) -> Any:
-        return boto3.client(
-            service,
-            region_name=region,
-            endpoint_url=self.endpoint,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-        )
+class Emulator(RunningEmulator):
+    """The running emulator, with a wait for its replication to drain."""
 
     def drain(self) -> None:
         assert self.app.dynamodb.replicator.drain(timeout_seconds=30), "replication did not drain"

@@ -11,13 +11,13 @@ import uuid
 from typing import Any
 
 import pytest
+from devstack_support import RunningEmulator as Emulator
 
 from devstack.edge.config import Origin
 from devstack.edge.server import Edge, OriginRequest
 from devstack.edge.source import StageOriginFetcher
 from devstack.wsgi import Response
 
-from .conftest import Emulator
 from .edge_support import ManualClock, RecordingWaf, ScriptedOrigin, viewer
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
