@@ -38,8 +38,10 @@ locals {
   # 416, 500, 501, 502, 503, 504 (412 and 415 cannot have one). CloudFront caches errors for 10 s by
   # default (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages-expiration.html,
   # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HTTPStatusCodes.html#HTTPStatusCodes-cached-errors):
-  # a GET /v1/profiles/me 404 would outlive the POST that creates the profile. CachingDisabled
-  # already stops error caching; an explicit 0 keeps it so if a caching behaviour is ever added.
+  # a GET /v1/profiles/me 404 would outlive the POST that creates the profile. The error-caching
+  # TTL is its own setting, not the cache policy's: AWS documents that CloudFront ignores
+  # no-store/no-cache/private on most error codes and caches them for the Error Caching Minimum
+  # TTL, so CachingDisabled alone does not promise uncached errors; the explicit 0 here does.
   uncached_error_codes = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504]
 
   # What AWS stores as MinimumProtocolVersion: with the default *.cloudfront.net certificate AWS
