@@ -69,6 +69,20 @@ variables {
 run "dev_defaults" {
   command = plan
 
+  # --- the write fence (contract A, issue 12; see write_fence.tftest.hcl): WRITE_REGION ---
+  assert {
+    condition     = output.write_region == "us-east-1"
+    error_message = "without active_region and writes_paused the primary region takes writes"
+  }
+
+  assert {
+    condition = (
+      module.regional_api_primary.function_write_regions == { authorizer = "us-east-1", health = "us-east-1", profiles = "us-east-1", transactions = "us-east-1" }
+      && module.regional_api_secondary.function_write_regions == { authorizer = "us-east-1", health = "us-east-1", profiles = "us-east-1", transactions = "us-east-1" }
+    )
+    error_message = "every function in both regions gets WRITE_REGION = the active region"
+  }
+
   # --- dev defaults are destroyable ---
   assert {
     condition     = !module.data.deletion_protection_enabled && module.identity.deletion_protection == "INACTIVE"
@@ -242,6 +256,17 @@ run "failover_to_the_secondary" {
     condition     = output.active_region == "us-west-2" && module.edge.active_origin_domain == module.regional_api_secondary.execute_api_domain
     error_message = "flipping active_region sends everything to the other region"
   }
+
+  # The write fence (see write_fence.tftest.hcl): WRITE_REGION moves with the edge.
+  assert {
+    condition = (
+      output.write_region == "us-west-2"
+      && alltrue([for region in values(module.regional_api_primary.function_write_regions) : region == "us-west-2"])
+      && alltrue([for region in values(module.regional_api_secondary.function_write_regions) : region == "us-west-2"])
+      && module.edge.active_origin_domain == module.regional_api_secondary.execute_api_domain
+    )
+    error_message = "flipping active_region moves CloudFront's origin and WRITE_REGION of every function together"
+  }
 }
 
 run "partner_names_are_validated" {
@@ -284,23 +309,15 @@ run "a_partner_needs_a_key" {
   expect_failures = [var.partners]
 }
 
-run "partner_quota_is_positive" {
+# Two independent rules in one plan: neither reads the other variable, so both are evaluated and
+# each must fail on its own (a listed failure that does not happen fails the run).
+run "partner_quota_is_positive_and_active_region_is_one_of_the_two" {
   command = plan
 
   variables {
-    partners = { acme = { key_ids = ["k1"], quota_per_day = 0 } }
-  }
-
-  expect_failures = [var.partners]
-}
-
-run "active_region_must_be_one_of_the_two" {
-  command = plan
-
-  variables {
-    environment   = "dev"
+    partners      = { acme = { key_ids = ["k1"], quota_per_day = 0 } }
     active_region = "eu-west-1"
   }
 
-  expect_failures = [var.active_region]
+  expect_failures = [var.partners, var.active_region]
 }

@@ -79,14 +79,26 @@ run "rejects_malformed_names_and_sizes" {
 }
 
 # alarm_emails is checked with a valid environment: its prod rule reads var.environment, and
-# Terraform skips a variable's validations while a variable they read is itself invalid.
-run "rejects_malformed_alarm_emails" {
+# Terraform skips a variable's validations while a variable they read is itself invalid. The
+# hosted-UI rule reads cognito_callback_urls (valid here, empty), and the zips' runtime is an output
+# precondition that reads only lambda_package_dir and lambda_runtime: three independent failures.
+# A hosted UI whose client has no callback URL can never return a signed-in user to the app
+# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+# Zips built for one CPython cannot run on another (compiled extensions are per ABI):
+# https://docs.aws.amazon.com/lambda/latest/dg/python-package.html#python-package-native-libraries
+# The fixture directory holds zips "built" for python3.11 (build.json); its zip files are never read
+# beyond their hash at plan time.
+run "rejects_alarm_emails_a_hosted_ui_without_callback_urls_and_zips_for_another_runtime" {
   command = plan
   variables {
-    alarm_emails = ["not-an-address"]
+    alarm_emails          = ["not-an-address"]
+    cognito_domain_prefix = "meridian-dev-login"
+    lambda_package_dir    = "./tests/fixtures/lambda_python3.11"
+    lambda_runtime        = "python3.13"
   }
-  expect_failures = [var.alarm_emails]
+  expect_failures = [var.alarm_emails, var.cognito_domain_prefix, output.lambda_build]
 }
+
 
 run "rejects_environment_with_underscore_and_equal_regions" {
   command = plan
@@ -124,23 +136,6 @@ run "prod_needs_alarm_subscribers_ses_email_and_the_longest_key_window" {
   expect_failures = [var.alarm_emails, var.cognito_email, var.kms_deletion_window_days]
 }
 
-run "prod_with_its_settings_plans" {
-  command = plan
-  variables {
-    environment              = "prod"
-    kms_deletion_window_days = 30
-    alarm_emails             = ["oncall@example.com"]
-    cognito_email = {
-      source_arn   = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
-      from_address = "Meridian <no-reply@example.com>"
-    }
-  }
-
-  assert {
-    condition     = module.identity.email_sending_account == "DEVELOPER" && module.kms_primary.deletion_window_days == 30
-    error_message = "prod sends Cognito e-mail through SES and keeps its keys 30 days"
-  }
-}
 
 run "rejects_malformed_ses_settings_key_window_and_callback_urls" {
   command = plan
@@ -157,47 +152,32 @@ run "rejects_malformed_ses_settings_key_window_and_callback_urls" {
   expect_failures = [var.kms_deletion_window_days, var.cognito_email, var.cognito_callback_urls, var.cognito_logout_urls]
 }
 
-# A hosted UI whose client has no callback URL can never return a signed-in user to the app
-# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
-run "rejects_a_hosted_ui_without_callback_urls" {
+# Production with its settings, a hosted UI with callback URLs and zips built for the runtime in
+# use: one plan (each run is a full root plan, ~20 s of CPU), each assert reported on its own.
+run "prod_with_its_settings_a_hosted_ui_and_zips_for_its_runtime_plans" {
   command = plan
   variables {
-    cognito_domain_prefix = "meridian-dev-login"
-  }
-  expect_failures = [var.cognito_domain_prefix]
-}
-
-run "hosted_ui_with_callback_urls_plans" {
-  command = plan
-  variables {
+    environment              = "prod"
+    kms_deletion_window_days = 30
+    alarm_emails             = ["oncall@example.com"]
+    cognito_email = {
+      source_arn   = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
+      from_address = "Meridian <no-reply@example.com>"
+    }
     cognito_domain_prefix = "meridian-dev-login"
     cognito_callback_urls = ["https://app.example.com/signed-in", "http://localhost:3000/callback"]
+    lambda_package_dir    = "./tests/fixtures/lambda_python3.11"
+    lambda_runtime        = "python3.11"
+  }
+
+  assert {
+    condition     = module.identity.email_sending_account == "DEVELOPER" && module.kms_primary.deletion_window_days == 30
+    error_message = "prod sends Cognito e-mail through SES and keeps its keys 30 days"
   }
 
   assert {
     condition     = module.identity.hosted_ui_domain == "meridian-dev-login" && module.identity.allowed_oauth_flows[0] == "code" && length(module.identity.allowed_oauth_flows) == 1
     error_message = "the hosted UI comes with the authorization code flow"
-  }
-}
-
-# Zips built for one CPython cannot run on another (compiled extensions are per ABI):
-# https://docs.aws.amazon.com/lambda/latest/dg/python-package.html#python-package-native-libraries
-# The fixture directory holds zips "built" for python3.11 (build.json); its zip files are never read
-# beyond their hash at plan time.
-run "refuses_zips_built_for_another_runtime" {
-  command = plan
-  variables {
-    lambda_package_dir = "./tests/fixtures/lambda_python3.11"
-    lambda_runtime     = "python3.13"
-  }
-  expect_failures = [output.lambda_build]
-}
-
-run "accepts_zips_built_for_its_runtime" {
-  command = plan
-  variables {
-    lambda_package_dir = "./tests/fixtures/lambda_python3.11"
-    lambda_runtime     = "python3.11"
   }
 
   assert {
