@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextvars
 import copy
 import json
 import logging
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from devstack import timings
 from devstack.runtime.authorizers import (
     LambdaAuthorizers,
     function_arn_from_uri,
@@ -184,6 +186,13 @@ class RestApiRuntime:
 
     def handle(self, region: str, api_id: str, stage: str, request: HttpRequest) -> HttpResponse:
         call = self._new_call(region, api_id, stage, request)
+        record = timings.current()
+        if record is not None:
+            record.request_id = call.request_id
+        with timings.Timings.gateway(record):
+            return self._handle(call)
+
+    def _handle(self, call: _Call) -> HttpResponse:
         try:
             response = self._serve(call)
         except GatewayError as error:
@@ -197,11 +206,11 @@ class RestApiRuntime:
             )
         LOGGER.info(
             "%s %s %s/%s%s -> %s (%s)",
-            region,
+            call.region,
             call.method,
-            api_id,
-            stage,
-            request.path,
+            call.api_id,
+            call.stage_name,
+            call.request.path,
             response.status,
             call.request_id,
         )
@@ -271,7 +280,12 @@ class RestApiRuntime:
             or _header_bytes(call.request) > MAX_HEADER_BYTES
         ):
             raise GatewayError("REQUEST_TOO_LARGE", "Request Too Long")
-        call.authorizer = self._authorize(call, call.api, operation)
+        if operation.security is None:
+            call.authorizer = None
+        else:
+            timings.mark("authorizer_cached", False)
+            with timings.hop("authorizer_ms"):
+                call.authorizer = self._authorize(call, call.api, operation)
         if operation.api_key_required:
             self._check_api_key(call, call.api)
         if operation.validate_parameters:
@@ -501,10 +515,11 @@ class RestApiRuntime:
             raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500)
         event = self._proxy_event(call)
         timeout_ms = int(integration.get("timeoutInMillis") or DEFAULT_INTEGRATION_TIMEOUT_MS)
-        outcome = _call_with_timeout(
-            lambda: self._backend.invoke_function(function_arn, json.dumps(event).encode()),
-            timeout_ms / 1000,
-        )
+        with timings.hop("function_ms"):
+            outcome = _call_with_timeout(
+                lambda: self._backend.invoke_function(function_arn, json.dumps(event).encode()),
+                timeout_ms / 1000,
+            )
         if outcome is None:
             LOGGER.warning(
                 "request %s: %s did not answer within the %d ms integration timeout",
@@ -588,7 +603,9 @@ def _call_with_timeout(
         finally:
             done.set()
 
-    threading.Thread(target=run, name="integration", daemon=True).start()
+    # The request's context (its devstack.timings record) goes with the call.
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(run,), name="integration", daemon=True).start()
     if not done.wait(timeout_seconds):
         return None
     return outcome[0]
