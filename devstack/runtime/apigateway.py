@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import concurrent.futures
 import contextvars
 import copy
 import json
@@ -68,6 +69,12 @@ _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _STATUS_IN_TEMPLATE = re.compile(r"[\"']?statusCode[\"']?\s*:\s*[\"']?(\d{3})")
 _INTERNAL_ERROR = "Internal server error"
 _PROXY_RESPONSE_FIELDS = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
+# Integration calls run here, so a call that outlives its timeout keeps running (as the function
+# does on AWS after API Gateway gave up) while the request is answered. Sized far above what the
+# Lambda runtime can run at once, so a call never waits for a thread.
+_INTEGRATIONS = concurrent.futures.ThreadPoolExecutor(
+    max_workers=256, thread_name_prefix="integration"
+)
 
 
 def _matches_media_type(patterns: tuple[str, ...], media_type: str) -> bool:
@@ -589,26 +596,18 @@ def _call_with_timeout(
 ) -> InvokeResult | BaseException | None:
     """Run ``function`` for at most ``timeout_seconds``: its result, its exception, or None.
 
-    On a timeout the call keeps running in its (daemon) thread, as the Lambda keeps running on AWS
+    On a timeout the call keeps running in its pooled thread, as the Lambda keeps running on AWS
     after API Gateway has given up on it.
     """
-    outcome: list[InvokeResult | BaseException] = []
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            outcome.append(function())
-        except BaseException as exc:  # handed to the caller
-            outcome.append(exc)
-        finally:
-            done.set()
-
-    # The request's context (its devstack.timings record) goes with the call.
-    context = contextvars.copy_context()
-    threading.Thread(target=context.run, args=(run,), name="integration", daemon=True).start()
-    if not done.wait(timeout_seconds):
+    # The request's context (its devstack.timings record) goes with the call. Pooled threads:
+    # starting a thread per request cost the emulator more than the wait itself.
+    future = _INTEGRATIONS.submit(contextvars.copy_context().run, function)
+    try:
+        return future.result(timeout=timeout_seconds)
+    except concurrent.futures.TimeoutError:
         return None
-    return outcome[0]
+    except Exception as exc:  # handed to the caller
+        return exc
 
 
 def _scalar(value: object) -> str:

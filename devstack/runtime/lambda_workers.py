@@ -153,6 +153,8 @@ class LambdaRuntime:
         self._max_workers = max_workers_per_function
         self._clock = clock
         self._code = CodeCache(work_dir)
+        self._code_by_sha: dict[str, ExtractedCode] = {}
+        self._home_made = False
         self._condition = threading.Condition()
         self._pools: dict[PoolKey, _Pool] = {}
         self._current_key: dict[str, PoolKey] = {}
@@ -162,7 +164,12 @@ class LambdaRuntime:
     # -- public API ---------------------------------------------------------------------------
 
     def invoke(self, spec: FunctionSpec, payload: bytes) -> InvokeResult:
-        code = self._code.extract(spec.code_zip)
+        # The zip is known by the hash Lambda reports for it (CodeSha256): no re-hash per call.
+        code = self._code_by_sha.get(spec.code_sha256)
+        if code is None:
+            code = self._code.extract(spec.code_zip)
+            if spec.code_sha256:
+                self._code_by_sha[spec.code_sha256] = code
         environment = self._environment(spec, code)
         key: PoolKey = (
             spec.function_arn,
@@ -264,7 +271,9 @@ class LambdaRuntime:
 
     def _environment(self, spec: FunctionSpec, code: ExtractedCode) -> dict[str, str]:
         home = self._work_dir / "home"
-        home.mkdir(parents=True, exist_ok=True)
+        if not self._home_made:
+            home.mkdir(parents=True, exist_ok=True)
+            self._home_made = True
         environment = {
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
             "LANG": "en_US.UTF-8",
