@@ -28,6 +28,7 @@ from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.table import Table
 
 from devstack.dynamodb.control import ReplicationControl
+from devstack.dynamodb.queries import partition_view
 from devstack.dynamodb.replication import Replicator, written_keys
 from devstack.dynamodb.transactions import transact_write
 from devstack.dynamodb.ttl import TtlSweeper
@@ -111,7 +112,13 @@ class DynamoDbReplicas:
                 self._forget_region(table_name, request.region)
                 self.replicator.forget_table(request.region, table_name)
             return response
-        return None
+        # Every other call (reads included) under the lock: a Query is answered on a view of
+        # its partition (devstack.dynamodb.queries), which no other request may see.
+        with self._lock:
+            if operation == "Query":
+                with partition_view(self.backend(request.region), request.json()):
+                    return forward(request)
+            return forward(request)
 
     def backend(self, region: str) -> DynamoDBBackend:
         backend: DynamoDBBackend = dynamodb_backends[self.account_id][region]
