@@ -4,7 +4,9 @@ Each function version (ARN, code hash, handler, configuration and environment) g
 to ``max_workers_per_function`` worker processes, started on demand and reused across invocations
 (module-level state survives, as in a warm Lambda execution environment). A worker is killed and
 replaced when an invocation exceeds the function's timeout or the process dies; the pool of an
-ARN is retired when the ARN's code or configuration changes.
+ARN is retired when the ARN's code or configuration changes. A call that read the configuration
+before the latest change (in flight during UpdateFunctionConfiguration) runs on a one-off worker
+of its own and leaves the new configuration's warm workers alone (``FunctionSpec.read_at``).
 """
 
 from __future__ import annotations
@@ -158,6 +160,7 @@ class LambdaRuntime:
         self._condition = threading.Condition()
         self._pools: dict[PoolKey, _Pool] = {}
         self._current_key: dict[str, PoolKey] = {}
+        self._current_read_at: dict[str, float] = {}
         self._workers: set[_Worker] = set()
         self._closed = False
 
@@ -213,8 +216,12 @@ class LambdaRuntime:
         self, key: PoolKey, spec: FunctionSpec, code: ExtractedCode, environment: dict[str, str]
     ) -> _Worker:
         with self._condition:
-            self._retire_previous_version(key)
-            pool = self._pools.setdefault(key, _Pool())
+            if self._is_current(key, spec.read_at):
+                pool = self._pools.setdefault(key, _Pool())
+            else:
+                # Read before the function's latest update: the call runs with what it read,
+                # on a worker of its own, and leaves the current configuration's workers alone.
+                pool = self._pools.get(key) or _Pool(retired=True)
             while True:
                 if self._closed:
                     raise RuntimeError("the Lambda runtime is shut down")
@@ -240,12 +247,25 @@ class LambdaRuntime:
         worker.close()  # shut down while it was starting
         raise RuntimeError("the Lambda runtime is shut down")
 
-    def _retire_previous_version(self, key: PoolKey) -> None:
-        previous = self._current_key.get(key[0])
-        self._current_key[key[0]] = key
-        if previous is None or previous == key:
-            return
-        old_pool = self._pools.pop(previous, None)
+    def _is_current(self, key: PoolKey, read_at: float) -> bool:
+        """Whether ``key`` is (now) the ARN's current configuration; a newer one retires the
+        previous pool. A configuration read before the current one was (a call in flight during
+        UpdateFunctionConfiguration) is not current and retires nothing."""
+        arn = key[0]
+        previous = self._current_key.get(arn)
+        if previous == key:
+            self._current_read_at[arn] = max(self._current_read_at.get(arn, 0.0), read_at)
+            return True
+        if previous is not None and read_at < self._current_read_at.get(arn, 0.0):
+            return False
+        self._current_key[arn] = key
+        self._current_read_at[arn] = read_at
+        if previous is not None:
+            self._retire(previous)
+        return True
+
+    def _retire(self, key: PoolKey) -> None:
+        old_pool = self._pools.pop(key, None)
         if old_pool is None:
             return
         old_pool.retired = True
