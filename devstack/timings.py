@@ -29,8 +29,9 @@ of them and kept in a context variable, so every layer below adds its own time t
   the emulator served them (faults, IAM, fillers, moto; not the function's client-side boto3
   work nor the HTTP transport). They are matched to the request by the ``X-Amzn-Trace-Id``
   header botocore adds inside Lambda from ``_X_AMZN_TRACE_ID`` (Lambda's recursion detection:
-  https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html), whose ``Root`` the
-  devstack's Lambda runtime chose for that invocation.
+  https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html; botocore's
+  ``add_recursion_detection_header``, https://github.com/boto/botocore/blob/develop/botocore/handlers.py),
+  whose ``Root`` the devstack's Lambda runtime chose for that invocation.
 
 Cost: a few ``perf_counter`` calls and dict operations per request.
 """
