@@ -138,6 +138,10 @@ class DevstackApp:
         self.state_dir = state_dir
         self.account_id = DEFAULT_ACCOUNT_ID
         self.moto_app: WsgiApp = DomainDispatcherApplication(create_backend_app)
+        from devstack.dynamodb import wire
+
+        self._direct_dynamodb_reads = wire.DIRECT_OPERATIONS
+        self._serve_dynamodb_read = wire.serve
         self.backend = MotoBackend(DEFAULT_ACCOUNT_ID, state_dir / "devstack.log")
         self.faults = FaultRegistry()
         self.timings = timings.Timings()
@@ -298,6 +302,9 @@ class DevstackApp:
         return self._forward_to_moto(request)
 
     def _forward_to_moto(self, request: AwsRequest) -> Response:
+        if request.service == "dynamodb" and request.target in self._direct_dynamodb_reads:
+            # moto's own handler, its answer written as plain JSON (devstack.dynamodb.wire).
+            return self._serve_dynamodb_read(request)
         return call_wsgi(self.moto_app, request)
 
     # -- API Gateway ----------------------------------------------------------------------------
