@@ -124,8 +124,13 @@ def measure_route(
     expected = EXPECTED[method]
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[dict[str, int]] = [{} for _ in range(clients)]
-    start = threading.Barrier(clients + 1)
     stop_at: list[float] = [0.0]
+
+    def set_clock() -> None:
+        # Run by the barrier before it releases anyone: no client may read the stop time unset.
+        stop_at[0] = time.perf_counter() + seconds
+
+    start = threading.Barrier(clients + 1, action=set_clock)
 
     def worker(index: int) -> None:
         client = make_client()
@@ -150,8 +155,7 @@ def measure_route(
     for thread in threads:
         thread.start()
     start.wait()
-    began = time.perf_counter()
-    stop_at[0] = began + seconds
+    began = stop_at[0] - seconds
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
