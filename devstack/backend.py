@@ -167,6 +167,7 @@ class MotoBackend:
                 else f"/aws/lambda/{function.function_name}"
             ),
             role_arn=str(function.role or ""),
+            read_at=time.monotonic(),
         )
 
     def invoke_spec(self, spec: FunctionSpec, payload: bytes) -> InvokeResult:

@@ -20,8 +20,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import Item
+from moto.dynamodb.models.table import Table
 
 from devstack.dynamodb.replication import Replicator
 
@@ -85,14 +88,17 @@ class TtlSweeper:
                 if ttl.get("TimeToLiveStatus") != "ENABLED" or not attribute:
                     continue
                 with self._lock:
-                    for item in list(table.all_items()):
-                        attributes = item.to_json()["Attributes"]
-                        if not _expired(attributes.get(attribute), now):
+                    # Only the TTL attribute of each item is read (moto's all_items() sorts the
+                    # whole table and to_json() renders every attribute: seconds on a big table,
+                    # with every DynamoDB request waiting for the lock).
+                    for item in _items(table):
+                        value = item.attrs.get(attribute)
+                        if value is None or not _expired(value.to_json(), now):
                             continue
                         names = [table.hash_key_attr] + (
                             [table.range_key_attr] if table.range_key_attr else []
                         )
-                        key = {name: attributes[name] for name in names}
+                        key = {name: item.attrs[name].to_json() for name in names}
                         table.delete_item(item.hash_key, item.range_key)
                         self._replicator.record_local_write(region, table_name, key)
                         deleted += 1
@@ -102,6 +108,14 @@ class TtlSweeper:
     def _run(self) -> None:
         while not self._stop.wait(self.interval_seconds):
             self.sweep()
+
+
+def _items(table: Table) -> list[Item]:
+    """Every item of the table, in no particular order."""
+    partitions: dict[Any, Any] = table.items
+    if table.range_key_attr:
+        return [item for partition in partitions.values() for item in partition.values()]
+    return list(partitions.values())
 
 
 def _expired(value: object, now: Decimal) -> bool:

@@ -28,7 +28,9 @@ from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.table import Table
 
 from devstack.dynamodb.control import ReplicationControl
+from devstack.dynamodb.queries import partition_view
 from devstack.dynamodb.replication import Replicator, written_keys
+from devstack.dynamodb.transactions import transact_write
 from devstack.dynamodb.ttl import TtlSweeper
 from devstack.fillers import Forward
 from devstack.wsgi import AwsRequest, Response, aws_json_error
@@ -86,7 +88,13 @@ class DynamoDbReplicas:
             return self._with_replicas(request, forward(request), "Table")
         if operation in _WRITE_OPERATIONS:
             with self._lock:
-                response = forward(request)
+                fast = (
+                    transact_write(self.backend(request.region), request.json())
+                    if operation == "TransactWriteItems"
+                    else None
+                )
+                # moto answers whatever the fast path did not (nothing changed then).
+                response = fast or forward(request)
                 if response.status == 200:
                     backend = self.backend(request.region)
                     for table_name, key in written_keys(operation, request.json(), backend):
@@ -104,7 +112,13 @@ class DynamoDbReplicas:
                 self._forget_region(table_name, request.region)
                 self.replicator.forget_table(request.region, table_name)
             return response
-        return None
+        # Every other call (reads included) under the lock: a Query is answered on a view of
+        # its partition (devstack.dynamodb.queries), which no other request may see.
+        with self._lock:
+            if operation == "Query":
+                with partition_view(self.backend(request.region), request.json()):
+                    return forward(request)
+            return forward(request)
 
     def backend(self, region: str) -> DynamoDBBackend:
         backend: DynamoDBBackend = dynamodb_backends[self.account_id][region]

@@ -75,6 +75,10 @@ class FunctionSpec:
     memory_mb: int
     log_group_name: str
     role_arn: str = ""  # the execution role (its credentials are the function's)
+    # time.monotonic() when this configuration was read: of two configurations of one function,
+    # the one read later is the current one (a call may still carry the one it read before an
+    # update). 0.0: unknown (always current).
+    read_at: float = 0.0
 
 
 @dataclass(frozen=True)

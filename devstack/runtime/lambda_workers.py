@@ -4,7 +4,9 @@ Each function version (ARN, code hash, handler, configuration and environment) g
 to ``max_workers_per_function`` worker processes, started on demand and reused across invocations
 (module-level state survives, as in a warm Lambda execution environment). A worker is killed and
 replaced when an invocation exceeds the function's timeout or the process dies; the pool of an
-ARN is retired when the ARN's code or configuration changes.
+ARN is retired when the ARN's code or configuration changes. A call that read the configuration
+before the latest change (in flight during UpdateFunctionConfiguration) runs on a one-off worker
+of its own and leaves the new configuration's warm workers alone (``FunctionSpec.read_at``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ _LOG_DRAIN_SECONDS = 5.0
 
 # The execution role's credential variables for a function (devstack.iam.credentials).
 RoleCredentials = Callable[[FunctionSpec], dict[str, str]]
+# Entered around each invocation with its X-Amzn-Trace-Id (devstack.timings counts the
+# function's AWS calls, which carry it, for the API request being served).
+InvocationScope = Callable[[str], contextlib.AbstractContextManager[None]]
 
 PoolKey = tuple[str, str, str, int, int, tuple[tuple[str, str], ...]]
 
@@ -133,6 +138,7 @@ class LambdaRuntime:
         clock: Callable[[], float] = time.monotonic,
         *,
         role_credentials: RoleCredentials | None = None,
+        invocation_scope: InvocationScope | None = None,
     ) -> None:
         """``role_credentials(spec)`` gives the execution role's AWS_ACCESS_KEY_ID /
         AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, as Lambda sets them from the function's role
@@ -145,19 +151,28 @@ class LambdaRuntime:
         self._log_sink = log_sink
         self._extra_env = dict(extra_env)
         self._role_credentials = role_credentials
+        self._invocation_scope = invocation_scope
         self._max_workers = max_workers_per_function
         self._clock = clock
         self._code = CodeCache(work_dir)
+        self._code_by_sha: dict[str, ExtractedCode] = {}
+        self._home_made = False
         self._condition = threading.Condition()
         self._pools: dict[PoolKey, _Pool] = {}
         self._current_key: dict[str, PoolKey] = {}
+        self._current_read_at: dict[str, float] = {}
         self._workers: set[_Worker] = set()
         self._closed = False
 
     # -- public API ---------------------------------------------------------------------------
 
     def invoke(self, spec: FunctionSpec, payload: bytes) -> InvokeResult:
-        code = self._code.extract(spec.code_zip)
+        # The zip is known by the hash Lambda reports for it (CodeSha256): no re-hash per call.
+        code = self._code_by_sha.get(spec.code_sha256)
+        if code is None:
+            code = self._code.extract(spec.code_zip)
+            if spec.code_sha256:
+                self._code_by_sha[spec.code_sha256] = code
         environment = self._environment(spec, code)
         key: PoolKey = (
             spec.function_arn,
@@ -201,8 +216,12 @@ class LambdaRuntime:
         self, key: PoolKey, spec: FunctionSpec, code: ExtractedCode, environment: dict[str, str]
     ) -> _Worker:
         with self._condition:
-            self._retire_previous_version(key)
-            pool = self._pools.setdefault(key, _Pool())
+            if self._is_current(key, spec.read_at):
+                pool = self._pools.setdefault(key, _Pool())
+            else:
+                # Read before the function's latest update: the call runs with what it read,
+                # on a worker of its own, and leaves the current configuration's workers alone.
+                pool = self._pools.get(key) or _Pool(retired=True)
             while True:
                 if self._closed:
                     raise RuntimeError("the Lambda runtime is shut down")
@@ -228,12 +247,25 @@ class LambdaRuntime:
         worker.close()  # shut down while it was starting
         raise RuntimeError("the Lambda runtime is shut down")
 
-    def _retire_previous_version(self, key: PoolKey) -> None:
-        previous = self._current_key.get(key[0])
-        self._current_key[key[0]] = key
-        if previous is None or previous == key:
-            return
-        old_pool = self._pools.pop(previous, None)
+    def _is_current(self, key: PoolKey, read_at: float) -> bool:
+        """Whether ``key`` is (now) the ARN's current configuration; a newer one retires the
+        previous pool. A configuration read before the current one was (a call in flight during
+        UpdateFunctionConfiguration) is not current and retires nothing."""
+        arn = key[0]
+        previous = self._current_key.get(arn)
+        if previous == key:
+            self._current_read_at[arn] = max(self._current_read_at.get(arn, 0.0), read_at)
+            return True
+        if previous is not None and read_at < self._current_read_at.get(arn, 0.0):
+            return False
+        self._current_key[arn] = key
+        self._current_read_at[arn] = read_at
+        if previous is not None:
+            self._retire(previous)
+        return True
+
+    def _retire(self, key: PoolKey) -> None:
+        old_pool = self._pools.pop(key, None)
         if old_pool is None:
             return
         old_pool.retired = True
@@ -259,7 +291,9 @@ class LambdaRuntime:
 
     def _environment(self, spec: FunctionSpec, code: ExtractedCode) -> dict[str, str]:
         home = self._work_dir / "home"
-        home.mkdir(parents=True, exist_ok=True)
+        if not self._home_made:
+            home.mkdir(parents=True, exist_ok=True)
+            self._home_made = True
         environment = {
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
             "LANG": "en_US.UTF-8",
@@ -346,15 +380,22 @@ class LambdaRuntime:
         deadline = started + spec.timeout_seconds
         deadline_epoch_ms = int((time.time() + spec.timeout_seconds) * 1000)
         lines.append(f"START RequestId: {request_id} Version: $LATEST")
+        trace_id = _trace_header()
         message = {
             "request_id": request_id,
             "payload": payload.decode("utf-8", "replace"),
             "deadline_epoch_ms": deadline_epoch_ms,
-            "trace_id": _trace_header(),
+            "trace_id": trace_id,
         }
+        scope = (
+            self._invocation_scope(trace_id)
+            if self._invocation_scope is not None
+            else contextlib.nullcontext()
+        )
         try:
-            self._send(worker, message)
-            response = self._receive(worker, deadline)
+            with scope:
+                self._send(worker, message)
+                response = self._receive(worker, deadline)
             self._drain_log_until_sentinel(worker)
         except _DeadlineExceededError:
             worker.kill()

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from unittest import mock
 
 import pytest
 import requests
 from ddb_support import Emulator, key
+from moto.dynamodb.models.dynamo_type import Item
+from moto.dynamodb.models.table import Table
 
 from devstack.dynamodb.ttl import SWEEP_ENV, sweep_interval_from_env
 
@@ -44,3 +47,18 @@ def test_sweep_interval_comes_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv(SWEEP_ENV, "0")
     with pytest.raises(ValueError, match=SWEEP_ENV):
         sweep_interval_from_env()
+
+
+def test_a_sweep_reads_only_the_ttl_attribute(emulator: Emulator, global_table: Any) -> None:
+    """The sweep holds the lock every DynamoDB request waits for: it must not render (nor sort)
+    every item of every table, only look at each item's TTL attribute."""
+    name, east, _west = global_table
+    for index in range(50):
+        east.put_item(TableName=name, Item={**key("bulk", str(index)), "v": {"N": "1"}})
+    with (
+        mock.patch.object(Item, "to_json", autospec=True, side_effect=Item.to_json) as rendered,
+        mock.patch.object(Table, "all_items", autospec=True, side_effect=Table.all_items) as listed,
+    ):
+        emulator.app.dynamodb.sweeper.sweep()
+    assert rendered.call_count == 0
+    assert listed.call_count == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from pathlib import Path
@@ -222,5 +223,33 @@ def test_waiting_call_survives_a_version_change(tmp_path: Path, sample_zip: byte
         queued.join(timeout=20)
         assert not queued.is_alive(), "the queued call never ran"
         assert results.count(b'"woke up"') == 2
+    finally:
+        runtime.shutdown()
+
+
+def test_a_call_with_the_previous_configuration_keeps_the_new_workers(
+    tmp_path: Path, sample_zip: bytes
+):
+    """UpdateFunctionConfiguration while calls are in flight (the history check's failover): a
+    call that read the configuration before the update still runs, and does not throw away the
+    warm workers of the new configuration (each one thrown away is a cold start for the next
+    call, and a burst of them ran past the init timeout under load)."""
+    runtime = LambdaRuntime(tmp_path, RecordingLogSink(), {}, max_workers_per_function=2)
+    base = make_spec(sample_zip, "samples.handlers.counter", name="updated")
+    # The configuration as read before the update (t=1) and after it (t=2).
+    old = dataclasses.replace(base, environment={"V": "1"}, read_at=1.0)
+    new = dataclasses.replace(base, environment={"V": "2"}, read_at=2.0)
+    try:
+        runtime.invoke(old, b"{}")
+        warm = json.loads(runtime.invoke(new, b"{}").payload)["pid"]
+        stale = json.loads(runtime.invoke(old, b"{}").payload)  # read before the update
+        assert stale["pid"] != warm
+        after = json.loads(runtime.invoke(new, b"{}").payload)
+        assert after["pid"] == warm, "the new configuration's warm worker was thrown away"
+        assert after["calls"] == 2
+        # Changing back (a failback) is a new update: read after it, it is the current one.
+        back = dataclasses.replace(old, read_at=3.0)
+        json.loads(runtime.invoke(back, b"{}").payload)
+        assert runtime.worker_count() == 1  # the V=2 workers retired
     finally:
         runtime.shutdown()

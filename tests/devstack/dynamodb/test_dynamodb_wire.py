@@ -1,0 +1,74 @@
+"""DynamoDB reads answered by moto's handler and written out as plain JSON: what a client reads
+is DynamoDB's answer (items, binary values, paging, consumed capacity, errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+import pytest
+from botocore.exceptions import ClientError
+from ddb_support import PRIMARY, create_table, key
+from moto.core.serialize import ResponseSerializer
+
+
+def _table(emulator: Any, unique_name: Any) -> tuple[str, Any]:
+    client = emulator.client("dynamodb", PRIMARY)
+    name = unique_name("wire")
+    create_table(client, name)
+    client.put_item(
+        TableName=name,
+        Item={
+            **key("p", "1"),
+            "blob": {"B": b"\x00\x01binary"},
+            "nums": {"NS": ["1", "2.5"]},
+            "doc": {"M": {"list": {"L": [{"S": "a"}, {"BOOL": True}, {"NULL": True}]}}},
+        },
+    )
+    client.put_item(TableName=name, Item={**key("p", "2"), "n": {"N": "-12.50"}})
+    return name, client
+
+
+def test_reads_answer_what_dynamodb_answers(emulator: Any, unique_name: Any) -> None:
+    name, client = _table(emulator, unique_name)
+    item = client.get_item(TableName=name, Key=key("p", "1"))["Item"]
+    assert item["blob"] == {"B": b"\x00\x01binary"}
+    assert sorted(item["nums"]["NS"]) == ["1", "2.5"]
+    assert item["doc"]["M"]["list"]["L"] == [{"S": "a"}, {"BOOL": True}, {"NULL": True}]
+    assert "Item" not in client.get_item(TableName=name, Key=key("p", "missing"))
+    projected = client.get_item(TableName=name, Key=key("p", "2"), ProjectionExpression="n")
+    assert projected["Item"] == {"n": {"N": "-12.50"}}
+    page = client.query(
+        TableName=name,
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "p"}},
+        Limit=1,
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert (page["Count"], page["LastEvaluatedKey"]) == (1, key("p", "1"))
+    assert page["ConsumedCapacity"]["TableName"] == name
+    assert client.scan(TableName=name)["Count"] == 2
+    batch = client.batch_get_item(RequestItems={name: {"Keys": [key("p", "1"), key("p", "2")]}})
+    assert len(batch["Responses"][name]) == 2
+    assert batch["UnprocessedKeys"] == {}
+
+
+def test_errors_keep_dynamodbs_shape(emulator: Any) -> None:
+    client = emulator.client("dynamodb", PRIMARY)
+    with pytest.raises(ClientError) as raised:
+        client.get_item(TableName="no-such-table", Key=key("p", "1"))
+    assert raised.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_reads_skip_motos_generic_serializer(emulator: Any, unique_name: Any) -> None:
+    name, client = _table(emulator, unique_name)
+    with mock.patch.object(
+        ResponseSerializer, "serialize", autospec=True, side_effect=ResponseSerializer.serialize
+    ) as serializer:
+        client.query(
+            TableName=name,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": "p"}},
+        )
+        client.get_item(TableName=name, Key=key("p", "1"))
+    assert serializer.call_count == 0
