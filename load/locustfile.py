@@ -1,0 +1,272 @@
+"""Locust scenarios: the traffic of the mobile app's users and of partner services.
+
+Weights follow what a mobile banking-style app does most: read the profile and the transaction
+list, open a transaction, now and then create one (with an Idempotency-Key, and a retry of the
+same key as after a lost response), update the profile (optimistic ``version``), register a device
+session. Partners (server to server, HS256 tokens) create and list transactions in their own
+namespace. Each Locust user aims at ``fleet.per_user_rate`` tasks per second
+(``constant_throughput``), so the offered load is users x rate whatever the latency, and the
+achieved rate shows where the stack stops keeping up.
+
+Every answer is classified once (:func:`classify`): expected answers, allowed refusals under load
+(429, or 503 with ``Retry-After``; never 503 ``REGION_NOT_WRITABLE``), and violations (any other
+5xx, no answer at all, an unexpected 4xx). The run fails on any violation.
+
+Run standalone (a distributed worker, docs/load.md): ``locust -f load/locustfile.py --worker``.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from typing import Any
+
+from locust import HttpUser, between, constant_throughput, events, task
+from locust.env import Environment
+
+from load.fleet import Identity, PartnerClient, current
+from load.ledger import INDETERMINATE, transaction_reference
+
+ALLOWED_UNDER_LOAD = frozenset({429, 503})
+CURRENCIES = (("EUR", "12.50"), ("USD", "3.99"), ("GBP", "120.00"), ("JPY", "1500"))
+# Share of creates that retry the same Idempotency-Key at once (as after a lost response).
+RETRY_SHARE = 0.25
+
+
+def error_code(body: Any) -> str:
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return str(body["error"].get("code", ""))
+    return ""
+
+
+def classify(status: int, expected: frozenset[int], body: Any, retry_after: str | None) -> str:
+    """"ok", "allowed" (a refusal under load the client retries) or "violation"."""
+    if status in expected:
+        return "ok"
+    if error_code(body) == "REGION_NOT_WRITABLE":
+        return "violation"  # writes go to the active region: this must never happen
+    if status in ALLOWED_UNDER_LOAD and retry_after:
+        return "allowed"
+    if status == 429:
+        return "allowed"  # API Gateway's throttling answer carries no Retry-After
+    return "violation"
+
+
+def transaction_body(run_id: str, key: str) -> dict[str, Any]:
+    currency, amount = random.choice(CURRENCIES)  # noqa: S311 - traffic mix, not security
+    return {
+        "amount": amount,
+        "currency": currency,
+        "type": random.choice(("debit", "credit")),  # noqa: S311
+        "reference": transaction_reference(run_id, key),
+    }
+
+
+class _Client(HttpUser):
+    abstract = True
+    wait_time = between(0.1, 0.2)  # replaced per instance by the fleet's rate
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        self.fleet = current()
+        self.host = self.fleet.base_url
+        self.wait_time = constant_throughput(self.fleet.per_user_rate)  # type: ignore[method-assign]
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        route: str,
+        token: str,
+        expected: frozenset[int],
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """One request; returns (status, JSON body or None). Status 0 = no answer."""
+        all_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
+        with self.client.request(
+            method,
+            path,
+            name=route,
+            json=json,
+            headers=all_headers,
+            timeout=60,
+            catch_response=True,
+        ) as response:
+            status = int(response.status_code or 0)
+            try:
+                body = response.json() if response.content else None
+            except ValueError:
+                body = None
+            verdict = classify(status, expected, body, response.headers.get("Retry-After"))
+            ledger = self.fleet.ledger
+            ledger.record_outcome(route, status)
+            if verdict == "ok":
+                response.success()
+            else:
+                response.failure(f"{status} {error_code(body)}".strip())
+                if verdict == "violation":
+                    ledger.record_violation(route, status, error_code(body) or "-")
+        return status, body
+
+    def create_transaction(self, owner: str, token: str, ids: list[str]) -> None:
+        run_id = self.fleet.run_id
+        key = uuid.uuid4().hex
+        body = transaction_body(run_id, key)
+        headers = {"Idempotency-Key": key}
+        attempts = 2 if random.random() < RETRY_SHARE else 1  # noqa: S311
+        for _ in range(attempts):
+            status, answer = self.call(
+                "POST",
+                "/transactions",
+                "POST /transactions",
+                token,
+                frozenset({200, 201}),
+                json=body,
+                headers=headers,
+            )
+            transaction_id = answer.get("transaction_id") if isinstance(answer, dict) else None
+            self.fleet.ledger.record_transaction(owner, key, body, status, transaction_id)
+            if transaction_id and status in (200, 201) and transaction_id not in ids:
+                ids.append(str(transaction_id))
+
+    def read_transaction(self, token: str, ids: list[str]) -> None:
+        if ids:
+            transaction_id = random.choice(ids[-20:])  # noqa: S311
+            self.call(
+                "GET",
+                f"/transactions/{transaction_id}",
+                "GET /transactions/{id}",
+                token,
+                frozenset({200}),
+            )
+
+    def list_transactions(self, token: str) -> None:
+        self.call(
+            "GET", "/transactions?limit=20", "GET /transactions", token, frozenset({200})
+        )
+
+
+class MobileUser(_Client):
+    """An app user (Cognito ID token) on their phone."""
+
+    weight = 4
+    identity: Identity
+
+    def on_start(self) -> None:
+        self.identity = self.fleet.acquire()
+
+    def on_stop(self) -> None:
+        self.fleet.release(self.identity)
+
+    @task(6)
+    def read_profile(self) -> None:
+        self.fleet.count_task()
+        status, body = self.call(
+            "GET", "/profiles/me", "GET /profiles/me", self.identity.id_token, frozenset({200})
+        )
+        if status == 200 and isinstance(body, dict):
+            self.identity.profile_version = int(body["version"])
+
+    @task(5)
+    def list_own_transactions(self) -> None:
+        self.fleet.count_task()
+        self.list_transactions(self.identity.id_token)
+
+    @task(2)
+    def open_transaction(self) -> None:
+        self.fleet.count_task()
+        self.read_transaction(self.identity.id_token, self.identity.transaction_ids)
+
+    @task(3)
+    def pay(self) -> None:
+        self.fleet.count_task()
+        self.create_transaction(
+            self.identity.owner, self.identity.id_token, self.identity.transaction_ids
+        )
+
+    @task(1)
+    def update_profile(self) -> None:
+        self.fleet.count_task()
+        identity = self.identity
+        fields = {
+            "display_name": f"Load {uuid.uuid4().hex[:8]}",
+            "marketing_opt_in": random.random() < 0.5,  # noqa: S311
+        }
+        status, body = self.call(
+            "PUT",
+            "/profiles/me",
+            "PUT /profiles/me",
+            identity.id_token,
+            frozenset({200, 409}),  # 409: another device wrote first; the app re-reads
+            json={**fields, "version": identity.profile_version},
+        )
+        ledger = self.fleet.ledger
+        if status == 200 and isinstance(body, dict):
+            identity.profile_version = int(body["version"])
+            identity.profile_fields = fields
+            ledger.record_profile(identity.owner, identity.profile_version, fields)
+        elif status in INDETERMINATE:
+            ledger.record_indeterminate_profile(
+                identity.owner, identity.profile_version + 1, fields
+            )
+
+    @task(1)
+    def sessions(self) -> None:
+        self.fleet.count_task()
+        token = self.identity.id_token
+        self.call(
+            "POST",
+            "/profiles/me/sessions",
+            "POST /profiles/me/sessions",
+            token,
+            frozenset({201}),
+            json={"device_name": "Load phone", "platform": random.choice(("ios", "android"))},  # noqa: S311
+        )
+        self.call(
+            "GET", "/profiles/me/sessions", "GET /profiles/me/sessions", token, frozenset({200})
+        )
+
+
+class PartnerService(_Client):
+    """A partner's backend (HS256 token with its own key), in the partner's namespace."""
+
+    weight = 1
+    partner: PartnerClient | None
+    transaction_ids: list[str]
+
+    def on_start(self) -> None:
+        self.partner = self.fleet.next_partner()
+        self.transaction_ids = []
+
+    @task(3)
+    def create(self) -> None:
+        self.fleet.count_task()
+        if self.partner is not None:
+            self.create_transaction(
+                self.partner.owner, self.partner.current_token(), self.transaction_ids
+            )
+
+    @task(2)
+    def list_recent(self) -> None:
+        self.fleet.count_task()
+        if self.partner is not None:
+            self.list_transactions(self.partner.current_token())
+
+    @task(1)
+    def read_one(self) -> None:
+        self.fleet.count_task()
+        if self.partner is not None:
+            self.read_transaction(self.partner.current_token(), self.transaction_ids)
+
+
+@events.quitting.add_listener
+def _dump_worker_ledger(environment: Environment, **_: Any) -> None:
+    """A distributed worker leaves its ledger for the reconciliation (load/run.py --reconcile)."""
+    import os  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    directory = os.environ.get("LOAD_LEDGER_DIR")
+    if directory:
+        fleet = current()
+        fleet.ledger.dump(Path(directory) / f"ledger-{os.getpid()}.json")
