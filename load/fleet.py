@@ -129,7 +129,7 @@ def current() -> Fleet:
         configure(
             setup.build_fleet(target, run_id=os.environ.get("LOAD_RUN_ID") or uuid.uuid4().hex[:8])
         )
-        assert _FLEET is not None
-        setup.prepare_identities(_FLEET, users)
-    assert _FLEET is not None
+        setup.prepare_identities(current(), users)
+    if _FLEET is None:  # pragma: no cover - configure() just set it
+        raise RuntimeError("the load fleet is not configured")
     return _FLEET

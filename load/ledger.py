@@ -91,7 +91,9 @@ class Ledger:
             if current is None or version >= current.version:
                 self.profiles[owner] = ProfileState(owner, version, dict(fields))
 
-    def record_indeterminate_profile(self, owner: str, version: int, fields: dict[str, Any]) -> None:
+    def record_indeterminate_profile(
+        self, owner: str, version: int, fields: dict[str, Any]
+    ) -> None:
         with self._lock:
             self.indeterminate_profiles.setdefault(owner, []).append(
                 ProfileState(owner, version, dict(fields))

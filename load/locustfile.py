@@ -21,35 +21,17 @@ import random
 import uuid
 from typing import Any
 
-from locust import HttpUser, between, constant_throughput, events, task
+from locust import HttpUser, constant_throughput, events, task
 from locust.env import Environment
 
 from load.fleet import Identity, PartnerClient, current
 from load.ledger import INDETERMINATE, transaction_reference
+from load.outcomes import classify, error_code
 
-ALLOWED_UNDER_LOAD = frozenset({429, 503})
 CURRENCIES = (("EUR", "12.50"), ("USD", "3.99"), ("GBP", "120.00"), ("JPY", "1500"))
 # Share of creates that retry the same Idempotency-Key at once (as after a lost response).
 RETRY_SHARE = 0.25
-
-
-def error_code(body: Any) -> str:
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return str(body["error"].get("code", ""))
-    return ""
-
-
-def classify(status: int, expected: frozenset[int], body: Any, retry_after: str | None) -> str:
-    """"ok", "allowed" (a refusal under load the client retries) or "violation"."""
-    if status in expected:
-        return "ok"
-    if error_code(body) == "REGION_NOT_WRITABLE":
-        return "violation"  # writes go to the active region: this must never happen
-    if status in ALLOWED_UNDER_LOAD and retry_after:
-        return "allowed"
-    if status == 429:
-        return "allowed"  # API Gateway's throttling answer carries no Retry-After
-    return "violation"
+PLATFORMS = ("ios", "android")
 
 
 def transaction_body(run_id: str, key: str) -> dict[str, Any]:
@@ -64,25 +46,30 @@ def transaction_body(run_id: str, key: str) -> dict[str, Any]:
 
 class _Client(HttpUser):
     abstract = True
-    wait_time = between(0.1, 0.2)  # replaced per instance by the fleet's rate
 
     def __init__(self, environment: Environment) -> None:
-        super().__init__(environment)
+        super().__init__(environment)  # type: ignore[no-untyped-call]
         self.fleet = current()
         self.host = self.fleet.base_url
-        self.wait_time = constant_throughput(self.fleet.per_user_rate)  # type: ignore[method-assign]
+        self._pacer = constant_throughput(self.fleet.per_user_rate)
+
+    def wait_time(self) -> float:
+        """Locust's ``constant_throughput`` at the fleet's rate (set per run, not per class)."""
+        return self._pacer(self)
 
     def call(
         self,
-        method: str,
-        path: str,
         route: str,
+        path: str,
         token: str,
         expected: frozenset[int],
-        json: Any = None,
+        *,
+        json: object = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
-        """One request; returns (status, JSON body or None). Status 0 = no answer."""
+        """One request (``route`` = "METHOD /path template", Locust's name for its stats);
+        returns (status, JSON body or None). Status 0 = no answer."""
+        method = route.split(" ", 1)[0]
         all_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
         with self.client.request(
             method,
@@ -117,9 +104,8 @@ class _Client(HttpUser):
         attempts = 2 if random.random() < RETRY_SHARE else 1  # noqa: S311
         for _ in range(attempts):
             status, answer = self.call(
-                "POST",
-                "/transactions",
                 "POST /transactions",
+                "/transactions",
                 token,
                 frozenset({200, 201}),
                 json=body,
@@ -134,17 +120,14 @@ class _Client(HttpUser):
         if ids:
             transaction_id = random.choice(ids[-20:])  # noqa: S311
             self.call(
-                "GET",
-                f"/transactions/{transaction_id}",
                 "GET /transactions/{id}",
+                f"/transactions/{transaction_id}",
                 token,
                 frozenset({200}),
             )
 
     def list_transactions(self, token: str) -> None:
-        self.call(
-            "GET", "/transactions?limit=20", "GET /transactions", token, frozenset({200})
-        )
+        self.call("GET /transactions", "/transactions?limit=20", token, frozenset({200}))
 
 
 class MobileUser(_Client):
@@ -163,7 +146,7 @@ class MobileUser(_Client):
     def read_profile(self) -> None:
         self.fleet.count_task()
         status, body = self.call(
-            "GET", "/profiles/me", "GET /profiles/me", self.identity.id_token, frozenset({200})
+            "GET /profiles/me", "/profiles/me", self.identity.id_token, frozenset({200})
         )
         if status == 200 and isinstance(body, dict):
             self.identity.profile_version = int(body["version"])
@@ -194,9 +177,8 @@ class MobileUser(_Client):
             "marketing_opt_in": random.random() < 0.5,  # noqa: S311
         }
         status, body = self.call(
-            "PUT",
-            "/profiles/me",
             "PUT /profiles/me",
+            "/profiles/me",
             identity.id_token,
             frozenset({200, 409}),  # 409: another device wrote first; the app re-reads
             json={**fields, "version": identity.profile_version},
@@ -216,16 +198,13 @@ class MobileUser(_Client):
         self.fleet.count_task()
         token = self.identity.id_token
         self.call(
-            "POST",
-            "/profiles/me/sessions",
             "POST /profiles/me/sessions",
+            "/profiles/me/sessions",
             token,
             frozenset({201}),
-            json={"device_name": "Load phone", "platform": random.choice(("ios", "android"))},  # noqa: S311
+            json={"device_name": "Load phone", "platform": random.choice(PLATFORMS)},  # noqa: S311
         )
-        self.call(
-            "GET", "/profiles/me/sessions", "GET /profiles/me/sessions", token, frozenset({200})
-        )
+        self.call("GET /profiles/me/sessions", "/profiles/me/sessions", token, frozenset({200}))
 
 
 class PartnerService(_Client):
@@ -260,8 +239,8 @@ class PartnerService(_Client):
             self.read_transaction(self.partner.current_token(), self.transaction_ids)
 
 
-@events.quitting.add_listener
-def _dump_worker_ledger(environment: Environment, **_: Any) -> None:
+@events.quitting.add_listener  # type: ignore[untyped-decorator]
+def _dump_worker_ledger(environment: Environment, **_: object) -> None:
     """A distributed worker leaves its ledger for the reconciliation (load/run.py --reconcile)."""
     import os  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415

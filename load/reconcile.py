@@ -1,4 +1,4 @@
-"""After the run: does the stored state hold every acknowledged write, exactly once, in every region?
+"""After the run: is every acknowledged write stored exactly once, in every region?
 
 Two halves:
 - :func:`check` (pure): the ledger (what clients were told) against what each region's API
@@ -74,7 +74,8 @@ def check(ledger: Ledger, views: list[RegionView]) -> Reconciliation:
         if len(set(entry.acknowledged_ids)) > 1:
             result.fail(
                 "key_maps_to_two_transactions",
-                f"{entry.owner} key {entry.key}: acknowledged ids {sorted(set(entry.acknowledged_ids))}",
+                f"{entry.owner} key {entry.key}: "
+                f"acknowledged ids {sorted(set(entry.acknowledged_ids))}",
             )
         if entry.acknowledged:
             result.acknowledged_transactions += 1
@@ -99,23 +100,7 @@ def _check_transactions(
     for owner in sorted(owners):
         if owner in view.unreadable:
             continue
-        items = view.transactions.get(owner, [])
-        ids = Counter(str(item.get("transaction_id")) for item in items)
-        for transaction_id, n in ids.items():
-            if n > 1:
-                result.fail("listed_twice", f"{view.region} {owner}: {transaction_id} x{n}")
-        stored: dict[str, list[dict[str, Any]]] = {}
-        for item in items:
-            reference = str(item.get("reference", ""))
-            if not reference.startswith(prefix):
-                continue
-            if (owner, reference) not in by_reference:
-                result.fail(
-                    "unrequested_transaction",
-                    f"{view.region} {owner}: {item.get('transaction_id')} ({reference})",
-                )
-                continue
-            stored.setdefault(reference, []).append(item)
+        stored = _stored_by_reference(view, owner, by_reference, prefix, result)
         for (entry_owner, reference), entry in by_reference.items():
             if entry_owner != owner:
                 continue
@@ -144,8 +129,37 @@ def _check_transactions(
             if wrong:
                 result.fail(
                     "transaction_differs",
-                    f"{view.region} {owner} {acknowledged_id}: fields {wrong} differ from the request",
+                    f"{view.region} {owner} {acknowledged_id}: "
+                    f"fields {wrong} differ from the request",
                 )
+
+
+def _stored_by_reference(
+    view: RegionView,
+    owner: str,
+    by_reference: Mapping[tuple[str, str], Any],
+    prefix: str,
+    result: Reconciliation,
+) -> dict[str, list[dict[str, Any]]]:
+    """The owner's listed transactions of this run by reference; flags duplicates and strays."""
+    items = view.transactions.get(owner, [])
+    ids = Counter(str(item.get("transaction_id")) for item in items)
+    for transaction_id, n in ids.items():
+        if n > 1:
+            result.fail("listed_twice", f"{view.region} {owner}: {transaction_id} x{n}")
+    stored: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        reference = str(item.get("reference", ""))
+        if not reference.startswith(prefix):
+            continue
+        if (owner, reference) not in by_reference:
+            result.fail(
+                "unrequested_transaction",
+                f"{view.region} {owner}: {item.get('transaction_id')} ({reference})",
+            )
+            continue
+        stored.setdefault(reference, []).append(item)
+    return stored
 
 
 def _profile_matches(stored: Mapping[str, Any], state: ProfileState) -> bool:
@@ -188,6 +202,7 @@ def observe(
     region: str,
     base_url: str,
     ledger: Ledger,
+    *,
     auth_for: AuthFor,
     http_get: HttpGet,
     origin_headers: Mapping[str, str],

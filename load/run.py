@@ -13,7 +13,7 @@ any reconciliation failure, 2 when the run could not be carried out; never on a 
 """
 
 # Locust runs on gevent: patch the standard library before anything imports ssl/socket.
-from gevent import monkey
+from gevent import monkey  # type: ignore[import-untyped]
 
 monkey.patch_all()
 
@@ -33,7 +33,7 @@ from typing import Any  # noqa: E402
 
 import gevent  # noqa: E402
 import requests  # noqa: E402
-from e2e_support.target import load_target  # noqa: E402
+from e2e_support.target import Target, load_target  # noqa: E402
 from locust import events as locust_events  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
@@ -56,10 +56,18 @@ def _machine() -> str:
     )
 
 
-def _snapshot(environment: Environment, users: int, seconds: float, rate: float, tasks: int,
-              statuses: Counter[int]) -> Phase:
+def _snapshot(
+    environment: Environment,
+    *,
+    users: int,
+    seconds: float,
+    rate: float,
+    tasks: int,
+    statuses: Counter[int],
+) -> Phase:
     stats = environment.stats
-    assert stats is not None
+    if stats is None:
+        raise RuntimeError("Locust has no stats")
     rows = [
         RouteRow(
             route=str(entry.name),
@@ -95,7 +103,8 @@ def _statuses(ledger_outcomes: Counter[tuple[str, int]]) -> Counter[int]:
 
 def run_phase(environment: Environment, users: int, seconds: float, rate: float) -> Phase:
     runner = environment.runner
-    assert runner is not None and environment.stats is not None
+    if runner is None or environment.stats is None:
+        raise RuntimeError("create the Locust runner first")
     runner.start(users, spawn_rate=max(users, 50))
     deadline = time.monotonic() + 30
     while runner.user_count != users and time.monotonic() < deadline:
@@ -111,7 +120,12 @@ def run_phase(environment: Environment, users: int, seconds: float, rate: float)
     elapsed = time.monotonic() - started
     tasks = the_fleet.tasks - tasks_before
     phase = _snapshot(
-        environment, users, elapsed, rate, tasks, _statuses(ledger.outcomes - before)
+        environment,
+        users=users,
+        seconds=elapsed,
+        rate=rate,
+        tasks=tasks,
+        statuses=_statuses(ledger.outcomes - before),
     )
     print(
         f"load: {users:>3} users  offered {phase.offered_rps:6.1f} req/s  achieved "
@@ -122,7 +136,7 @@ def run_phase(environment: Environment, users: int, seconds: float, rate: float)
     return phase
 
 
-def drain_replication(target: Any) -> None:
+def drain_replication(target: Target) -> None:
     if not target.aws_endpoint_url:
         return
     response = requests.post(
@@ -155,7 +169,13 @@ def reconcile_run(the_fleet: fleet.Fleet, since: str) -> reconcile.Reconciliatio
     def attempt() -> reconcile.Reconciliation:
         views = [
             reconcile.observe(
-                region, url, the_fleet.ledger, auth_for, http_get, origin_headers, since=since
+                region,
+                url,
+                the_fleet.ledger,
+                auth_for=auth_for,
+                http_get=http_get,
+                origin_headers=origin_headers,
+                since=since,
             )
             for region, url in sorted(target.api_urls.items())
         ]
@@ -201,7 +221,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=8, help="Locust users of the main phase")
     parser.add_argument("--duration", type=float, default=20.0, help="main phase, seconds")
     parser.add_argument("--rate", type=float, default=2.0, help="tasks per second per user")
-    parser.add_argument("--sweep", default="2,4,8,16,32", help="user counts of the sweep ('' = none)")
+    parser.add_argument(
+        "--sweep", default="2,4,8,16,32", help="user counts of the sweep ('' = none)"
+    )
     parser.add_argument("--step", type=float, default=6.0, help="seconds per sweep step")
     parser.add_argument("--via", choices=("edge", "regional"), default="edge")
     parser.add_argument(
@@ -234,10 +256,13 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, step
     try:
         target = load_target()
         the_fleet = setup.build_fleet(
-            target, run_id, via=args.via, per_user_rate=args.rate,
+            target,
+            run_id,
+            via=args.via,
+            per_user_rate=args.rate,
             with_partners=not args.no_partners,
         )
-    except Exception as error:  # noqa: BLE001 - report why the run could not start
+    except Exception as error:
         print(f"load: cannot start: {error}", file=sys.stderr)
         return 2
     fleet.configure(the_fleet)
@@ -264,8 +289,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, step
         environment.create_local_runner()
         phases = [run_phase(environment, u, args.step, args.rate) for u in sweep]
         main_phase = run_phase(environment, args.users, args.duration, args.rate)
-        assert environment.runner is not None
-        environment.runner.quit()
+        if environment.runner is not None:
+            environment.runner.quit()
         the_fleet.ledger.dump(args.ledger)
 
         print("load: reconciling (replication drained, both regions read)", flush=True)
@@ -298,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, step
     except KeyboardInterrupt:
         print("load: interrupted; removing the test users", file=sys.stderr)
         exit_code = 130
-    except Exception as error:  # noqa: BLE001 - the run could not be carried out: say why
+    except Exception as error:
         print(f"load: the run failed: {type(error).__name__}: {error}", file=sys.stderr)
         exit_code = 2
     finally:

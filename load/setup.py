@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from typing import Any
 
 import requests
 from e2e_support import aws as e2e_aws
@@ -101,7 +100,7 @@ def factory_for(fleet: Fleet) -> LoadUserFactory:
     return _FACTORIES.setdefault(id(fleet), LoadUserFactory(fleet.target))
 
 
-def prepare_identities(fleet: Fleet, count: int, session: Any = None) -> None:
+def prepare_identities(fleet: Fleet, count: int, session: requests.Session | None = None) -> None:
     """Create ``count`` app users, each signed in and with a profile (POST /profiles)."""
     http = session or requests.Session()
     factory = factory_for(fleet)
@@ -110,7 +109,10 @@ def prepare_identities(fleet: Fleet, count: int, session: Any = None) -> None:
         owner = f"user:{jwt_claims(user.id_token)['sub']}"
         fields = {"display_name": f"Load user {index}", "locale": "en-GB"}
         response = http.post(
-            f"{fleet.base_url}/profiles", json=fields, headers=auth_header(user.id_token), timeout=60
+            f"{fleet.base_url}/profiles",
+            json=fields,
+            headers=auth_header(user.id_token),
+            timeout=60,
         )
         if response.status_code != 201:
             raise RuntimeError(f"POST /profiles -> {response.status_code}: {response.text[:200]}")

@@ -52,9 +52,7 @@ def match(probes: list[tuple[Probe, int, str]], recorded: list[dict[str, Any]]) 
     return rows
 
 
-def breakdown(
-    endpoint: str, base_url: str, probes: list[Probe]
-) -> tuple[list[HopRow] | None, str]:
+def breakdown(endpoint: str, base_url: str, probes: list[Probe]) -> tuple[list[HopRow] | None, str]:
     """Run the probes and read their timings; (None, why) when the stack has no timings."""
     http = requests.Session()
     cleared = http.delete(f"{endpoint}{TIMINGS_PATH}", timeout=30)
@@ -91,28 +89,42 @@ def standard_probes(
         Probe("GET /health (no auth)", "GET", "/health", None),
         Probe("GET /profiles/me (Cognito authorizer)", "GET", "/profiles/me", user_token),
         Probe(
-            "GET /transactions (authorizer uncached)", "GET", "/transactions?limit=20",
+            "GET /transactions (authorizer uncached)",
+            "GET",
+            "/transactions?limit=20",
             fresh_user_token,
         ),
         Probe(
-            "GET /transactions (authorizer cached)", "GET", "/transactions?limit=20",
+            "GET /transactions (authorizer cached)",
+            "GET",
+            "/transactions?limit=20",
             fresh_user_token,
         ),
         Probe(
-            "POST /transactions", "POST", "/transactions", fresh_user_token, body,
+            "POST /transactions",
+            "POST",
+            "/transactions",
+            fresh_user_token,
+            body,
             {"Idempotency-Key": key},
         ),
     ]
     if transaction_id:
         probes.append(
             Probe(
-                "GET /transactions/{id}", "GET", f"/transactions/{transaction_id}",
+                "GET /transactions/{id}",
+                "GET",
+                f"/transactions/{transaction_id}",
                 fresh_user_token,
             )
         )
     if partner_token:
         probes.append(
-            Probe("GET /transactions (partner, uncached)", "GET", "/transactions?limit=20",
-                  partner_token)
+            Probe(
+                "GET /transactions (partner, uncached)",
+                "GET",
+                "/transactions?limit=20",
+                partner_token,
+            )
         )
     return probes

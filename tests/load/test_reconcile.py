@@ -186,9 +186,9 @@ def test_observe_pages_until_an_older_transaction() -> None:
         "us-east-1",
         "https://api/v1",
         ledger,
-        lambda owner: {"Authorization": f"Bearer {owner}"},
-        http_get,
-        {"x-origin-verify": "s"},
+        auth_for=lambda owner: {"Authorization": f"Bearer {owner}"},
+        http_get=http_get,
+        origin_headers={"x-origin-verify": "s"},
         since="2026-12-02T02:59:00Z",
     )
     assert "/transactions?limit=100&cursor=c3" not in calls
