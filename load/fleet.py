@@ -70,6 +70,7 @@ class Fleet:
     _free: list[Identity] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _partner_cycle: Any = None
+    standalone: bool = False  # built by a bare `locust -f` process (a distributed worker)
     tasks: int = 0  # Locust tasks run so far (offered rate = users x tasks/s x requests/task)
 
     def count_task(self) -> None:
@@ -126,9 +127,14 @@ def current() -> Fleet:
 
         target = load_target()
         users = int(os.environ.get("LOAD_WORKER_IDENTITIES", "50"))
-        configure(
-            setup.build_fleet(target, run_id=os.environ.get("LOAD_RUN_ID") or uuid.uuid4().hex[:8])
+        built = setup.build_fleet(
+            target,
+            run_id=os.environ.get("LOAD_RUN_ID") or uuid.uuid4().hex[:8],
+            per_user_rate=float(os.environ.get("LOAD_RATE", "2")),
+            with_partners=os.environ.get("LOAD_PARTNERS", "1") != "0",
         )
+        built.standalone = True
+        configure(built)
         setup.prepare_identities(current(), users)
     if _FLEET is None:  # pragma: no cover - configure() just set it
         raise RuntimeError("the load fleet is not configured")

@@ -240,12 +240,35 @@ class PartnerService(_Client):
 
 
 @events.quitting.add_listener  # type: ignore[untyped-decorator]
-def _dump_worker_ledger(environment: Environment, **_: object) -> None:
-    """A distributed worker leaves its ledger for the reconciliation (load/run.py --reconcile)."""
+def _finish_standalone_worker(environment: Environment, **_: object) -> None:
+    """A distributed worker (``locust -f load/locustfile.py --worker``) checks its own ledger.
+
+    Each worker created its own app users, so it alone can read their data back: it reconciles
+    (bounded polling on AWS), removes its users, and leaves ``ledger-<pid>.json`` and
+    ``reconciliation-<pid>.json`` in ``LOAD_LEDGER_DIR`` (default build/load) for the operator.
+    The orchestrator (load/run.py) does all of this itself.
+    """
+    import json  # noqa: PLC0415
     import os  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    directory = os.environ.get("LOAD_LEDGER_DIR")
-    if directory:
-        fleet = current()
-        fleet.ledger.dump(Path(directory) / f"ledger-{os.getpid()}.json")
+    from load import run, setup  # noqa: PLC0415
+
+    fleet = current()
+    if not fleet.standalone:
+        return
+    directory = Path(os.environ.get("LOAD_LEDGER_DIR", "build/load"))
+    fleet.ledger.dump(directory / f"ledger-{os.getpid()}.json")
+    try:
+        result = run.reconcile_run(fleet, since="")
+    finally:
+        problems = setup.cleanup(fleet)
+    summary = {
+        "run_id": fleet.run_id,
+        "violations": len(fleet.ledger.violations),
+        "acknowledged_transactions": result.acknowledged_transactions,
+        "failures": result.failures,
+        "cleanup_problems": problems,
+    }
+    (directory / f"reconciliation-{os.getpid()}.json").write_text(json.dumps(summary, indent=1))
+    print(f"load worker: {json.dumps(summary)[:2000]}")

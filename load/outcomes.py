@@ -32,5 +32,5 @@ def classify(status: int, expected: frozenset[int], body: object, retry_after: s
     if status in ALLOWED_UNDER_LOAD and retry_after:
         return "allowed"
     if status == 429:
-        return "allowed"  # API Gateway's throttling answer carries no Retry-After
+        return "allowed"  # throttling (stage, usage plan): allowed with or without Retry-After
     return "violation"

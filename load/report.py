@@ -220,7 +220,10 @@ def render(report: RunReport) -> str:  # noqa: PLR0912, PLR0915 - one document, 
             f"{sum(r.failures for r in phase.routes)} |"
         )
     add("")
-    add(report.saturation or "No step fell below 90 % of its offered rate: no saturation seen.")
+    if not report.sweep:
+        add("No sweep in this run (`--sweep ''`).")
+    else:
+        add(report.saturation or "No step fell below 90 % of its offered rate: no saturation seen.")
     add("")
     add("## One request per route, hop by hop (devstack timings)")
     add("")
