@@ -19,9 +19,6 @@ from typing import Any
 # An acknowledged create: 201 (first write) or a replay of the same key (the API answers 201 with
 # the first result; 200 is accepted too in case a later version answers replays with 200).
 ACKNOWLEDGED_CREATE = frozenset({200, 201})
-# Answers that leave the outcome unknown: the write may or may not have happened (a gateway
-# 502/504 or a client timeout = status 0). 429/503 are refusals before any write.
-INDETERMINATE = frozenset({0, 502, 504})
 
 
 def transaction_reference(run_id: str, key: str) -> str:
@@ -64,8 +61,8 @@ class Ledger:
     indeterminate_profiles: dict[str, list[ProfileState]] = field(default_factory=dict)
     # (route, status) -> count; route is the Locust name, e.g. "POST /transactions".
     outcomes: Counter[tuple[str, int]] = field(default_factory=Counter)
-    # (route, status, error code) of answers that fail the run: 5xx other than 429/503 with
-    # Retry-After, any 503 REGION_NOT_WRITABLE.
+    # (route, status, "error code request id") of answers that fail the run: 5xx other than
+    # 429/503 with Retry-After, any 503 REGION_NOT_WRITABLE, no answer, an unexpected 4xx.
     violations: list[tuple[str, int, str]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -73,13 +70,20 @@ class Ledger:
     def _txn_id(owner: str, key: str) -> str:
         return f"{owner}|{key}"
 
+    def begin_transaction(self, owner: str, key: str, body: dict[str, Any]) -> None:
+        """Before the request is sent: a request cut off mid-flight (a Locust user stopped, a
+        crash) may still be stored, and must not then look like a transaction nobody asked for."""
+        with self._lock:
+            self.transactions.setdefault(
+                self._txn_id(owner, key), TransactionAttempts(owner, key, dict(body))
+            )
+
     def record_transaction(
         self, owner: str, key: str, body: dict[str, Any], status: int, transaction_id: str | None
     ) -> None:
+        self.begin_transaction(owner, key, body)
         with self._lock:
-            entry = self.transactions.setdefault(
-                self._txn_id(owner, key), TransactionAttempts(owner, key, dict(body))
-            )
+            entry = self.transactions[self._txn_id(owner, key)]
             entry.statuses.append(status)
             if status in ACKNOWLEDGED_CREATE and transaction_id:
                 entry.acknowledged_ids.append(transaction_id)

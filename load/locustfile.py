@@ -25,7 +25,7 @@ from locust import HttpUser, constant_throughput, events, task
 from locust.env import Environment
 
 from load.fleet import Identity, PartnerClient, current
-from load.ledger import INDETERMINATE, transaction_reference
+from load.ledger import transaction_reference
 from load.outcomes import classify, error_code
 
 CURRENCIES = (("EUR", "12.50"), ("USD", "3.99"), ("GBP", "120.00"), ("JPY", "1500"))
@@ -86,6 +86,7 @@ class _Client(HttpUser):
             except ValueError:
                 body = None
             verdict = classify(status, expected, body, response.headers.get("Retry-After"))
+            request_id = response.headers.get("x-amzn-RequestId") or ""
             ledger = self.fleet.ledger
             ledger.record_outcome(route, status)
             if verdict == "ok":
@@ -93,7 +94,9 @@ class _Client(HttpUser):
             else:
                 response.failure(f"{status} {error_code(body)}".strip())
                 if verdict == "violation":
-                    ledger.record_violation(route, status, error_code(body) or "-")
+                    ledger.record_violation(
+                        route, status, f"{error_code(body) or '-'} {request_id}".strip()
+                    )
         return status, body
 
     def create_transaction(self, owner: str, token: str, ids: list[str]) -> None:
@@ -101,6 +104,7 @@ class _Client(HttpUser):
         key = uuid.uuid4().hex
         body = transaction_body(run_id, key)
         headers = {"Idempotency-Key": key}
+        self.fleet.ledger.begin_transaction(owner, key, body)
         attempts = 2 if random.random() < RETRY_SHARE else 1  # noqa: S311
         for _ in range(attempts):
             status, answer = self.call(
@@ -176,6 +180,10 @@ class MobileUser(_Client):
             "display_name": f"Load {uuid.uuid4().hex[:8]}",
             "marketing_opt_in": random.random() < 0.5,  # noqa: S311
         }
+        # Noted before sending: if this Locust user is stopped mid-request the write may land.
+        self.fleet.ledger.record_indeterminate_profile(
+            identity.owner, identity.profile_version + 1, fields
+        )
         status, body = self.call(
             "PUT /profiles/me",
             "/profiles/me",
@@ -188,10 +196,6 @@ class MobileUser(_Client):
             identity.profile_version = int(body["version"])
             identity.profile_fields = fields
             ledger.record_profile(identity.owner, identity.profile_version, fields)
-        elif status in INDETERMINATE:
-            ledger.record_indeterminate_profile(
-                identity.owner, identity.profile_version + 1, fields
-            )
 
     @task(1)
     def sessions(self) -> None:

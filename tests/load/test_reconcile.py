@@ -76,6 +76,12 @@ def test_unacknowledged_key_may_or_may_not_be_stored() -> None:
     assert check(ledger, both_regions([], None)).ok
 
 
+def test_a_request_cut_off_mid_flight_is_not_unrequested() -> None:
+    ledger = Ledger(run_id=RUN)
+    ledger.begin_transaction("user:a", "k5", BODY)  # the Locust user was stopped: no answer
+    assert check(ledger, both_regions([stored("k5", "t5")], None)).ok
+
+
 def test_acknowledged_transaction_missing_in_one_region_fails() -> None:
     views = both_regions([stored("k1", "t1")], {"version": 2, "display_name": "B"})
     views[1].transactions["user:a"] = []
