@@ -12,6 +12,8 @@ Every request is read once and dispatched, in this order:
 * ``/_devstack/faults`` (GET/PUT/DELETE): fault injection, see ``devstack.faults``.
 * ``/_devstack/replication`` (GET/PUT, ``POST .../drain``): global-table replication delay,
   isolation and drain, see ``devstack.dynamodb.control``.
+* ``/_devstack/timings`` (GET ``?limit=N``, DELETE): per-request hop timings, see
+  ``devstack.timings``.
 * ``/restapis/{api_id}/{stage}/_user_request_/{path}``: the deployed stage, served by the API
   Gateway runtime from the OpenAPI document Terraform sent.
 * ``GET /{user_pool_id}/.well-known/jwks.json``: the pool's signing keys (404 for unknown pools).
@@ -37,6 +39,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterable
@@ -45,6 +48,7 @@ from types import FrameType
 from typing import Any, Protocol
 from urllib.parse import unquote, urlencode
 
+from devstack import timings
 from devstack.faults import FaultRegistry
 from devstack.runtime.contracts import FunctionSpec, HttpRequest, HttpResponse, InvokeResult
 from devstack.waf import WafBlock, WafGate, WafRequest
@@ -136,6 +140,7 @@ class DevstackApp:
         self.moto_app: WsgiApp = DomainDispatcherApplication(create_backend_app)
         self.backend = MotoBackend(DEFAULT_ACCOUNT_ID, state_dir / "devstack.log")
         self.faults = FaultRegistry()
+        self.timings = timings.Timings()
         self.fillers = default_fillers(DEFAULT_ACCOUNT_ID)
         for filler in self.fillers:
             if isinstance(filler, LambdaSettings):
@@ -161,7 +166,12 @@ class DevstackApp:
         from devstack.edge.source import ApiConfigSource, StageOriginFetcher
 
         self.edge_config = ApiConfigSource(self._through_fillers)
-        self.edge = Edge(self.edge_config, StageOriginFetcher(self.serve_stage), _LiveWaf(self))
+        self.edge = Edge(
+            self.edge_config,
+            StageOriginFetcher(self.serve_stage),
+            _LiveWaf(self),
+            timings=self.timings,
+        )
 
     # -- runtimes (developed alongside in devstack.runtime) -------------------------------------
     def _make_lambda_runtime(self) -> LambdaRuntimeLike | None:
@@ -179,7 +189,11 @@ class DevstackApp:
             return sessions.for_function(spec.role_arn, spec.function_name).environment()
 
         runtime: LambdaRuntimeLike = module.LambdaRuntime(
-            work_dir, self.backend, extra_env, role_credentials=role_credentials
+            work_dir,
+            self.backend,
+            extra_env,
+            role_credentials=role_credentials,
+            invocation_scope=self.timings.invocation,
         )
         return runtime
 
@@ -236,6 +250,8 @@ class DevstackApp:
             return self.faults.control(request)
         if path.startswith("/_devstack/replication"):
             return self.dynamodb.control.handle(request)
+        if path == "/_devstack/timings":
+            return self.timings.control(request)
         stage_match = _STAGE_PATH.match(path)
         if stage_match:
             return self._serve_stage(request, stage_match)
@@ -251,6 +267,15 @@ class DevstackApp:
         invoke_match = _INVOKE_PATH.match(path)
         if invoke_match and request.method == "POST" and request.service in (None, "lambda"):
             return self._invoke(request, unquote(invoke_match.group("name")))
+        if request.service == "dynamodb" and "x-amzn-trace-id" in request.headers:
+            # A function's call (botocore adds the invocation's trace header inside Lambda):
+            # counted for the API request that invocation serves (devstack.timings).
+            began = time.perf_counter()
+            response = self._through_fillers(request)
+            self.timings.dynamodb_call(
+                request.headers["x-amzn-trace-id"], (time.perf_counter() - began) * 1000
+            )
+            return response
         response = self._through_fillers(request)
         if request.service == "apigateway":
             self._capture_openapi(request, response)
@@ -318,6 +343,12 @@ class DevstackApp:
         origin fetch) both come through here, so whatever guards the regional endpoint on AWS
         (the REGIONAL web ACL on the stage) applies to both.
         """
+        with self.timings.request(request.method, f"/{stage}{request.path}", "stage") as record:
+            response = self._serve_stage_request(api_id, stage, request)
+            record.status = response.status
+            return response
+
+    def _serve_stage_request(self, api_id: str, stage: str, request: HttpRequest) -> Response:
         region = self.backend.find_api_region(api_id)
         if region is None:
             return json_response(404, {"message": f"No REST API with id {api_id}"})
@@ -346,18 +377,18 @@ class DevstackApp:
         acl_arn = self.waf.web_acl_for_resource(region, stage_arn)
         if acl_arn is None:
             return False
-        block = self.waf.inspect(
-            WafRequest(
-                scope="REGIONAL",
-                web_acl_arn=acl_arn,
-                method=request.method,
-                uri_path=f"/{stage}{request.path}",
-                query_string=urlencode(request.query),
-                headers=tuple(request.headers),
-                body=request.body,
-                client_ip=request.source_ip,
-            )
+        waf_request = WafRequest(
+            scope="REGIONAL",
+            web_acl_arn=acl_arn,
+            method=request.method,
+            uri_path=f"/{stage}{request.path}",
+            query_string=urlencode(request.query),
+            headers=tuple(request.headers),
+            body=request.body,
+            client_ip=request.source_ip,
         )
+        with timings.hop("waf_ms"):
+            block = self.waf.inspect(waf_request)
         return block is not None
 
     # -- Cognito --------------------------------------------------------------------------------
@@ -420,7 +451,9 @@ class _LiveWaf:
         self._app = app
 
     def inspect(self, request: WafRequest) -> WafBlock | None:
-        return self._app.waf.inspect(request)
+        # The edge's WAF time is WAF's, not the edge's own (devstack.timings).
+        with timings.hop("waf_ms", not_the_edges=True):
+            return self._app.waf.inspect(request)
 
 
 def _lambda_error(status: int, error_type: str, message: str) -> Response:

@@ -41,6 +41,7 @@ from devstack.edge.config import (
     OriginRequestPolicy,
     ResponseHeadersPolicy,
 )
+from devstack.timings import Timings
 from devstack.waf import WafBlock, WafRequest
 from devstack.wsgi import Response
 
@@ -149,16 +150,27 @@ class Edge:
         fetcher: OriginFetcher,
         waf: WebAcl,
         clock: Callable[[], float] = time.monotonic,
+        timings: Timings | None = None,
     ) -> None:
+        """``timings``: where each viewer request's hop timings go (``devstack.timings``)."""
         self.config = config
         self.fetcher = fetcher
         self.waf = waf
         self.clock = clock
+        self.timings = timings
         self._cache: OrderedDict[tuple[str, ...], _Cached] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- entry point -------------------------------------------------------------------------------
     def handle(self, request: ViewerRequest) -> Response:
+        if self.timings is None:
+            return self._handle(request)
+        with self.timings.request(request.method, request.path, "edge") as record:
+            response = self._handle(request)
+            record.status = response.status
+            return response
+
+    def _handle(self, request: ViewerRequest) -> Response:
         started = time.perf_counter()
         request_id = _request_id()
         distribution = self._distribution_for(request)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import concurrent.futures
+import contextvars
 import copy
 import json
 import logging
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from devstack import timings
 from devstack.runtime.authorizers import (
     LambdaAuthorizers,
     function_arn_from_uri,
@@ -66,6 +69,12 @@ _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _STATUS_IN_TEMPLATE = re.compile(r"[\"']?statusCode[\"']?\s*:\s*[\"']?(\d{3})")
 _INTERNAL_ERROR = "Internal server error"
 _PROXY_RESPONSE_FIELDS = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
+# Integration calls run here, so a call that outlives its timeout keeps running (as the function
+# does on AWS after API Gateway gave up) while the request is answered. Sized far above what the
+# Lambda runtime can run at once, so a call never waits for a thread.
+_INTEGRATIONS = concurrent.futures.ThreadPoolExecutor(
+    max_workers=256, thread_name_prefix="integration"
+)
 
 
 def _matches_media_type(patterns: tuple[str, ...], media_type: str) -> bool:
@@ -184,6 +193,13 @@ class RestApiRuntime:
 
     def handle(self, region: str, api_id: str, stage: str, request: HttpRequest) -> HttpResponse:
         call = self._new_call(region, api_id, stage, request)
+        record = timings.current()
+        if record is not None:
+            record.request_id = call.request_id
+        with timings.Timings.gateway(record):
+            return self._handle(call)
+
+    def _handle(self, call: _Call) -> HttpResponse:
         try:
             response = self._serve(call)
         except GatewayError as error:
@@ -197,11 +213,11 @@ class RestApiRuntime:
             )
         LOGGER.info(
             "%s %s %s/%s%s -> %s (%s)",
-            region,
+            call.region,
             call.method,
-            api_id,
-            stage,
-            request.path,
+            call.api_id,
+            call.stage_name,
+            call.request.path,
             response.status,
             call.request_id,
         )
@@ -271,7 +287,12 @@ class RestApiRuntime:
             or _header_bytes(call.request) > MAX_HEADER_BYTES
         ):
             raise GatewayError("REQUEST_TOO_LARGE", "Request Too Long")
-        call.authorizer = self._authorize(call, call.api, operation)
+        if operation.security is None:
+            call.authorizer = None
+        else:
+            timings.mark("authorizer_cached", False)
+            with timings.hop("authorizer_ms"):
+                call.authorizer = self._authorize(call, call.api, operation)
         if operation.api_key_required:
             self._check_api_key(call, call.api)
         if operation.validate_parameters:
@@ -501,10 +522,11 @@ class RestApiRuntime:
             raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500)
         event = self._proxy_event(call)
         timeout_ms = int(integration.get("timeoutInMillis") or DEFAULT_INTEGRATION_TIMEOUT_MS)
-        outcome = _call_with_timeout(
-            lambda: self._backend.invoke_function(function_arn, json.dumps(event).encode()),
-            timeout_ms / 1000,
-        )
+        with timings.hop("function_ms"):
+            outcome = _call_with_timeout(
+                lambda: self._backend.invoke_function(function_arn, json.dumps(event).encode()),
+                timeout_ms / 1000,
+            )
         if outcome is None:
             LOGGER.warning(
                 "request %s: %s did not answer within the %d ms integration timeout",
@@ -574,24 +596,18 @@ def _call_with_timeout(
 ) -> InvokeResult | BaseException | None:
     """Run ``function`` for at most ``timeout_seconds``: its result, its exception, or None.
 
-    On a timeout the call keeps running in its (daemon) thread, as the Lambda keeps running on AWS
+    On a timeout the call keeps running in its pooled thread, as the Lambda keeps running on AWS
     after API Gateway has given up on it.
     """
-    outcome: list[InvokeResult | BaseException] = []
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            outcome.append(function())
-        except BaseException as exc:  # handed to the caller
-            outcome.append(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=run, name="integration", daemon=True).start()
-    if not done.wait(timeout_seconds):
+    # The request's context (its devstack.timings record) goes with the call. Pooled threads:
+    # starting a thread per request cost the emulator more than the wait itself.
+    future = _INTEGRATIONS.submit(contextvars.copy_context().run, function)
+    try:
+        return future.result(timeout=timeout_seconds)
+    except concurrent.futures.TimeoutError:
         return None
-    return outcome[0]
+    except Exception as exc:  # handed to the caller
+        return exc
 
 
 def _scalar(value: object) -> str:

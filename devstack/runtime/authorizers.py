@@ -32,6 +32,7 @@ from typing import Any
 
 import jwt
 
+from devstack import timings
 from devstack.runtime.contracts import Backend, InvokePermission
 from devstack.runtime.gateway_responses import GatewayError
 
@@ -245,6 +246,7 @@ class LambdaAuthorizers:
                 cached = self._cache.get(key)
                 if cached is not None and cached[0] > self._clock():
                     response = cached[1]
+                    timings.mark("authorizer_cached", True)
         if response is None:
             started = self._clock()
             response = self._invoke(authorizer, event, source_arn)

@@ -47,6 +47,9 @@ _LOG_DRAIN_SECONDS = 5.0
 
 # The execution role's credential variables for a function (devstack.iam.credentials).
 RoleCredentials = Callable[[FunctionSpec], dict[str, str]]
+# Entered around each invocation with its X-Amzn-Trace-Id (devstack.timings counts the
+# function's AWS calls, which carry it, for the API request being served).
+InvocationScope = Callable[[str], contextlib.AbstractContextManager[None]]
 
 PoolKey = tuple[str, str, str, int, int, tuple[tuple[str, str], ...]]
 
@@ -133,6 +136,7 @@ class LambdaRuntime:
         clock: Callable[[], float] = time.monotonic,
         *,
         role_credentials: RoleCredentials | None = None,
+        invocation_scope: InvocationScope | None = None,
     ) -> None:
         """``role_credentials(spec)`` gives the execution role's AWS_ACCESS_KEY_ID /
         AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, as Lambda sets them from the function's role
@@ -145,9 +149,12 @@ class LambdaRuntime:
         self._log_sink = log_sink
         self._extra_env = dict(extra_env)
         self._role_credentials = role_credentials
+        self._invocation_scope = invocation_scope
         self._max_workers = max_workers_per_function
         self._clock = clock
         self._code = CodeCache(work_dir)
+        self._code_by_sha: dict[str, ExtractedCode] = {}
+        self._home_made = False
         self._condition = threading.Condition()
         self._pools: dict[PoolKey, _Pool] = {}
         self._current_key: dict[str, PoolKey] = {}
@@ -157,7 +164,12 @@ class LambdaRuntime:
     # -- public API ---------------------------------------------------------------------------
 
     def invoke(self, spec: FunctionSpec, payload: bytes) -> InvokeResult:
-        code = self._code.extract(spec.code_zip)
+        # The zip is known by the hash Lambda reports for it (CodeSha256): no re-hash per call.
+        code = self._code_by_sha.get(spec.code_sha256)
+        if code is None:
+            code = self._code.extract(spec.code_zip)
+            if spec.code_sha256:
+                self._code_by_sha[spec.code_sha256] = code
         environment = self._environment(spec, code)
         key: PoolKey = (
             spec.function_arn,
@@ -259,7 +271,9 @@ class LambdaRuntime:
 
     def _environment(self, spec: FunctionSpec, code: ExtractedCode) -> dict[str, str]:
         home = self._work_dir / "home"
-        home.mkdir(parents=True, exist_ok=True)
+        if not self._home_made:
+            home.mkdir(parents=True, exist_ok=True)
+            self._home_made = True
         environment = {
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
             "LANG": "en_US.UTF-8",
@@ -346,15 +360,22 @@ class LambdaRuntime:
         deadline = started + spec.timeout_seconds
         deadline_epoch_ms = int((time.time() + spec.timeout_seconds) * 1000)
         lines.append(f"START RequestId: {request_id} Version: $LATEST")
+        trace_id = _trace_header()
         message = {
             "request_id": request_id,
             "payload": payload.decode("utf-8", "replace"),
             "deadline_epoch_ms": deadline_epoch_ms,
-            "trace_id": _trace_header(),
+            "trace_id": trace_id,
         }
+        scope = (
+            self._invocation_scope(trace_id)
+            if self._invocation_scope is not None
+            else contextlib.nullcontext()
+        )
         try:
-            self._send(worker, message)
-            response = self._receive(worker, deadline)
+            with scope:
+                self._send(worker, message)
+                response = self._receive(worker, deadline)
             self._drain_log_until_sentinel(worker)
         except _DeadlineExceededError:
             worker.kill()

@@ -1,0 +1,313 @@
+"""Throughput of a running devstack: C concurrent clients per route for S seconds (issue 15).
+
+``python -m bench.devstack_throughput`` (``make bench-devstack``) against the stack that
+``.devstack/stack.json`` describes (``--stack`` for another). It creates a confirmed Cognito user,
+gives it a profile and ``--seed`` transactions (so a list is not flattered by an empty table), then
+runs ``--clients`` threads, each with its own keep-alive connection, calling ONE region's stage
+directly (the regional URL plus the origin-verify header CloudFront would add, as the e2e
+``api_primary`` fixture does) for ``--seconds`` per route, and prints a markdown table: requests,
+req/s, p50/p95/p99 and errors per route. ``--save`` keeps the numbers (JSON) for
+``--write-docs``, which renders saved runs into ``docs/load.md`` between the markers
+``<!-- devstack-throughput:begin -->`` and ``<!-- devstack-throughput:end -->``.
+
+The machine is shared: the table records the 1-minute load average before each run, and only
+ratios measured in the same conditions mean anything. It measures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+BEGIN = "<!-- devstack-throughput:begin -->"
+END = "<!-- devstack-throughput:end -->"
+ROUTES = ("GET /v1/health", "GET /v1/profiles/me", "GET /v1/transactions", "POST /v1/transactions")
+EXPECTED = {"GET": 200, "POST": 201}
+TRANSACTION = {"amount": "1.25", "currency": "EUR", "type": "debit", "reference": "bench"}
+
+
+@dataclass
+class RouteResult:
+    route: str
+    clients: int
+    seconds: float
+    requests: int
+    errors: dict[str, int]
+    rate: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+@dataclass
+class Run:
+    label: str
+    started_at: str
+    load_average: float
+    cpus: int
+    results: list[RouteResult] = field(default_factory=list)
+
+
+class Client:
+    """One keep-alive HTTP connection to the stage (``http.client``: little client-side CPU)."""
+
+    def __init__(self, base_url: str, headers: dict[str, str]) -> None:
+        parts = urlsplit(base_url)
+        self._host = parts.hostname or "127.0.0.1"
+        self._port = parts.port or 80
+        self._prefix = parts.path.rstrip("/")
+        self._headers = headers
+        self._connection: http.client.HTTPConnection | None = None
+
+    def call(self, method: str, path: str, body: bytes | None, extra: dict[str, str]) -> int:
+        headers = {**self._headers, **extra}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        for attempt in (1, 2):
+            if self._connection is None:
+                self._connection = http.client.HTTPConnection(self._host, self._port, timeout=60)
+            try:
+                self._connection.request(method, self._prefix + path, body=body, headers=headers)
+                response = self._connection.getresponse()
+                response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.close()
+                return response.status
+            except (ConnectionError, http.client.HTTPException):
+                self.close()  # the server closed an idle keep-alive connection: reconnect once
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def _e2e_support() -> tuple[Any, Any, Any]:
+    """The e2e helpers (target loading, users, the API client), as the smoke script uses them."""
+    sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+    target = importlib.import_module("e2e_support.target")
+    users = importlib.import_module("e2e_support.users")
+    api = importlib.import_module("e2e_support.api")
+    return target, users, api
+
+
+def _percentile(ordered: list[float], fraction: float) -> float:
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def measure_route(
+    route: str, make_client: Callable[[], Client], token: str, clients: int, seconds: float
+) -> RouteResult:
+    method, _, path = route.partition(" ")
+    path = path.removeprefix("/v1")
+    expected = EXPECTED[method]
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors: list[dict[str, int]] = [{} for _ in range(clients)]
+    start = threading.Barrier(clients + 1)
+    stop_at: list[float] = [0.0]
+
+    def worker(index: int) -> None:
+        client = make_client()
+        auth = {"Authorization": f"Bearer {token}"}
+        # One untimed call opens the connection (and warms a worker) before the clock starts.
+        _one_call(client, method, path, auth)
+        start.wait()
+        mine, my_errors = latencies[index], errors[index]
+        while time.perf_counter() < stop_at[0]:
+            began = time.perf_counter()
+            try:
+                status = _one_call(client, method, path, auth)
+                outcome = "ok" if status == expected else str(status)
+            except (OSError, http.client.HTTPException) as error:
+                outcome = type(error).__name__
+            mine.append((time.perf_counter() - began) * 1000)
+            if outcome != "ok":
+                my_errors[outcome] = my_errors.get(outcome, 0) + 1
+        client.close()
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    stop_at[0] = began + seconds
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    ordered = sorted(value for per_client in latencies for value in per_client)
+    merged: dict[str, int] = {}
+    for per_client in errors:
+        for key, count in per_client.items():
+            merged[key] = merged.get(key, 0) + count
+    return RouteResult(
+        route=route,
+        clients=clients,
+        seconds=round(elapsed, 1),
+        requests=len(ordered),
+        errors=merged,
+        rate=round(len(ordered) / elapsed, 1),
+        p50_ms=round(statistics.median(ordered), 1) if ordered else 0.0,
+        p95_ms=round(_percentile(ordered, 0.95), 1),
+        p99_ms=round(_percentile(ordered, 0.99), 1),
+        max_ms=round(ordered[-1], 1) if ordered else 0.0,
+    )
+
+
+def _one_call(client: Client, method: str, path: str, auth: dict[str, str]) -> int:
+    if method == "POST":
+        body = json.dumps(TRANSACTION).encode()
+        return client.call(method, path, body, {**auth, "Idempotency-Key": uuid.uuid4().hex})
+    return client.call(method, path, None, auth)
+
+
+def run(args: argparse.Namespace) -> Run:
+    if args.stack is not None:
+        os.environ["E2E_STACK_JSON"] = str(args.stack)
+    target_module, users_module, api_module = _e2e_support()
+    target = target_module.load_target()
+    region = args.region or target.primary_region
+    base_url = target.api_urls[region]
+    headers = dict(target.origin_verify_headers)
+    users = users_module.UserFactory(target, prefix="bench")
+    user = users.create()
+    try:
+        api = api_module.Api(base_url, region, default_headers=headers)
+        api_module.expect_status(
+            api.post("/profiles", token=user.id_token, json_body={"display_name": "Bench"}), 201
+        )
+        for _ in range(args.seed):
+            api_module.expect_status(api.post_transaction(user.id_token, TRANSACTION), 201)
+        result = Run(
+            label=args.label,
+            started_at=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            load_average=round(os.getloadavg()[0], 2),
+            cpus=os.cpu_count() or 0,
+        )
+        for route in args.routes:
+            load = os.getloadavg()[0]
+            measured = measure_route(
+                route, lambda: Client(base_url, headers), user.id_token, args.clients, args.seconds
+            )
+            print(f"{route}: {measured.rate} req/s (load average {load:.2f})", file=sys.stderr)
+            result.results.append(measured)
+        return result
+    finally:
+        users.cleanup()
+
+
+def table(runs: list[Run]) -> str:
+    lines = [
+        "| run | route | clients x s | requests | req/s | p50 ms | p95 ms | p99 ms | max ms "
+        "| errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for one in runs:
+        for r in one.results:
+            errors = ", ".join(f"{k}: {v}" for k, v in sorted(r.errors.items())) or "0"
+            lines.append(
+                f"| {one.label} | `{r.route}` | {r.clients} x {r.seconds:g} | {r.requests} | "
+                f"{r.rate:g} | {r.p50_ms:g} | {r.p95_ms:g} | {r.p99_ms:g} | {r.max_ms:g} | "
+                f"{errors} |"
+            )
+    notes = [
+        f"- {one.label}: {one.started_at}, {one.cpus} CPUs, 1-minute load average "
+        f"{one.load_average:g} at the start"
+        for one in runs
+    ]
+    return "\n".join([*lines, "", *notes])
+
+
+def ratios(before: Run, after: Run) -> str:
+    """Each route's after / before rate, and the p50s."""
+    lines = ["| route | req/s before → after | x | p50 ms before → after |", "|---|---|---|---|"]
+    previous = {r.route: r for r in before.results}
+    for r in after.results:
+        old = previous.get(r.route)
+        if old is None:
+            continue
+        factor = r.rate / old.rate if old.rate else float("inf")
+        lines.append(
+            f"| `{r.route}` | {old.rate:g} → {r.rate:g} | {factor:.1f} | "
+            f"{old.p50_ms:g} → {r.p50_ms:g} |"
+        )
+    return "\n".join(lines)
+
+
+def load_run(path: Path) -> Run:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    results = [RouteResult(**item) for item in raw.pop("results")]
+    return Run(**raw, results=results)
+
+
+def write_docs(docs: Path, runs: list[Run], preface: str) -> None:
+    """Replace the block between the markers (creating the file or the block as needed)."""
+    parts = [BEGIN, "## Devstack throughput", "", preface.strip(), "", table(runs)]
+    if len(runs) >= 2:
+        parts += ["", ratios(runs[0], runs[-1])]
+    block = "\n".join([*parts, END])
+    text = docs.read_text(encoding="utf-8") if docs.is_file() else ""
+    if BEGIN in text and END in text:
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        text = head + block + tail
+    else:
+        text = (text.rstrip() + "\n\n" if text.strip() else "") + block + "\n"
+    docs.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.devstack_throughput", description=__doc__
+    )
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seed", type=int, default=50, help="transactions created beforehand")
+    parser.add_argument("--routes", nargs="+", default=list(ROUTES), choices=ROUTES)
+    parser.add_argument("--region", help="the region to call (default: the primary)")
+    parser.add_argument("--stack", type=Path, help="stack.json (default .devstack/stack.json)")
+    parser.add_argument("--label", default="run", help="name of this run in the table")
+    parser.add_argument("--save", type=Path, help="write this run's numbers (JSON) here")
+    parser.add_argument(
+        "--write-docs",
+        nargs="+",
+        type=Path,
+        metavar="RUN_JSON",
+        help="render saved runs (before first, after last) into --docs; measures nothing",
+    )
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "load.md")
+    parser.add_argument("--preface", default="", help="text above the table (with --write-docs)")
+    args = parser.parse_args(argv)
+    if args.write_docs:
+        write_docs(args.docs, [load_run(path) for path in args.write_docs], args.preface)
+        return 0
+    result = run(args)
+    print(table([result]))
+    if args.save is not None:
+        args.save.parent.mkdir(parents=True, exist_ok=True)
+        args.save.write_text(json.dumps(asdict(result), indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
