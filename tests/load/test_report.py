@@ -116,8 +116,7 @@ def test_render_hops_marks_the_authorizer_cache() -> None:
     text = render(run_report(hops=hops, hops_note=""))
     assert (
         "| GET /transactions (authorizer uncached) | 200 | 41 | 2 | 1 | 3 | 12 (uncached) "
-        "| 20 | 6 (1) |"
-        in text
+        "| 20 | 6 (1) |" in text
     )
     assert "| GET /health (no auth) | 200 | 9 | 1 | - | - | - | - | - |" in text
 
