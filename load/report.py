@@ -310,7 +310,7 @@ def plot(sweep: list[Phase], path: Path, title: str) -> None:
     latency.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize=8)
     for phase in sweep:
         latency.annotate(
-            f"{phase.users}u",
+            f"{phase.users} users, n={phase.requests}",
             (phase.offered_rps, phase.total_p99_ms),
             textcoords="offset points",
             xytext=(0, 6),

@@ -6,10 +6,11 @@
 
 Locust runs as a library in this process (https://docs.locust.io/en/stable/use-as-lib.html):
 first the main phase (``--users`` for ``--duration``: the per-route table), then the sweep (a few
-seconds per user count, ascending, past the saturation point: the latency plot). App users are created before the load
-starts and removed at the end, also on failure or Ctrl-C. Exit status: 1 on any violation
-(5xx other than 429/503 with Retry-After, REGION_NOT_WRITABLE, no answer, unexpected 4xx) or
-any reconciliation failure, 2 when the run could not be carried out; never on a timing.
+seconds per user count, ascending, past the saturation point: the latency plot). App users are
+created before the load starts and removed at the end, also on failure or Ctrl-C. Exit status:
+1 on any violation (5xx other than 429/503 with Retry-After, REGION_NOT_WRITABLE, no answer,
+unexpected 4xx) or any reconciliation failure, 2 when the run could not be carried out; never on
+a timing.
 """
 
 # Locust runs on gevent: patch the standard library before anything imports ssl/socket.
@@ -344,7 +345,11 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, step
     picture = out_dir / args.plot.name
     out_dir.mkdir(parents=True, exist_ok=True)
     if phases:
-        report.plot(phases, picture, f"Meridian {target.kind} via {args.via}: {machine[:60]}")
+        title = (
+            f"Meridian {target.kind} via the {args.via}, {os.cpu_count()} CPUs, {started_at} "
+            f"({args.step:g} s per step)"
+        )
+        report.plot(phases, picture, title)
     report.write_markdown(run_report, markdown, static_sections())
     rec = run_report.reconciliation
     main_phase = run_report.main
