@@ -37,6 +37,7 @@ test-stack: venv build browser ## make up with smoke, the e2e suites (incl. plan
 	$(PY) scripts/smoke.py; \
 	$(MAKE) --no-print-directory test-e2e; \
 	$(MAKE) --no-print-directory test-history; \
+	$(MAKE) --no-print-directory test-load; \
 	trap - EXIT; \
 	$(DEVSTACK) down
 

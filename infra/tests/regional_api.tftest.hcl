@@ -189,6 +189,20 @@ run "regional_api_with_dev_values" {
     error_message = "access logs are JSON with the request id"
   }
 
+  # Issue 15: the per-hop latency of a request on AWS comes from these fields (docs/load.md query).
+  assert {
+    condition = alltrue([
+      for field, variable in {
+        waf_latency                    = "$context.waf.latency"
+        authorizer_latency             = "$context.authorizer.latency"
+        authorizer_integration_latency = "$context.authorizer.integrationLatency"
+        integration_latency            = "$context.integration.latency"
+        response_latency               = "$context.responseLatency"
+      } : lookup(jsondecode(aws_api_gateway_stage.v1.access_log_settings[0].format), field, "") == variable
+    ])
+    error_message = "the access log has the per-hop latencies (WAF, authorizer, integration, total)"
+  }
+
   assert {
     condition     = aws_api_gateway_method_settings.all.settings[0].throttling_rate_limit == 5000 && aws_api_gateway_method_settings.all.settings[0].throttling_burst_limit == 10000
     error_message = "method throttling comes from the variables (5,000 rps / 10,000 burst)"

@@ -175,26 +175,34 @@ resource "aws_api_gateway_stage" "v1" {
 
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.access.arn
+    # The *_latency fields (ms) give a request's per-hop breakdown on AWS: WAF, the authorizer
+    # (and its Lambda call alone), the integration (the function) and the total (docs/load.md
+    # has the Logs Insights query). Variables:
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html
     format = jsonencode({
-      request_id         = "$context.requestId"
-      extended_id        = "$context.extendedRequestId"
-      ip                 = "$context.identity.sourceIp"
-      user_agent         = "$context.identity.userAgent"
-      request_time_epoch = "$context.requestTimeEpoch"
-      http_method        = "$context.httpMethod"
-      resource_path      = "$context.resourcePath"
-      status             = "$context.status"
-      protocol           = "$context.protocol"
-      response_length    = "$context.responseLength"
-      response_latency   = "$context.responseLatency"
-      integration_status = "$context.integration.status"
-      integration_error  = "$context.integration.error"
-      error_type         = "$context.error.responseType"
-      error_message      = "$context.error.message"
-      authorizer_error   = "$context.authorizer.error"
-      principal_id       = "$context.authorizer.principalId"
-      waf_status         = "$context.waf.status"
-      xray_trace_id      = "$context.xrayTraceId"
+      request_id                     = "$context.requestId"
+      extended_id                    = "$context.extendedRequestId"
+      ip                             = "$context.identity.sourceIp"
+      user_agent                     = "$context.identity.userAgent"
+      request_time_epoch             = "$context.requestTimeEpoch"
+      http_method                    = "$context.httpMethod"
+      resource_path                  = "$context.resourcePath"
+      status                         = "$context.status"
+      protocol                       = "$context.protocol"
+      response_length                = "$context.responseLength"
+      response_latency               = "$context.responseLatency"
+      integration_latency            = "$context.integration.latency"
+      authorizer_latency             = "$context.authorizer.latency"
+      authorizer_integration_latency = "$context.authorizer.integrationLatency"
+      waf_latency                    = "$context.waf.latency"
+      integration_status             = "$context.integration.status"
+      integration_error              = "$context.integration.error"
+      error_type                     = "$context.error.responseType"
+      error_message                  = "$context.error.message"
+      authorizer_error               = "$context.authorizer.error"
+      principal_id                   = "$context.authorizer.principalId"
+      waf_status                     = "$context.waf.status"
+      xray_trace_id                  = "$context.xrayTraceId"
     })
   }
 
