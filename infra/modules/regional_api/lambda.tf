@@ -7,6 +7,8 @@ locals {
   # https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html,
   # https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html
   alias_name = "live"
+  # PutProvisionedConcurrencyConfig takes at least 1 on a version or alias: 0 means no
+  # configuration at all (https://docs.aws.amazon.com/lambda/latest/dg/API_PutProvisionedConcurrencyConfig.html).
   provisioned_concurrency = {
     for function_name, count in var.lambda_provisioned_concurrency : function_name => count if count > 0
   }
