@@ -55,7 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, object] = {"machine": measures.machine(), "settings": asdict(settings)}
     with measures.jwks_server(kit.jwks) as jwks_url:
         _step("cold start")
-        results["cold_start"] = measures.cold_start(settings, kit, jwks_url, functions)
+        results["cold_start"] = measures.cold_start(
+            # Every built function, a new one without a scenario too (import and init).
+            settings,
+            kit,
+            jwks_url,
+            measures.functions_to_measure(args.build_dir),
+        )
         _step("warm overhead and DynamoDB calls")
         results["warm"] = measures.warm(settings, kit, jwks_url, functions)
     _step("packages")

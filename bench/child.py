@@ -150,24 +150,32 @@ def _describe(response: Any) -> str:  # noqa: ANN401
 
 # -- cold start ---------------------------------------------------------------------------
 def cold_start(spec: dict[str, Any]) -> dict[str, Any]:
+    """Wall clock and this process's CPU time (``time.process_time``): the budget reads CPU time,
+    which the other jobs on a shared machine stretch far less than the wall clock."""
     event, secrets = spec.get("event"), spec.get("secrets", {})
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     import boto3  # type: ignore[import-untyped]  # noqa: PLC0415 - the import is measured
 
     if spec["function"] is None:
         boto3.client("dynamodb")
-        return {"total_ms": (time.perf_counter() - started) * 1000}
+        return {
+            "total_ms": (time.perf_counter() - started) * 1000,
+            "cpu_ms": (time.process_time() - started_cpu) * 1000,
+        }
     boto3.setup_default_session()
     FakeAws(secrets=secrets).install(boto3.DEFAULT_SESSION.events)
     module = __import__(spec["module"], fromlist=["handler"])
-    imported = time.perf_counter()
-    response = module.handler(event, LambdaContext(os.environ["AWS_LAMBDA_FUNCTION_NAME"]))
-    finished = time.perf_counter()
-    if not response_ok(response, spec["expected_status"]):
-        raise SystemExit(f"first request failed: {_describe(response)}")
+    imported, imported_cpu = time.perf_counter(), time.process_time()
+    if event is not None:
+        response = module.handler(event, LambdaContext(os.environ["AWS_LAMBDA_FUNCTION_NAME"]))
+        if not response_ok(response, spec["expected_status"]):
+            raise SystemExit(f"first request failed: {_describe(response)}")
+    finished, finished_cpu = time.perf_counter(), time.process_time()
     return {
         "total_ms": (finished - started) * 1000,
+        "cpu_ms": (finished_cpu - started_cpu) * 1000,
         "init_ms": (imported - started) * 1000,
+        "init_cpu_ms": (imported_cpu - started_cpu) * 1000,
         "first_request_ms": (finished - imported) * 1000,
     }
 

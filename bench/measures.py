@@ -61,13 +61,26 @@ def jwks_server(jwks: dict[str, Any]) -> Iterator[str]:
         server.server_close()
 
 
+def handler_exists(function: str) -> bool:
+    return (ROOT / "src" / "meridian" / "handlers" / f"{function}.py").is_file()
+
+
 def available_functions() -> list[str]:
     """Functions whose handler module exists in this checkout (the authorizer may land later)."""
-    return [
-        function
-        for function in scenarios.FUNCTIONS
-        if (ROOT / "src" / "meridian" / "handlers" / f"{function}.py").is_file()
-    ]
+    return [function for function in scenarios.FUNCTIONS if handler_exists(function)]
+
+
+def functions_to_measure(build_dir: Path) -> list[str]:
+    """Every function with a bench scenario, plus every zip `make build` wrote whose handler
+    module exists: a new function is measured (import and init) before it has a scenario."""
+    built = sorted(path.stem for path in build_dir.glob("*.zip"))
+    extra = [name for name in built if name not in scenarios.FUNCTIONS and handler_exists(name)]
+    return available_functions() + extra
+
+
+def import_only(functions: list[str]) -> list[str]:
+    """The functions without a cold-start request: their cold start is import and init only."""
+    return [function for function in functions if function not in scenarios.COLD_START_ROUTES]
 
 
 def run_child(spec: dict[str, Any], env: dict[str, str], extra_args: tuple[str, ...] = ()) -> Any:  # noqa: ANN401
@@ -131,18 +144,29 @@ def cold_start(
     results: dict[str, Any] = {}
     baseline_env = scenarios.lambda_environment("baseline", jwks_url)
     baseline_spec: dict[str, Any] = {"mode": "coldstart", "function": None}
-    specs = {}
+    specs: dict[str, dict[str, Any]] = {}
     for function in functions:
-        route = scenarios.route_named(scenarios.COLD_START_ROUTES[function])
-        specs[function] = {
-            "mode": "coldstart",
-            "function": function,
-            "module": scenarios.HANDLER_MODULES[function],
-            "route": route.name,
-            "event": route.make(0, kit_seeds(kit)),
-            "expected_status": route.expected_status,
-            "secrets": secrets_for(kit),
-        }
+        if function in import_only(functions):
+            specs[function] = {
+                "mode": "coldstart",
+                "function": function,
+                "module": f"meridian.handlers.{function}",
+                "route": "import and init only (no bench scenario yet)",
+                "event": None,
+                "expected_status": None,
+                "secrets": secrets_for(kit),
+            }
+        else:
+            route = scenarios.route_named(scenarios.COLD_START_ROUTES[function])
+            specs[function] = {
+                "mode": "coldstart",
+                "function": function,
+                "module": scenarios.HANDLER_MODULES[function],
+                "route": route.name,
+                "event": route.make(0, kit_seeds(kit)),
+                "expected_status": route.expected_status,
+                "secrets": secrets_for(kit),
+            }
         # One discarded run: writes the .pyc files, as a deployed package would have them
         # (skipped by a smoke run, whose figures mean nothing anyway).
         if not settings.quick:
@@ -170,11 +194,17 @@ def cold_start(
             runs.append(run_child(spec, env))
             walls[name].append((time.perf_counter() - started) * 1000)
     baseline_ms = statistics.median(s["total_ms"] for s in samples["baseline"])
+    baseline_cpu = statistics.median(s["cpu_ms"] for s in samples["baseline"])
     baseline_wall = statistics.median(walls["baseline"])
-    results["baseline"] = {"total_ms": baseline_ms, "wall_ms": baseline_wall}
+    results["baseline"] = {
+        "total_ms": baseline_ms,
+        "cpu_ms": baseline_cpu,
+        "wall_ms": baseline_wall,
+    }
     for function in functions:
         runs = samples[function]
         total = statistics.median(run["total_ms"] for run in runs)
+        cpu = statistics.median(run["cpu_ms"] for run in runs)
         diagnosis = run_child(
             specs[function],
             scenarios.lambda_environment(function, jwks_url),
@@ -187,6 +217,8 @@ def cold_start(
             "first_request_ms": statistics.median(run["first_request_ms"] for run in runs),
             "wall_ms": statistics.median(walls[function]),
             "ratio": total / baseline_ms,
+            "cpu_ms": cpu,
+            "cpu_ratio": cpu / baseline_cpu,
             "wall_ratio": statistics.median(walls[function]) / baseline_wall,
             "top_imports": top_imports(diagnosis["stderr"]),
         }
@@ -194,8 +226,15 @@ def cold_start(
     for name in (TRACING_OFF, FLOOR):
         if name in samples:
             total = statistics.median(run["total_ms"] for run in samples[name])
+            cpu = statistics.median(run["cpu_ms"] for run in samples[name])
             results["reference"].append(
-                {"name": name, "total_ms": total, "ratio": total / baseline_ms}
+                {
+                    "name": name,
+                    "total_ms": total,
+                    "ratio": total / baseline_ms,
+                    "cpu_ms": cpu,
+                    "cpu_ratio": cpu / baseline_cpu,
+                }
             )
     results["runs"] = settings.cold_runs
     return results

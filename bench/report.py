@@ -1,4 +1,4 @@
-"""Budgets of issue 7 and the Markdown report (``docs/benchmarks.md``)."""
+"""Budgets of issues 7 and 15 and the Markdown report (``docs/benchmarks.md``)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-COLD_START_RATIO = 1.5
+# Issue 15: every function's cold start within 1.15x of `import boto3; boto3.client("dynamodb")`,
+# judged on CPU time (the wall clock of a machine shared with other jobs measures the neighbours).
+COLD_START_RATIO = 1.15
 WARM_P99_US = 500.0
-WARM_BARE_RATIO = 5.0
+# Issue 15 retired "warm p99 <= 5x a bare handler" as a budget; the ratio stays in the warm table.
 ZIP_BYTES = 5_000_000
 MB = 1024 * 1024
 # Hand-written analysis (what was tried, the floors), appended to the generated report.
@@ -57,19 +59,20 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
     for function, row in cold.items():
         if function in {"baseline", "runs", "reference"}:
             continue
+        ratio = row.get("cpu_ratio", row["ratio"])
         found.append(
             Verdict(
                 "cold start",
                 function,
-                f"≤ {COLD_START_RATIO}x baseline",
-                f"{row['ratio']:.2f}x ({_ms(row['total_ms'])})",
-                row["ratio"] <= COLD_START_RATIO,
+                f"≤ {COLD_START_RATIO}x baseline (CPU)",
+                f"{ratio:.2f}x CPU (wall {row['ratio']:.2f}x, {_ms(row['total_ms'])})",
+                ratio <= COLD_START_RATIO,
             )
         )
     for function, data in results.get("warm", {}).items():
         for route in data["routes"]:
             # CPU time: on a shared machine the wall-clock tail measures the neighbours.
-            p99, bare = route["own_cpu"]["p99_us"], route["bare_cpu"]["p99_us"]
+            p99 = route["own_cpu"]["p99_us"]
             subject = f"{function}: {route['route']}"
             found.append(
                 Verdict(
@@ -78,16 +81,6 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
                     f"≤ {WARM_P99_US:.0f} µs",
                     f"{_us(p99)} (wall {_us(route['own']['p99_us'])})",
                     p99 <= WARM_P99_US,
-                )
-            )
-            ratio = p99 / bare if bare else float("inf")
-            found.append(
-                Verdict(
-                    "warm p99 vs bare (CPU)",
-                    subject,
-                    f"≤ {WARM_BARE_RATIO:.0f}x",
-                    f"{ratio:.1f}x",
-                    ratio <= WARM_BARE_RATIO,
                 )
             )
             ok, budget = expected_calls(route)
@@ -173,12 +166,14 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
         "",
         "From a ready interpreter to the first response: import the handler module (which "
         "validates its configuration) and serve one request, tracing on. Baseline: "
-        f'`import boto3; boto3.client("dynamodb")` = **{_ms(baseline["total_ms"])}** '
-        f"(whole process incl. interpreter start: {_ms(baseline['wall_ms'])}).",
+        f'`import boto3; boto3.client("dynamodb")` = **{_ms(baseline.get("cpu_ms", 0.0))} CPU**, '
+        f"{_ms(baseline['total_ms'])} wall (whole process incl. interpreter start: "
+        f"{_ms(baseline['wall_ms'])}). The budget (≤ {COLD_START_RATIO}x) reads the CPU-time "
+        "ratio: on this shared 2-core machine the wall clock mostly measures the other jobs.",
         "",
-        "| function | first request | import + init | first request | total | ratio | "
-        "whole process | ratio |",
-        "|---|---|---|---|---|---|---|---|",
+        "| function | first request | import + init | first request | total CPU | ratio (CPU) | "
+        "total wall | ratio (wall) | whole process | ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     diagnosis = []
     for function, row in cold.items():
@@ -186,8 +181,9 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
             continue
         lines.append(
             f"| {function} | {row['route']} | {_ms(row['init_ms'])} | "
-            f"{_ms(row['first_request_ms'])} | **{_ms(row['total_ms'])}** | "
-            f"**{row['ratio']:.2f}x** | {_ms(row['wall_ms'])} | {row['wall_ratio']:.2f}x |"
+            f"{_ms(row['first_request_ms'])} | **{_ms(row.get('cpu_ms', 0.0))}** | "
+            f"**{row.get('cpu_ratio', 0.0):.2f}x** | {_ms(row['total_ms'])} | "
+            f"{row['ratio']:.2f}x | {_ms(row['wall_ms'])} | {row['wall_ratio']:.2f}x |"
         )
         imports = ", ".join(f"{name} {ms:.0f} ms" for name, ms in row["top_imports"])
         diagnosis.append(f"- {function}: {imports}")
@@ -196,8 +192,10 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
         lines += ["", "References (not budgeted), against the same baseline:", ""]
     for reference in references:
         lines.append(
-            f"- {reference['name']}: {_ms(reference['total_ms'])} ({reference['ratio']:.2f}x); "
-            f"the health function: {_ms(cold['health']['total_ms'])}"
+            f"- {reference['name']}: {_ms(reference.get('cpu_ms', 0.0))} CPU "
+            f"({reference.get('cpu_ratio', 0.0):.2f}x), {_ms(reference['total_ms'])} wall "
+            f"({reference['ratio']:.2f}x); the health function: "
+            f"{_ms(cold['health'].get('cpu_ms', 0.0))} CPU, {_ms(cold['health']['total_ms'])} wall"
         )
     lines += ["", "Import time by top-level package (`python -X importtime`, self time):", ""]
     return lines + diagnosis

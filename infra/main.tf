@@ -147,6 +147,8 @@ locals {
     lambda_memory_mb                   = var.lambda_memory_mb
     lambda_timeout_seconds             = var.lambda_timeout_seconds
     lambda_reserved_concurrency        = var.lambda_reserved_concurrency
+    lambda_snap_start_functions        = var.lambda_snap_start_functions
+    lambda_provisioned_concurrency     = var.lambda_provisioned_concurrency
     log_level                          = var.log_level
     log_retention_days                 = var.log_retention_days
     table_name                         = module.data.table_name
@@ -191,6 +193,8 @@ module "regional_api_primary" {
   lambda_memory_mb                   = local.regional_api_inputs.lambda_memory_mb
   lambda_timeout_seconds             = local.regional_api_inputs.lambda_timeout_seconds
   lambda_reserved_concurrency        = local.regional_api_inputs.lambda_reserved_concurrency
+  lambda_snap_start_functions        = local.regional_api_inputs.lambda_snap_start_functions
+  lambda_provisioned_concurrency     = local.regional_api_inputs.lambda_provisioned_concurrency
   log_level                          = local.regional_api_inputs.log_level
   log_retention_days                 = local.regional_api_inputs.log_retention_days
   table_name                         = local.regional_api_inputs.table_name
@@ -238,6 +242,8 @@ module "regional_api_secondary" {
   lambda_memory_mb                   = local.regional_api_inputs.lambda_memory_mb
   lambda_timeout_seconds             = local.regional_api_inputs.lambda_timeout_seconds
   lambda_reserved_concurrency        = local.regional_api_inputs.lambda_reserved_concurrency
+  lambda_snap_start_functions        = local.regional_api_inputs.lambda_snap_start_functions
+  lambda_provisioned_concurrency     = local.regional_api_inputs.lambda_provisioned_concurrency
   log_level                          = local.regional_api_inputs.log_level
   log_retention_days                 = local.regional_api_inputs.log_retention_days
   table_name                         = local.regional_api_inputs.table_name

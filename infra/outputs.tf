@@ -65,6 +65,14 @@ output "lambda_function_names" {
   }
 }
 
+output "lambda_function_aliases" {
+  description = "Per region, the alias ARN API Gateway invokes for each function opted into SnapStart or provisioned concurrency (lambda_snap_start_functions, lambda_provisioned_concurrency); empty maps while both are off."
+  value = {
+    (var.primary_region)   = module.regional_api_primary.function_aliases
+    (var.secondary_region) = module.regional_api_secondary.function_aliases
+  }
+}
+
 output "alarm_topic_arns" {
   description = "Alarm SNS topic ARN per region, plus `edge` (us-east-1: CloudFront and health-check alarms)."
   value = {

@@ -108,6 +108,41 @@ variable "lambda_reserved_concurrency" {
   }
 }
 
+# Cold-start opt-ins (issue 15, docs/capacity.md "Cold start"): both off by default.
+variable "lambda_snap_start_functions" {
+  type        = set(string)
+  description = "Functions (profiles, transactions, authorizer, health) to run with Lambda SnapStart: published versions behind the alias `live`. Needs lambda_runtime python3.12 or later; not combinable with provisioned concurrency on the same function. AWS-only: the devstack does not model it."
+  default     = []
+
+  validation {
+    condition     = alltrue([for name in var.lambda_snap_start_functions : contains(["profiles", "transactions", "authorizer", "health"], name)])
+    error_message = "lambda_snap_start_functions may only name profiles, transactions, authorizer or health."
+  }
+
+  # https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html: Python 3.12 and later.
+  validation {
+    condition     = length(var.lambda_snap_start_functions) == 0 || contains(["python3.12", "python3.13"], var.lambda_runtime)
+    error_message = "Lambda SnapStart needs a python3.12 or later runtime (lambda_runtime)."
+  }
+
+  # Same page: "SnapStart does not support provisioned concurrency".
+  validation {
+    condition     = length(setintersection(var.lambda_snap_start_functions, [for name, count in var.lambda_provisioned_concurrency : name if count > 0])) == 0
+    error_message = "A function cannot have both SnapStart and provisioned concurrency (AWS refuses the combination)."
+  }
+}
+
+variable "lambda_provisioned_concurrency" {
+  type        = map(number)
+  description = "Provisioned concurrency per function (profiles, transactions, authorizer, health) in EACH region, on the alias `live`; 0 or absent means none. Billed per GB-second while configured (docs/capacity.md). AWS-only: the devstack does not model it."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name, count in var.lambda_provisioned_concurrency : contains(["profiles", "transactions", "authorizer", "health"], name) && count >= 0 && floor(count) == count])
+    error_message = "lambda_provisioned_concurrency keys must be profiles, transactions, authorizer or health and values whole numbers >= 0."
+  }
+}
+
 variable "log_level" {
   type        = string
   description = "LOG_LEVEL of every function."

@@ -1,21 +1,33 @@
-"""HTTP plumbing shared by the REST handlers: the resolver, request parsing, JSON responses and
-the ONE place where exceptions become HTTP error responses."""
+"""HTTP plumbing shared by the REST handlers: the router, request parsing, JSON responses and
+the ONE place where exceptions become HTTP error responses.
+
+The router is ours, not Powertools' ``APIGatewayRestResolver`` (issue 15, measured by
+``make bench``): importing ``aws_lambda_powertools.event_handler`` loads every resolver it ships
+(AppSync, Bedrock, VPC Lattice, ...) and ``utilities.data_classes`` about forty event classes,
+~10 % of a bare ``import boto3; boto3.client("dynamodb")`` at every cold start, for a dozen
+static routes. Logging, metrics and tracing stay Powertools' (``meridian.observability``).
+It keeps the resolver's observable behaviour: REST proxy responses with ``multiValueHeaders``,
+``/v1`` stripped, ``<name>`` path parameters, CORS headers on every response to an allowed
+Origin, 404 for a route it does not serve.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from typing import Any
-
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError as RouteNotFoundError
-from aws_lambda_powertools.event_handler.middlewares import BaseMiddlewareHandler, NextMiddleware
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from meridian import errors
-from meridian.regions import WriteFence
 from meridian.validation import validate
+
+if TYPE_CHECKING:  # typing only: the logger is passed in, never imported here
+    from aws_lambda_powertools import Logger
+
+    from meridian.regions import WriteFence
 
 MAX_BODY_BYTES = 16 * 1024
 JSON_CONTENT_TYPE = "application/json"
@@ -26,32 +38,170 @@ MAX_JSON_DEPTH = 64
 # (https://docs.python.org/3/library/stdtypes.html#int-max-str-digits), and the limit is
 # configurable per process (PYTHONINTMAXSTRDIGITS), so the parser checks its own, lower bound.
 MAX_INTEGER_DIGITS = 64
-# Request headers a browser client sends (CORSConfig adds Authorization, Content-Type,
-# X-Amz-Date, X-Api-Key, X-Amz-Security-Token): the preflight in infra/api/openapi.yaml lists them.
+# Request headers a browser client sends, on top of the ones every API Gateway client may send
+# (CORS_BASE_HEADERS): the preflight in infra/api/openapi.yaml lists them all.
 CORS_ALLOW_HEADERS = ["Idempotency-Key"]
+CORS_BASE_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "X-Amz-Date",
+    "X-Api-Key",
+    "X-Amz-Security-Token",
+]
 CORS_MAX_AGE_SECONDS = 600
+# A custom domain's base path mapping (`/v1`) may be left in `path`; routes never include it.
+STRIP_PREFIX = "/v1"
+# `<name>` in a route is one path segment: unreserved and sub-delim characters of RFC 3986
+# (https://www.rfc-editor.org/rfc/rfc3986#section-2.2), percent escapes, word characters.
+_PATH_PARAMETER = re.compile(r"<(\w+)>")
+_SEGMENT = r"[-._~()'!*:@,;=+&$%\w]+"
 
 
-def new_resolver(cors_allow_origin: str) -> APIGatewayRestResolver:
-    """The function's resolver; every response it builds carries the CORS headers.
+@dataclass
+class Response:
+    """What a route returns: status, body text and headers (CORS is added by the router)."""
+
+    status_code: int
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Request:
+    """The API Gateway REST (v1) proxy event being served and its Lambda context."""
+
+    raw_event: dict[str, Any]
+
+    @property
+    def http_method(self) -> str:
+        return str(self.raw_event.get("httpMethod") or "").upper()
+
+
+RouteFunction = Callable[..., Response]
+Middleware = Callable[[Request], None]
+
+
+@dataclass(frozen=True)
+class _Route:
+    method: str
+    pattern: re.Pattern[str]
+    function: RouteFunction
+
+
+class Router:
+    """Routes one function's REST proxy events to its route functions.
 
     With a Lambda proxy integration API Gateway passes the function's headers through untouched,
     so the function itself must send Access-Control-Allow-Origin on every response, success or
     error (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html).
-    Preflights never reach it: API Gateway answers OPTIONS with a mock integration. Powertools'
-    CORSConfig answers a request that carries an allowed Origin (a browser's cross-origin request
-    always does) and adds nothing for other callers.
+    Preflights never reach it: API Gateway answers OPTIONS with a mock integration. A request
+    that carries an allowed Origin (a browser's cross-origin request always does) gets the CORS
+    headers; other callers get none.
     """
-    cors = CORSConfig(
-        allow_origin=cors_allow_origin,
-        allow_headers=CORS_ALLOW_HEADERS,
-        max_age=CORS_MAX_AGE_SECONDS,
-    )
-    # A custom domain's base path mapping (`/v1`) may be left in `path`; routes never include it.
-    return APIGatewayRestResolver(strip_prefixes=["/v1"], cors=cors)
+
+    def __init__(self, cors_allow_origin: str) -> None:
+        self.cors_allow_origin = cors_allow_origin
+        self._routes: list[_Route] = []
+        self._before: list[Middleware] = []
+        self._error_handler: Callable[[Exception], Response] | None = None
+        self.current_event = Request({})
+        self.lambda_context: Any = None
+
+    # -- registration ---------------------------------------------------------------------------
+    def route(self, method: str, rule: str) -> Callable[[RouteFunction], RouteFunction]:
+        pattern = re.compile(
+            "^" + _PATH_PARAMETER.sub(lambda name: f"(?P<{name.group(1)}>{_SEGMENT})", rule) + "/*$"
+        )
+
+        def register(function: RouteFunction) -> RouteFunction:
+            self._routes.append(_Route(method.upper(), pattern, function))
+            return function
+
+        return register
+
+    def get(self, rule: str) -> Callable[[RouteFunction], RouteFunction]:
+        return self.route("GET", rule)
+
+    def post(self, rule: str) -> Callable[[RouteFunction], RouteFunction]:
+        return self.route("POST", rule)
+
+    def put(self, rule: str) -> Callable[[RouteFunction], RouteFunction]:
+        return self.route("PUT", rule)
+
+    def delete(self, rule: str) -> Callable[[RouteFunction], RouteFunction]:
+        return self.route("DELETE", rule)
+
+    def use(self, middleware: Middleware) -> None:
+        """Run ``middleware(request)`` after a route matched and before it runs."""
+        self._before.append(middleware)
+
+    def on_error(self, handler: Callable[[Exception], Response]) -> None:
+        self._error_handler = handler
+
+    # -- serving --------------------------------------------------------------------------------
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
+        self.current_event, self.lambda_context = Request(event), context
+        try:
+            response = self._call(self.current_event)
+        except Exception as error:
+            if self._error_handler is None:
+                raise
+            response = self._error_handler(error)
+        return self._proxy_response(response)
+
+    def _call(self, request: Request) -> Response:
+        method = request.http_method
+        path = str(request.raw_event.get("path") or "/")
+        if path == STRIP_PREFIX:
+            path = "/"
+        elif path.startswith(STRIP_PREFIX + "/"):
+            path = path[len(STRIP_PREFIX) :]
+        for route in self._routes:
+            match = route.pattern.match(path) if route.method == method else None
+            if match:
+                for middleware in self._before:
+                    middleware(request)
+                return route.function(**match.groupdict())
+        if method == "OPTIONS" and self._cors_headers():
+            return Response(204)  # a preflight, should API Gateway ever pass one on
+        raise errors.NotFoundError("no such resource")
+
+    def _cors_headers(self) -> dict[str, str]:
+        origin = header(self, "Origin")
+        if not origin:
+            return {}
+        if self.cors_allow_origin == "*":
+            allowed = "*"
+        elif origin == self.cors_allow_origin:
+            allowed = origin
+        else:
+            return {}
+        return {
+            "Access-Control-Allow-Origin": allowed,
+            "Access-Control-Allow-Headers": ",".join(
+                sorted(set(CORS_BASE_HEADERS + CORS_ALLOW_HEADERS))
+            ),
+            "Access-Control-Max-Age": str(CORS_MAX_AGE_SECONDS),
+        }
+
+    def _proxy_response(self, response: Response) -> dict[str, Any]:
+        """The REST proxy integration's response shape (``multiValueHeaders``, as Powertools'
+        REST resolver answered): https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html"""
+        headers = {**response.headers, **self._cors_headers()}
+        return {
+            "statusCode": response.status_code,
+            "multiValueHeaders": {name: [value] for name, value in headers.items()},
+            "body": response.body,
+            "isBase64Encoded": False,
+        }
 
 
-def request_id(app: APIGatewayRestResolver) -> str:
+def new_resolver(cors_allow_origin: str) -> Router:
+    """The function's router; every response it builds carries the CORS headers."""
+    return Router(cors_allow_origin)
+
+
+def request_id(app: Router) -> str:
     """The API Gateway request id (what the gateway's own error bodies carry)."""
     context = app.current_event.raw_event.get("requestContext") or {}
     value = context.get("requestId") or ""
@@ -60,18 +210,18 @@ def request_id(app: APIGatewayRestResolver) -> str:
     return str(value)
 
 
-def json_response(status: int, body: Any | None = None) -> Response[str]:  # noqa: ANN401
+def json_response(status: int, body: Any | None = None) -> Response:  # noqa: ANN401
     """A JSON response; ``None`` gives an empty body (204)."""
     if body is None:
-        return Response(status_code=status, body="", headers={})
+        return Response(status_code=status)
     return Response(
         status_code=status,
-        content_type=JSON_CONTENT_TYPE,
         body=json.dumps(body, separators=(",", ":"), sort_keys=True),
+        headers={"Content-Type": JSON_CONTENT_TYPE},
     )
 
 
-def error_response(error: errors.MeridianError, app: APIGatewayRestResolver) -> Response[str]:
+def error_response(error: errors.MeridianError, app: Router) -> Response:
     response = json_response(
         error.status,
         {"error": {"code": error.code, "message": error.message, "request_id": request_id(app)}},
@@ -81,32 +231,26 @@ def error_response(error: errors.MeridianError, app: APIGatewayRestResolver) -> 
     return response
 
 
-class WriteFenceMiddleware(BaseMiddlewareHandler[APIGatewayRestResolver]):
+@dataclass
+class WriteFenceMiddleware:
     """Refuses a mutating request in a region that does not take writes (meridian.regions),
-    before the route runs: before body parsing and before any DynamoDB call. A Powertools
-    middleware, so the refusal goes through the one error map like every other error."""
+    before the route runs: before body parsing and before any DynamoDB call. Raised as a domain
+    error, so the refusal goes through the one error map like every other error."""
 
-    def __init__(self, fence: WriteFence) -> None:
-        super().__init__()
-        self.fence = fence
+    fence: WriteFence
 
-    def handler(
-        self,
-        app: APIGatewayRestResolver,
-        next_middleware: NextMiddleware,
-    ) -> Response[str]:
-        self.fence.check(app.current_event.http_method)
-        return next_middleware(app)
+    def __call__(self, request: Request) -> None:
+        self.fence.check(request.http_method)
 
 
-def install_write_fence(app: APIGatewayRestResolver, fence: WriteFence) -> WriteFenceMiddleware:
+def install_write_fence(app: Router, fence: WriteFence) -> WriteFenceMiddleware:
     """Fence every route of a function that writes (profiles, transactions)."""
     middleware = WriteFenceMiddleware(fence)
-    app.use(middlewares=[middleware])
+    app.use(middleware)
     return middleware
 
 
-def header(app: APIGatewayRestResolver, name: str) -> str | None:
+def header(app: Router, name: str) -> str | None:
     """A request header, case-insensitively (API Gateway keeps the client's spelling)."""
     headers = app.current_event.raw_event.get("headers") or {}
     wanted = name.lower()
@@ -116,13 +260,13 @@ def header(app: APIGatewayRestResolver, name: str) -> str | None:
     return None
 
 
-def query_parameter(app: APIGatewayRestResolver, name: str) -> str | None:
+def query_parameter(app: Router, name: str) -> str | None:
     parameters = app.current_event.raw_event.get("queryStringParameters") or {}
     value = parameters.get(name)
     return str(value) if value is not None else None
 
 
-def json_body(app: APIGatewayRestResolver, schema_name: str) -> dict[str, Any]:
+def json_body(app: Router, schema_name: str) -> dict[str, Any]:
     """The request body parsed as JSON and validated against ``schemas/<schema_name>.json``."""
     content_type = (header(app, "Content-Type") or "").split(";")[0].strip().lower()
     if content_type != JSON_CONTENT_TYPE:
@@ -227,23 +371,19 @@ def _reject_float_parse(token: str) -> Any:  # noqa: ANN401 - json hook signatur
     raise _NonStandardJsonError(f"request body contains the non-integer number {token}")
 
 
-def install_error_handlers(app: APIGatewayRestResolver, logger: Logger) -> None:
+def install_error_handlers(app: Router, logger: Logger) -> None:
     """Map every exception a route can raise to the standard error body."""
 
-    def _domain_error(error: errors.MeridianError) -> Response[str]:
-        if error.status >= 500:
-            logger.warning("request failed", extra={"error_code": error.code})
-        return error_response(error, app)
-
-    def _route_not_found(_: RouteNotFoundError) -> Response[str]:
-        # Also the answer for a known path with a method the function does not serve: API
-        # Gateway answers such a request itself (MISSING_AUTHENTICATION_TOKEN, "the client
-        # attempts to invoke an unsupported API method or resource", mapped to 404 NOT_FOUND in
-        # infra/modules/regional_api) before any function runs, so it never reaches this code on
-        # AWS. https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
-        return error_response(errors.NotFoundError("no such resource"), app)
-
-    def _unexpected(error: Exception) -> Response[str]:
+    def _on_error(error: Exception) -> Response:
+        if isinstance(error, errors.MeridianError):
+            if error.status >= 500:
+                logger.warning("request failed", extra={"error_code": error.code})
+            # Also the answer for a known path with a method the function does not serve: API
+            # Gateway answers such a request itself (MISSING_AUTHENTICATION_TOKEN, "the client
+            # attempts to invoke an unsupported API method or resource", mapped to 404 NOT_FOUND
+            # in infra/modules/regional_api) before any function runs, so it never reaches this
+            # code on AWS. https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+            return error_response(error, app)
         if errors.is_unavailable(error):
             logger.warning("dependency unavailable", extra={"error_type": type(error).__name__})
             return error_response(
@@ -253,14 +393,11 @@ def install_error_handlers(app: APIGatewayRestResolver, logger: Logger) -> None:
         logger.exception("unexpected error")
         return error_response(errors.MeridianError("internal error"), app)
 
-    # Powertools' exception_handler decorator is untyped, hence the plain calls.
-    app.exception_handler(errors.MeridianError)(_domain_error)
-    app.exception_handler(RouteNotFoundError)(_route_not_found)
-    app.exception_handler(Exception)(_unexpected)
+    app.on_error(_on_error)
 
 
 def resolve(
-    app: APIGatewayRestResolver,
+    app: Router,
     logger: Logger,
     event: dict[str, Any],
     context: Any,  # noqa: ANN401 - the Lambda context object

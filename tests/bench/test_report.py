@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import capacity, report
+from bench import capacity, measures, report
 
 
 def _route(kind: str, calls: list[list[Any]], p99: float = 100.0) -> dict[str, Any]:
@@ -29,8 +29,9 @@ def _results(routes: list[dict[str, Any]]) -> dict[str, Any]:
         "machine": {"date": "2026-11-23 19:00 UTC", "arch": "x86_64"},
         "cold_start": {
             "baseline": {"total_ms": 100.0, "wall_ms": 120.0},
-            "health": {"total_ms": 140.0, "ratio": 1.4},
-            "profiles": {"total_ms": 160.0, "ratio": 1.6},
+            # The budget reads the CPU-time ratio; the wall-clock ratio is reported beside it.
+            "health": {"total_ms": 140.0, "ratio": 1.4, "cpu_ratio": 1.14},
+            "profiles": {"total_ms": 160.0, "ratio": 1.1, "cpu_ratio": 1.16},
         },
         "warm": {"profiles": {"routes": routes, "all_operations": ["dynamodb:GetItem"]}},
         "packages": {"profiles": {"zipped_bytes": 6 * 1024 * 1024}},
@@ -57,11 +58,14 @@ def test_budgets() -> None:
         _route("write", [["dynamodb", "GetItem", False], ["dynamodb", "BatchWriteItem", False]]),
     ]
     verdicts = report.verdicts(_results(routes))
+    # Issue 15: every function's cold start <= 1.15x the boto3 baseline.
     assert _by_measure(verdicts, "cold start") == [True, False]
+    assert {v.budget for v in verdicts if v.measure == "cold start"} == {"≤ 1.15x baseline (CPU)"}
     assert _by_measure(verdicts, "DynamoDB calls") == [True, False, True, False]
     assert _by_measure(verdicts, "warm p99 (CPU)") == [True, False, True, True]
-    # 100 µs own p99 against a 30 µs bare p99 is within 5x; 600 µs is not
-    assert _by_measure(verdicts, "warm p99 vs bare (CPU)") == [True, False, True, True]
+    # Issue 15 retired "warm p99 <= 5x a bare handler": the figures stay in the report's table,
+    # no verdict judges them.
+    assert _by_measure(verdicts, "warm p99 vs bare (CPU)") == []
     assert _by_measure(verdicts, "package") == [False]
     assert _by_measure(verdicts, "every measure") == [False]
     assert _by_measure(verdicts, "no Scan") == [True]
@@ -127,3 +131,15 @@ def test_devstack_section_compares_with_in_process() -> None:
 def test_devstack_section_says_why_it_was_not_measured() -> None:
     text = "\n".join(report._devstack_section({"status": "not available: no `make up`"}, {}))
     assert "Not measured: not available: no `make up`." in text
+
+
+def test_functions_come_from_the_zips_too(tmp_path: Path) -> None:
+    """A function built by `make build` without a bench scenario is still measured (its import
+    and init), so a new function (issue 14's transaction_events) is covered automatically."""
+    for name in ("health", "transaction_events", "not_a_handler"):
+        (tmp_path / f"{name}.zip").write_bytes(b"")
+    functions = measures.functions_to_measure(tmp_path)
+    assert "health" in functions
+    assert "transaction_events" in functions or not measures.handler_exists("transaction_events")
+    assert "not_a_handler" not in functions
+    assert measures.import_only(["health", "profiles", "zzz"]) == ["zzz"]

@@ -112,10 +112,10 @@ locals {
     cors_allow_origin             = var.cors_allow_origin
     api_key_required              = true
     user_pool_arn                 = var.user_pool_arn
-    authorizer_invoke_arn         = aws_lambda_function.function["authorizer"].invoke_arn
+    authorizer_invoke_arn         = local.function_invoke_arns["authorizer"]
     authorizer_result_ttl_seconds = var.authorizer_result_ttl_seconds
     integration_timeout_ms        = 29000
-    function_invoke_arns          = { for function_name, function in aws_lambda_function.function : function_name => function.invoke_arn }
+    function_invoke_arns          = local.function_invoke_arns
   })))
 }
 

@@ -1,3 +1,27 @@
+locals {
+  # Cold-start opt-ins (issue 15): a function with SnapStart or provisioned concurrency is published
+  # and served through the alias `live`. SnapStart applies only to published versions ("you can't
+  # use SnapStart on $LATEST") and provisioned concurrency only to a version or an alias, so API
+  # Gateway must invoke the alias, and the permission must be granted on it:
+  # https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html,
+  # https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html,
+  # https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html
+  alias_name = "live"
+  # PutProvisionedConcurrencyConfig takes at least 1 on a version or alias: 0 means no
+  # configuration at all (https://docs.aws.amazon.com/lambda/latest/dg/API_PutProvisionedConcurrencyConfig.html).
+  provisioned_concurrency = {
+    for function_name, count in var.lambda_provisioned_concurrency : function_name => count if count > 0
+  }
+  aliased_functions = setunion(var.lambda_snap_start_functions, keys(local.provisioned_concurrency))
+
+  # What API Gateway invokes: the alias when there is one, else the unqualified function ($LATEST).
+  function_invoke_arns = {
+    for function_name, function in aws_lambda_function.function : function_name => (
+      contains(local.aliased_functions, function_name) ? aws_lambda_alias.live[function_name].invoke_arn : function.invoke_arn
+    )
+  }
+}
+
 resource "aws_cloudwatch_log_group" "function" {
   for_each = local.functions
 
@@ -27,6 +51,18 @@ resource "aws_lambda_function" "function" {
 
   reserved_concurrent_executions = lookup(var.lambda_reserved_concurrency, each.key, -1)
 
+  # A new version per code or configuration change, only for the opted-in functions; the others
+  # stay unpublished, as before the opt-ins existed.
+  publish = contains(local.aliased_functions, each.key)
+
+  dynamic "snap_start" {
+    for_each = contains(var.lambda_snap_start_functions, each.key) ? [true] : []
+    content {
+      # The only value AWS accepts: the snapshot is taken when a version is published.
+      apply_on = "PublishedVersions"
+    }
+  }
+
   environment {
     variables = local.function_environment[each.key]
   }
@@ -43,14 +79,33 @@ resource "aws_lambda_function" "function" {
   depends_on = [aws_iam_role_policy.function]
 }
 
+resource "aws_lambda_alias" "live" {
+  for_each = local.aliased_functions
+
+  name             = local.alias_name
+  description      = "What API Gateway invokes: the latest published version (SnapStart / provisioned concurrency)."
+  function_name    = aws_lambda_function.function[each.key].function_name
+  function_version = aws_lambda_function.function[each.key].version
+}
+
+resource "aws_lambda_provisioned_concurrency_config" "live" {
+  for_each = local.provisioned_concurrency
+
+  function_name                     = aws_lambda_function.function[each.key].function_name
+  qualifier                         = aws_lambda_alias.live[each.key].name
+  provisioned_concurrent_executions = each.value
+}
+
 # API Gateway may invoke the route functions only through this API's stage, and the authorizer
-# only as this API's authorizer.
+# only as this API's authorizer. An aliased function's permission is granted on the alias (the
+# qualifier): a resource-based policy statement applies to the version or alias it was added to.
 resource "aws_lambda_permission" "api" {
   for_each = local.functions
 
   statement_id  = "AllowApiGatewayInvoke"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.function[each.key].function_name
+  qualifier     = contains(local.aliased_functions, each.key) ? aws_lambda_alias.live[each.key].name : null
   principal     = "apigateway.amazonaws.com"
   source_arn = (each.key == "authorizer"
     ? "${aws_api_gateway_rest_api.api.execution_arn}/authorizers/*"

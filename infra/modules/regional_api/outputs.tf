@@ -72,3 +72,8 @@ output "function_write_regions" {
   description = "WRITE_REGION of each function (the write fence: the region that takes writes, or \"none\" while paused), read back from the functions, for review and tests."
   value       = { for function_name, function in aws_lambda_function.function : function_name => function.environment[0].variables.WRITE_REGION }
 }
+
+output "function_aliases" {
+  description = "ARN of the alias `live` per function published for SnapStart or provisioned concurrency (what API Gateway invokes); empty while both opt-ins are off."
+  value       = { for function_name, alias in aws_lambda_alias.live : function_name => alias.arn }
+}

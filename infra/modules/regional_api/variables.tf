@@ -64,6 +64,44 @@ variable "lambda_reserved_concurrency" {
   default     = {}
 }
 
+# Cold-start opt-ins (issue 15). Both off by default: the functions stay unpublished ($LATEST) and
+# API Gateway invokes the unqualified ARN, exactly as before. A function named in either one is
+# published (publish = true) and gets the alias `live`, which API Gateway invokes instead.
+variable "lambda_snap_start_functions" {
+  type        = set(string)
+  description = "Functions (profiles, transactions, authorizer, health) with Lambda SnapStart on published versions. Needs a python3.12+ runtime and excludes provisioned concurrency for the same function."
+  default     = []
+
+  validation {
+    condition     = alltrue([for name in var.lambda_snap_start_functions : contains(["profiles", "transactions", "authorizer", "health"], name)])
+    error_message = "lambda_snap_start_functions may only name profiles, transactions, authorizer or health."
+  }
+
+  # SnapStart exists for Python 3.12 and later managed runtimes only:
+  # https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html (Supported features and limitations).
+  validation {
+    condition     = length(var.lambda_snap_start_functions) == 0 || contains(["python3.12", "python3.13"], var.lambda_runtime)
+    error_message = "Lambda SnapStart needs a python3.12 or later runtime (lambda_runtime)."
+  }
+
+  # "SnapStart does not support provisioned concurrency" (same page): one or the other per function.
+  validation {
+    condition     = length(setintersection(var.lambda_snap_start_functions, [for name, count in var.lambda_provisioned_concurrency : name if count > 0])) == 0
+    error_message = "A function cannot have both SnapStart and provisioned concurrency (AWS refuses the combination)."
+  }
+}
+
+variable "lambda_provisioned_concurrency" {
+  type        = map(number)
+  description = "Provisioned concurrency per function (profiles, transactions, authorizer, health), configured on the alias `live`; 0 or absent means none."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name, count in var.lambda_provisioned_concurrency : contains(["profiles", "transactions", "authorizer", "health"], name) && count >= 0 && floor(count) == count])
+    error_message = "lambda_provisioned_concurrency keys must be profiles, transactions, authorizer or health and values whole numbers >= 0."
+  }
+}
+
 variable "log_level" {
   type        = string
   description = "LOG_LEVEL of the functions."

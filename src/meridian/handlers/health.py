@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 
 from meridian import errors, http
@@ -20,7 +19,7 @@ http.install_error_handlers(app, logger)
 
 
 @app.get("/health")
-def health() -> Response[str]:
+def health() -> http.Response:
     try:
         repository.probe()
     except Exception as error:

@@ -6,7 +6,6 @@ import os
 import time
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -32,26 +31,26 @@ def _caller() -> str:
 
 
 @app.post("/profiles")
-def create_profile() -> Response[str]:
+def create_profile() -> http.Response:
     profile = service.create_profile(_caller(), http.json_body(app, "profile_create"))
     metrics.add_metric(name="ProfileCreated", unit=MetricUnit.Count, value=1)
     return http.json_response(201, profile)
 
 
 @app.get("/profiles/me")
-def get_profile() -> Response[str]:
+def get_profile() -> http.Response:
     return http.json_response(200, service.get_profile(_caller()))
 
 
 @app.put("/profiles/me")
-def update_profile() -> Response[str]:
+def update_profile() -> http.Response:
     return http.json_response(
         200, service.update_profile(_caller(), http.json_body(app, "profile_update"))
     )
 
 
 @app.delete("/profiles/me")
-def delete_profile() -> Response[str]:
+def delete_profile() -> http.Response:
     # Stop scrubbing ERASURE_MARGIN_SECONDS before the function times out: a clean 503 the client
     # repeats (the erasure continues where it stopped) instead of a timeout.
     context = app.lambda_context
@@ -66,24 +65,24 @@ def delete_profile() -> Response[str]:
 
 
 @app.get("/profiles/me/export")
-def export_profile() -> Response[str]:
+def export_profile() -> http.Response:
     return http.json_response(200, service.export(_caller(), http.query_parameter(app, "cursor")))
 
 
 @app.post("/profiles/me/sessions")
-def create_session() -> Response[str]:
+def create_session() -> http.Response:
     return http.json_response(
         201, service.create_session(_caller(), http.json_body(app, "session_create"))
     )
 
 
 @app.get("/profiles/me/sessions")
-def list_sessions() -> Response[str]:
+def list_sessions() -> http.Response:
     return http.json_response(200, {"items": service.list_sessions(_caller())})
 
 
 @app.delete("/profiles/me/sessions/<session_id>")
-def delete_session(session_id: str) -> Response[str]:
+def delete_session(session_id: str) -> http.Response:
     service.delete_session(_caller(), session_id)
     return http.json_response(204)
 

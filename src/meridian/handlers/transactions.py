@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -31,7 +30,7 @@ def _caller() -> Caller:
 
 
 @app.post("/transactions")
-def create_transaction() -> Response[str]:
+def create_transaction() -> http.Response:
     caller = _caller()
     key = http.header(app, "Idempotency-Key")
     body = http.json_body(app, "transaction_create")
@@ -41,14 +40,14 @@ def create_transaction() -> Response[str]:
 
 
 @app.get("/transactions")
-def list_transactions() -> Response[str]:
+def list_transactions() -> http.Response:
     caller = _caller()
     limit = parse_limit(http.query_parameter(app, "limit"))
     return http.json_response(200, service.list(caller, limit, http.query_parameter(app, "cursor")))
 
 
 @app.get("/transactions/<transaction_id>")
-def get_transaction(transaction_id: str) -> Response[str]:
+def get_transaction(transaction_id: str) -> http.Response:
     return http.json_response(200, service.get(_caller(), transaction_id))
 
 

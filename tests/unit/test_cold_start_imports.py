@@ -1,0 +1,55 @@
+"""Cold start (issue 15): what a handler module imports at init.
+
+`make bench` measures the cold start against `import boto3; boto3.client("dynamodb")`; these
+checks keep the structural cuts from regressing on any machine, with no timing: a fresh
+interpreter imports each handler module as Lambda's init does and lists what got loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import meridian
+
+SRC = Path(meridian.__file__).resolve().parents[1]
+# Powertools' event handler package imports every resolver it ships and ~40 event data classes
+# (~10 % of the boto3 baseline); the functions route with meridian.http.Router instead.
+NEVER_AT_INIT = (
+    "aws_lambda_powertools.event_handler",
+    "aws_lambda_powertools.utilities.data_classes",
+)
+# fastjsonschema compiles a schema on first use: a function that validates no body never pays.
+NOT_AT_INIT = ("fastjsonschema",)
+
+PROBE = """
+import json, sys
+import {module}
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules_after_import(module: str) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "POWERTOOLS_TRACE_DISABLED": "1"}
+    completed = subprocess.run(  # noqa: S603 - our interpreter importing our module
+        [sys.executable, "-c", PROBE.format(module=module)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(completed.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("function", ["health", "profiles", "transactions", "authorizer"])
+def test_init_imports_no_powertools_event_handler(function: str) -> None:
+    loaded = _modules_after_import(f"meridian.handlers.{function}")
+    assert not [name for name in loaded if name.startswith(NEVER_AT_INIT)]
+    assert not [name for name in loaded if name.startswith(NOT_AT_INIT)]
+    # Logging, metrics and tracing stay Powertools'.
+    assert {"aws_lambda_powertools.logging", "aws_lambda_powertools.metrics"} <= loaded
