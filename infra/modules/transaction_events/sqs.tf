@@ -39,14 +39,6 @@ resource "aws_sqs_queue" "subscriber" {
   })
 }
 
-resource "aws_sqs_queue_redrive_allow_policy" "subscriber_dlq" {
-  queue_url = aws_sqs_queue.subscriber_dlq.id
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.subscriber.arn]
-  })
-}
-
 # Only this topic may send to the subscriber queue (aws:SourceArn), the AWS-documented form:
 # https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html
 data "aws_iam_policy_document" "subscriber" {
