@@ -223,6 +223,13 @@ module "regional_api_primary" {
   peer_region                 = var.secondary_region
   origin_verify_header_name   = local.origin_verify_header_name
   origin_verify_header_values = local.origin_verify_accepted
+
+  # Issue 14: this region's publisher, beside the API functions (its topic and queues live in
+  # module.transaction_events_primary).
+  transaction_events_publisher = merge(local.transaction_events_publisher_settings, {
+    topic_arn         = module.transaction_events_primary.topic_arn
+    failure_queue_arn = module.transaction_events_primary.failure_queue_arn
+  })
 }
 
 module "regional_api_secondary" {
@@ -272,6 +279,13 @@ module "regional_api_secondary" {
   peer_region                 = var.primary_region
   origin_verify_header_name   = local.origin_verify_header_name
   origin_verify_header_values = local.origin_verify_accepted
+
+  # Issue 14: this region's publisher, beside the API functions (its topic and queues live in
+  # module.transaction_events_secondary).
+  transaction_events_publisher = merge(local.transaction_events_publisher_settings, {
+    topic_arn         = module.transaction_events_secondary.topic_arn
+    failure_queue_arn = module.transaction_events_secondary.failure_queue_arn
+  })
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -383,12 +397,6 @@ data "aws_dynamodb_table" "replica" {
 locals {
   transaction_events_inputs = {
     name                            = local.name
-    environment                     = var.environment
-    lambda_package_dir              = local.lambda_package_dir
-    lambda_runtime                  = var.lambda_runtime
-    log_level                       = var.log_level
-    log_retention_days              = var.log_retention_days
-    table_name                      = module.data.table_name
     batch_size                      = var.events_batch_size
     maximum_batching_window_seconds = var.events_maximum_batching_window_seconds
     maximum_retry_attempts          = var.events_maximum_retry_attempts
@@ -396,18 +404,22 @@ locals {
     subscriber_filter_policy        = var.events_subscriber_filter_policy
     alarm_iterator_age_ms           = var.alarm_events_iterator_age_ms
   }
+
+  # The publisher runs in modules/regional_api with the API functions. One invocation handles one
+  # stream batch (up to events_batch_size Publish calls), so it gets more time than API Gateway's
+  # 29 s; its reserved concurrency covers the stream's shards at the design point (a handful)
+  # and keeps it from starving, or being starved by, the API functions.
+  transaction_events_publisher_settings = {
+    memory_mb            = 256
+    timeout_seconds      = 60
+    reserved_concurrency = 10
+  }
 }
 
 module "transaction_events_primary" {
   source = "./modules/transaction_events"
 
   name                            = local.transaction_events_inputs.name
-  environment                     = local.transaction_events_inputs.environment
-  lambda_package_dir              = local.transaction_events_inputs.lambda_package_dir
-  lambda_runtime                  = local.transaction_events_inputs.lambda_runtime
-  log_level                       = local.transaction_events_inputs.log_level
-  log_retention_days              = local.transaction_events_inputs.log_retention_days
-  table_name                      = local.transaction_events_inputs.table_name
   batch_size                      = local.transaction_events_inputs.batch_size
   maximum_batching_window_seconds = local.transaction_events_inputs.maximum_batching_window_seconds
   maximum_retry_attempts          = local.transaction_events_inputs.maximum_retry_attempts
@@ -415,9 +427,12 @@ module "transaction_events_primary" {
   subscriber_filter_policy        = local.transaction_events_inputs.subscriber_filter_policy
   alarm_iterator_age_ms           = local.transaction_events_inputs.alarm_iterator_age_ms
 
-  kms_key_arn     = module.kms_primary.key_arn
-  stream_arn      = module.data.stream_arn
-  alarm_topic_arn = module.regional_api_primary.alarm_topic_arn
+  publisher_function_name = module.regional_api_primary.function_names["transaction_events"]
+  publisher_function_arn  = module.regional_api_primary.function_arns["transaction_events"]
+  publisher_role_arn      = module.regional_api_primary.function_role_arns["transaction_events"]
+  kms_key_arn             = module.kms_primary.key_arn
+  stream_arn              = module.data.stream_arn
+  alarm_topic_arn         = module.regional_api_primary.alarm_topic_arn
 }
 
 module "transaction_events_secondary" {
@@ -428,12 +443,6 @@ module "transaction_events_secondary" {
   }
 
   name                            = local.transaction_events_inputs.name
-  environment                     = local.transaction_events_inputs.environment
-  lambda_package_dir              = local.transaction_events_inputs.lambda_package_dir
-  lambda_runtime                  = local.transaction_events_inputs.lambda_runtime
-  log_level                       = local.transaction_events_inputs.log_level
-  log_retention_days              = local.transaction_events_inputs.log_retention_days
-  table_name                      = local.transaction_events_inputs.table_name
   batch_size                      = local.transaction_events_inputs.batch_size
   maximum_batching_window_seconds = local.transaction_events_inputs.maximum_batching_window_seconds
   maximum_retry_attempts          = local.transaction_events_inputs.maximum_retry_attempts
@@ -441,7 +450,10 @@ module "transaction_events_secondary" {
   subscriber_filter_policy        = local.transaction_events_inputs.subscriber_filter_policy
   alarm_iterator_age_ms           = local.transaction_events_inputs.alarm_iterator_age_ms
 
-  kms_key_arn     = module.kms_secondary.key_arn
-  stream_arn      = data.aws_dynamodb_table.replica.stream_arn
-  alarm_topic_arn = module.regional_api_secondary.alarm_topic_arn
+  publisher_function_name = module.regional_api_secondary.function_names["transaction_events"]
+  publisher_function_arn  = module.regional_api_secondary.function_arns["transaction_events"]
+  publisher_role_arn      = module.regional_api_secondary.function_role_arns["transaction_events"]
+  kms_key_arn             = module.kms_secondary.key_arn
+  stream_arn              = data.aws_dynamodb_table.replica.stream_arn
+  alarm_topic_arn         = module.regional_api_secondary.alarm_topic_arn
 }

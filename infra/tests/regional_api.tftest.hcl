@@ -48,6 +48,13 @@ variables {
   peer_region                        = "us-west-2"
   xray_sampling_rate                 = 0.05
   write_region                       = "us-east-1"
+  transaction_events_publisher = {
+    topic_arn            = "arn:aws:sns:us-east-1:123456789012:meridian-dev-transaction-events"
+    failure_queue_arn    = "arn:aws:sqs:us-east-1:123456789012:meridian-dev-transaction-events-failed"
+    memory_mb            = 256
+    timeout_seconds      = 60
+    reserved_concurrency = 10
+  }
 }
 
 # One plan of the module with the file's variables carries every assertion about it: each run is
@@ -65,10 +72,11 @@ run "regional_api_with_dev_values" {
     condition = {
       for name, function in aws_lambda_function.function : name => function.handler
       } == {
-      authorizer   = "meridian.handlers.authorizer.handler"
-      health       = "meridian.handlers.health.handler"
-      profiles     = "meridian.handlers.profiles.handler"
-      transactions = "meridian.handlers.transactions.handler"
+      authorizer         = "meridian.handlers.authorizer.handler"
+      health             = "meridian.handlers.health.handler"
+      profiles           = "meridian.handlers.profiles.handler"
+      transactions       = "meridian.handlers.transactions.handler"
+      transaction_events = "meridian.handlers.transaction_events.handler"
     }
     error_message = "handlers must match docs/interfaces.md"
   }
@@ -81,6 +89,8 @@ run "regional_api_with_dev_values" {
       health       = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_REGION"]
       profiles     = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "SESSION_TTL_SECONDS", "TABLE_NAME", "WRITE_REGION"]
       transactions = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "IDEMPOTENCY_TTL_SECONDS", "LOG_LEVEL", "MAX_TRANSACTION_AMOUNTS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_REGION"]
+      # meridian.config reads EVENTS_TOPIC_ARN; WRITE_REGION is everyone's (unused by the publisher).
+      transaction_events = ["ENVIRONMENT", "EVENTS_TOPIC_ARN", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "WRITE_REGION"]
     })
     error_message = "each function must get exactly the environment variables of docs/interfaces.md"
   }
@@ -421,11 +431,50 @@ run "regional_api_with_dev_values" {
   assert {
     condition = alltrue(flatten([
       for role, statements in output.iam_policy_statements : [
-        for statement in statements : alltrue([for action in statement.actions : startswith(action, "xray:")])
+        for statement in statements : alltrue([for action in statement.actions : startswith(action, "xray:") || action == "dynamodb:ListStreams"])
         if contains(statement.resources, "*")
       ]
     ]))
-    error_message = "the only * resource allowed is X-Ray's"
+    error_message = "the only * resources allowed are X-Ray's and dynamodb:ListStreams (neither has resource-level permissions)"
+  }
+
+  # --- the transaction events publisher (issue 14): beside the API functions ---
+  assert {
+    condition = (
+      aws_lambda_function.function["transaction_events"].filename == "../build/lambda/transaction_events.zip" &&
+      aws_lambda_function.function["transaction_events"].environment[0].variables.EVENTS_TOPIC_ARN == var.transaction_events_publisher.topic_arn &&
+      aws_lambda_function.function["transaction_events"].memory_size == 256 &&
+      aws_lambda_function.function["transaction_events"].timeout == 60 &&
+      aws_lambda_function.function["transaction_events"].reserved_concurrent_executions == 10 &&
+      one(aws_lambda_function.function["transaction_events"].dead_letter_config).target_arn == var.transaction_events_publisher.failure_queue_arn &&
+      aws_lambda_function.function["profiles"].timeout == 10 && length(aws_lambda_function.function["profiles"].dead_letter_config) == 0
+    )
+    error_message = "the publisher gets its own memory, timeout, reserved concurrency and dead-letter queue; the API functions keep theirs"
+  }
+
+  assert {
+    condition = {
+      for statement in output.iam_policy_statements.transaction_events : statement.sid => statement.resources
+      } == {
+      OwnLogGroup             = ["${aws_cloudwatch_log_group.function["transaction_events"].arn}:log-stream:*"]
+      XRayTraces              = ["*"]
+      ThisRegionsTableStream  = ["arn:aws:dynamodb:us-east-1:123456789012:table/meridian-dev-main/stream/*"]
+      ListStreams             = ["*"]
+      PublishEvents           = [var.transaction_events_publisher.topic_arn]
+      FailureQueue            = [var.transaction_events_publisher.failure_queue_arn]
+      StackKeyThroughServices = [var.kms_key_arn]
+    }
+    error_message = "the publisher role may read only this region's stream, publish only to its topic and send only to its failure queue"
+  }
+
+  assert {
+    condition     = [for statement in output.iam_policy_statements.transaction_events : statement.actions if statement.sid == "PublishEvents"] == [["sns:Publish"]]
+    error_message = "the publisher publishes and does nothing else with SNS"
+  }
+
+  assert {
+    condition     = !contains(keys(aws_lambda_permission.api), "transaction_events") && !contains(keys(local.function_invoke_arns), "transaction_events")
+    error_message = "API Gateway may not invoke the publisher (only its stream mapping does)"
   }
 
   assert {
@@ -449,7 +498,7 @@ run "regional_api_with_dev_values" {
   }
 
   assert {
-    condition     = length(aws_iam_role.function) == 4 && alltrue([for name, role in aws_iam_role.function : role.name == "meridian-dev-${name}-us-east-1"])
+    condition     = length(aws_iam_role.function) == 5 && alltrue([for name, role in aws_iam_role.function : role.name == "meridian-dev-${name}-us-east-1"])
     error_message = "one role per function, named per region"
   }
 

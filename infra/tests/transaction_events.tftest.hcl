@@ -16,23 +16,16 @@ mock_provider "aws" {
       arn = "arn:aws:sns:us-east-1:123456789012:meridian-dev-transaction-events"
     }
   }
-
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::123456789012:role/meridian-dev-transaction_events-us-east-1"
-    }
-  }
 }
 
 variables {
-  name               = "meridian-dev"
-  environment        = "dev"
-  lambda_package_dir = "../build/lambda"
-  lambda_runtime     = "python3.13"
-  kms_key_arn        = "arn:aws:kms:us-east-1:123456789012:key/mrk-00000000000000000000000000000001"
-  table_name         = "meridian-dev-main"
-  stream_arn         = "arn:aws:dynamodb:us-east-1:123456789012:table/meridian-dev-main/stream/2026-01-01T00:00:00.000"
-  alarm_topic_arn    = "arn:aws:sns:us-east-1:123456789012:meridian-dev-alarms-us-east-1"
+  name                    = "meridian-dev"
+  publisher_function_name = "meridian-dev-transaction_events"
+  publisher_function_arn  = "arn:aws:lambda:us-east-1:123456789012:function:meridian-dev-transaction_events"
+  publisher_role_arn      = "arn:aws:iam::123456789012:role/meridian-dev-transaction_events-us-east-1"
+  kms_key_arn             = "arn:aws:kms:us-east-1:123456789012:key/mrk-00000000000000000000000000000001"
+  stream_arn              = "arn:aws:dynamodb:us-east-1:123456789012:table/meridian-dev-main/stream/2026-01-01T00:00:00.000"
+  alarm_topic_arn         = "arn:aws:sns:us-east-1:123456789012:meridian-dev-alarms-us-east-1"
 }
 
 run "transaction_events_with_defaults" {
@@ -79,54 +72,11 @@ run "transaction_events_with_defaults" {
     error_message = "records that exhaust their retries must go to the failure queue"
   }
 
-  # --- the publisher ---
+  # The publisher function itself (modules/regional_api, beside the API functions) is asserted in
+  # regional_api.tftest.hcl.
   assert {
-    condition = (
-      aws_lambda_function.publisher.function_name == "meridian-dev-transaction_events" &&
-      aws_lambda_function.publisher.handler == "meridian.handlers.transaction_events.handler" &&
-      aws_lambda_function.publisher.filename == "../build/lambda/transaction_events.zip" &&
-      aws_lambda_function.publisher.architectures == tolist(["arm64"]) &&
-      aws_lambda_function.publisher.kms_key_arn == var.kms_key_arn &&
-      aws_lambda_function.publisher.reserved_concurrent_executions == 10 &&
-      aws_lambda_function.publisher.dead_letter_config[0].target_arn == aws_sqs_queue.failure.arn
-    )
-    error_message = "the publisher must follow contract F (function key, zip, handler)"
-  }
-
-  assert {
-    condition = aws_lambda_function.publisher.environment[0].variables == tomap({
-      ENVIRONMENT                  = "dev"
-      LOG_LEVEL                    = "INFO"
-      POWERTOOLS_SERVICE_NAME      = "transaction_events"
-      POWERTOOLS_METRICS_NAMESPACE = "Meridian/meridian-dev"
-      EVENTS_TOPIC_ARN             = aws_sns_topic.events.arn
-    })
-    error_message = "the publisher's environment must be exactly what meridian.config reads"
-  }
-
-  assert {
-    condition     = aws_cloudwatch_log_group.publisher.retention_in_days == 90 && aws_cloudwatch_log_group.publisher.kms_key_id == var.kms_key_arn && aws_lambda_function.publisher.tracing_config[0].mode == "Active"
-    error_message = "the publisher logs 90 days into a KMS-encrypted group and traces with X-Ray"
-  }
-
-  assert {
-    condition = {
-      for statement in output.iam_policy_statements : statement.sid => statement.resources
-      } == {
-      ThisRegionsTableStream  = ["arn:aws:dynamodb:us-east-1:123456789012:table/meridian-dev-main/stream/*"]
-      ListStreams             = ["*"]
-      PublishEvents           = [aws_sns_topic.events.arn]
-      FailureQueue            = [aws_sqs_queue.failure.arn]
-      StackKeyThroughServices = [var.kms_key_arn]
-      OwnLogGroup             = ["${aws_cloudwatch_log_group.publisher.arn}:log-stream:*"]
-      XRayTraces              = ["*"]
-    }
-    error_message = "the publisher role may read only this region's stream, publish only to its topic and send only to its failure queue"
-  }
-
-  assert {
-    condition     = [for statement in output.iam_policy_statements : statement.actions if statement.sid == "PublishEvents"] == [["sns:Publish"]]
-    error_message = "the publisher publishes and does nothing else with SNS"
+    condition     = aws_lambda_event_source_mapping.stream.function_name == var.publisher_function_arn
+    error_message = "the mapping invokes this region's publisher"
   }
 
   # --- topic and queues: KMS, least-privilege policies ---
@@ -155,9 +105,9 @@ run "transaction_events_with_defaults" {
   assert {
     condition = (
       toset(data.aws_iam_policy_document.topic.statement[0].actions) == toset(["sns:Publish"]) &&
-      toset(one(data.aws_iam_policy_document.topic.statement[0].principals).identifiers) == toset([aws_iam_role.publisher.arn]) &&
+      toset(one(data.aws_iam_policy_document.topic.statement[0].principals).identifiers) == toset([var.publisher_role_arn]) &&
       data.aws_iam_policy_document.topic.statement[1].effect == "Deny" &&
-      toset(one(data.aws_iam_policy_document.topic.statement[1].condition).values) == toset([aws_iam_role.publisher.arn]) &&
+      toset(one(data.aws_iam_policy_document.topic.statement[1].condition).values) == toset([var.publisher_role_arn]) &&
       data.aws_iam_policy_document.topic.statement[2].effect == "Deny" &&
       one(data.aws_iam_policy_document.topic.statement[2].condition).variable == "sns:Endpoint" &&
       toset(one(data.aws_iam_policy_document.topic.statement[2].condition).values) == toset([aws_sqs_queue.subscriber.arn])
@@ -242,11 +192,6 @@ run "the_secondary_region_publishes_only_its_own_writes" {
   assert {
     condition     = jsondecode(one(one(aws_lambda_event_source_mapping.stream.filter_criteria).filter).pattern).dynamodb.NewImage.written_region.S == ["us-west-2"]
     error_message = "a replicated copy (written_region = the other region) must never reach the secondary's publisher"
-  }
-
-  assert {
-    condition     = aws_iam_role.publisher.name == "meridian-dev-transaction_events-us-west-2"
-    error_message = "IAM is global: the role name carries the region"
   }
 }
 

@@ -27,8 +27,54 @@ locals {
           condition = null
         },
       ],
-      lookup(local.function_specific_statements, function_name, []),
+      lookup(merge(local.function_specific_statements, local.publisher_statements), function_name, []),
     )
+  }
+
+  # The transaction events publisher. The event source mapping reads the stream with the
+  # function's role (DescribeStream, GetRecords, GetShardIterator, ListStreams) and sends the
+  # on-failure record with it too (sqs:SendMessage):
+  # https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#events-dynamodb-permissions
+  # ListStreams has no resource-level permission, hence its "*" (like X-Ray's).
+  publisher_statements = var.transaction_events_publisher == null ? {} : {
+    transaction_events = [
+      {
+        sid       = "ThisRegionsTableStream"
+        actions   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
+        resources = ["${local.table_arn}/stream/*"]
+        condition = null
+      },
+      {
+        sid       = "ListStreams"
+        actions   = ["dynamodb:ListStreams"]
+        resources = ["*"]
+        condition = null
+      },
+      {
+        sid       = "PublishEvents"
+        actions   = ["sns:Publish"]
+        resources = [var.transaction_events_publisher.topic_arn]
+        condition = null
+      },
+      {
+        sid       = "FailureQueue"
+        actions   = ["sqs:SendMessage"]
+        resources = [var.transaction_events_publisher.failure_queue_arn]
+        condition = null
+      },
+      # The stream records are encrypted with the table's key; publishing to the encrypted topic
+      # and sending to the encrypted failure queue need a data key. Only through those services.
+      {
+        sid       = "StackKeyThroughServices"
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        resources = [var.kms_key_arn]
+        condition = {
+          test     = "StringEquals"
+          variable = "kms:ViaService"
+          values   = ["dynamodb.${local.region}.amazonaws.com", "sns.${local.region}.amazonaws.com", "sqs.${local.region}.amazonaws.com"]
+        }
+      },
+    ]
   }
 
   function_specific_statements = {

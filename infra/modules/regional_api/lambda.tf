@@ -18,8 +18,24 @@ locals {
   function_invoke_arns = {
     for function_name, function in aws_lambda_function.function : function_name => (
       contains(local.aliased_functions, function_name) ? aws_lambda_alias.live[function_name].invoke_arn : function.invoke_arn
-    )
+    ) if contains(keys(local.api_functions), function_name)
   }
+
+  # The publisher batches stream records, so it has its own memory, timeout (beyond API Gateway's
+  # 29 s) and reserved concurrency; the API functions share the stack-wide settings.
+  publisher = var.transaction_events_publisher
+  function_memory_mb = merge(
+    { for function_name in keys(local.functions) : function_name => var.lambda_memory_mb },
+    local.publisher == null ? {} : { transaction_events = local.publisher.memory_mb },
+  )
+  function_timeout_seconds = merge(
+    { for function_name in keys(local.functions) : function_name => var.lambda_timeout_seconds },
+    local.publisher == null ? {} : { transaction_events = local.publisher.timeout_seconds },
+  )
+  function_reserved_concurrency = merge(
+    var.lambda_reserved_concurrency,
+    local.publisher == null ? {} : { transaction_events = local.publisher.reserved_concurrency },
+  )
 }
 
 resource "aws_cloudwatch_log_group" "function" {
@@ -31,7 +47,7 @@ resource "aws_cloudwatch_log_group" "function" {
 }
 
 resource "aws_lambda_function" "function" {
-  #checkov:skip=CKV_AWS_116: invoked synchronously by API Gateway; a DLQ only applies to asynchronous invocations
+  #checkov:skip=CKV_AWS_116: API functions are invoked synchronously (a DLQ only applies to asynchronous invocations); the publisher has one
   #checkov:skip=CKV_AWS_117: the functions only call AWS APIs (DynamoDB, Secrets Manager); no VPC resources to reach
   #checkov:skip=CKV_AWS_272: code signing needs a signer profile per account; zips are built deterministically in CI instead
   #checkov:skip=CKV_AWS_115: reserved concurrency is optional per function (var.lambda_reserved_concurrency); API throttling bounds load
@@ -45,11 +61,21 @@ resource "aws_lambda_function" "function" {
   architectures    = ["arm64"]
   filename         = "${var.lambda_package_dir}/${each.key}.zip"
   source_code_hash = filebase64sha256("${var.lambda_package_dir}/${each.key}.zip")
-  memory_size      = var.lambda_memory_mb
-  timeout          = var.lambda_timeout_seconds
+  memory_size      = local.function_memory_mb[each.key]
+  timeout          = local.function_timeout_seconds[each.key]
   kms_key_arn      = var.kms_key_arn
 
-  reserved_concurrent_executions = lookup(var.lambda_reserved_concurrency, each.key, -1)
+  reserved_concurrent_executions = lookup(local.function_reserved_concurrency, each.key, -1)
+
+  # The publisher's stream invocations use the mapping's on-failure queue; an asynchronous
+  # invocation (an operator's `--invocation-type Event` replay) that fails every retry lands in
+  # the same queue, with its payload (docs/operations.md, Events failure queue).
+  dynamic "dead_letter_config" {
+    for_each = each.key == "transaction_events" ? [local.publisher.failure_queue_arn] : []
+    content {
+      target_arn = dead_letter_config.value
+    }
+  }
 
   # A new version per code or configuration change, only for the opted-in functions; the others
   # stay unpublished, as before the opt-ins existed.
@@ -100,7 +126,7 @@ resource "aws_lambda_provisioned_concurrency_config" "live" {
 # only as this API's authorizer. An aliased function's permission is granted on the alias (the
 # qualifier): a resource-based policy statement applies to the version or alias it was added to.
 resource "aws_lambda_permission" "api" {
-  for_each = local.functions
+  for_each = local.api_functions
 
   statement_id  = "AllowApiGatewayInvoke"
   action        = "lambda:InvokeFunction"

@@ -39,7 +39,8 @@ locals {
   }
 
   # Handlers and environment exactly as docs/interfaces.md.
-  functions = {
+  # The functions API Gateway invokes (routes and the authorizer).
+  api_functions = {
     profiles = {
       handler = "meridian.handlers.profiles.handler"
       environment = merge(local.cors_environment, {
@@ -80,6 +81,14 @@ locals {
       })
     }
   }
+
+  # Every function of the region: the API's, and the transaction events publisher when there is one.
+  functions = merge(local.api_functions, var.transaction_events_publisher == null ? {} : {
+    transaction_events = {
+      handler     = "meridian.handlers.transaction_events.handler"
+      environment = { EVENTS_TOPIC_ARN = var.transaction_events_publisher.topic_arn }
+    }
+  })
 
   function_environment = {
     for function_name, function in local.functions : function_name => merge(

@@ -102,9 +102,10 @@ locals {
   # (the only way a Lambda authorizer makes API Gateway answer 401), which Lambda counts as an
   # error, so its Errors metric counts routine expired tokens
   # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html).
-  # Its real failures are alarmed on below, through the AuthorizerFailure metric.
+  # Its real failures are alarmed on below, through the AuthorizerFailure metric. The transaction
+  # events publisher's alarms (Errors, IteratorAge, queue depths) live in modules/transaction_events.
   function_alarms = merge([
-    for function_name in keys(local.functions) : merge(
+    for function_name in keys(local.api_functions) : merge(
       function_name == "authorizer" ? {} : {
         "${function_name}-errors" = { function = function_name, metric = "Errors", threshold = 5 }
       },

@@ -68,6 +68,11 @@ output "usage_plan_ids" {
   value       = { for plan, usage_plan in aws_api_gateway_usage_plan.usage : plan => usage_plan.id }
 }
 
+output "function_role_arns" {
+  description = "Execution role ARN per function key (the transaction events topic lets only the publisher's role publish)."
+  value       = { for function_name, role in aws_iam_role.function : function_name => role.arn }
+}
+
 output "function_write_regions" {
   description = "WRITE_REGION of each function (the write fence: the region that takes writes, or \"none\" while paused), read back from the functions, for review and tests."
   value       = { for function_name, function in aws_lambda_function.function : function_name => function.environment[0].variables.WRITE_REGION }

@@ -64,6 +64,30 @@ variable "lambda_reserved_concurrency" {
   default     = {}
 }
 
+# The transaction events publisher (issue 14) runs in this module, beside the API functions: one
+# place for every function of the region (packaging, role, log group, tracing, metrics namespace).
+# modules/transaction_events owns what it reads and writes (the stream mapping, topic and queues).
+variable "transaction_events_publisher" {
+  type = object({
+    topic_arn            = string
+    failure_queue_arn    = string
+    memory_mb            = number
+    timeout_seconds      = number
+    reserved_concurrency = number
+  })
+  description = "The region's transaction events publisher (function key transaction_events): its topic, the on-failure queue it also uses as the dead-letter queue of asynchronous replays, memory, timeout (one stream batch, up to 900 s) and reserved concurrency (at least the stream's shard count). null: no publisher."
+  default     = null
+
+  validation {
+    condition = var.transaction_events_publisher == null ? true : (
+      var.transaction_events_publisher.memory_mb >= 128 && var.transaction_events_publisher.memory_mb <= 10240 &&
+      var.transaction_events_publisher.timeout_seconds >= 3 && var.transaction_events_publisher.timeout_seconds <= 900 &&
+      var.transaction_events_publisher.reserved_concurrency >= 1 && floor(var.transaction_events_publisher.reserved_concurrency) == var.transaction_events_publisher.reserved_concurrency
+    )
+    error_message = "transaction_events_publisher: memory_mb 128-10240, timeout_seconds 3-900, reserved_concurrency a whole number >= 1."
+  }
+}
+
 # Cold-start opt-ins (issue 15). Both off by default: the functions stay unpublished ($LATEST) and
 # API Gateway invokes the unqualified ARN, exactly as before. A function named in either one is
 # published (publish = true) and gets the alias `live`, which API Gateway invokes instead.

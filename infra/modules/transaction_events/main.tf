@@ -2,26 +2,19 @@
 # stream → the publisher function → this region's SNS topic → the reference subscriber queue.
 # Each region publishes only the transactions written in it (the filter criteria below), so the
 # two instances together publish every transaction once, whichever region took it.
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  region     = data.aws_region.current.name
-  account_id = data.aws_caller_identity.current.account_id
-  partition  = data.aws_partition.current.partition
+  region = data.aws_region.current.name
 
-  function_key  = "transaction_events"
-  function_name = "${var.name}-${local.function_key}"
+  # The publisher's Powertools service name (its function key in modules/regional_api).
+  function_key = "transaction_events"
   # A Standard topic (docs/architecture.md, "Transaction events": throughput, subscriber types,
   # and FIFO's 5-minute deduplication window being shorter than our retry horizon).
   topic_name = "${var.name}-transaction-events"
 
   # The same namespace as the API functions (modules/regional_api): one per stack.
   metrics_namespace = "Meridian/${var.name}"
-
-  # Every replica has its own stream, named table/<name>/stream/<label>; this region's only.
-  table_arn = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.table_name}"
 
   # Contract E: only INSERTs of TXN# items whose written_region is this region reach the
   # function. Replicated copies (written_region = the other region), profile/session/guard items,

@@ -22,7 +22,7 @@ resource "aws_cloudwatch_metric_alarm" "iterator_age" {
   alarm_description   = "The transaction events publisher in ${local.region} is more than ${var.alarm_iterator_age_ms} ms behind its stream: events are late (docs/operations.md, Events iterator age)."
   namespace           = "AWS/Lambda"
   metric_name         = "IteratorAge"
-  dimensions          = { FunctionName = aws_lambda_function.publisher.function_name }
+  dimensions          = { FunctionName = var.publisher_function_name }
   statistic           = "Maximum"
   period              = 300
   evaluation_periods  = 1
@@ -40,7 +40,7 @@ resource "aws_cloudwatch_metric_alarm" "publisher_errors" {
   alarm_description   = "The transaction events publisher in ${local.region} failed whole batches (SNS or KMS unavailable, or a bug) in the last 5 minutes."
   namespace           = "AWS/Lambda"
   metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.publisher.function_name }
+  dimensions          = { FunctionName = var.publisher_function_name }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1
@@ -113,7 +113,7 @@ locals {
         stat    = "Maximum"
         period  = 60
         view    = "timeSeries"
-        metrics = [["AWS/Lambda", "IteratorAge", "FunctionName", aws_lambda_function.publisher.function_name]]
+        metrics = [["AWS/Lambda", "IteratorAge", "FunctionName", var.publisher_function_name]]
       }
     },
   ]

@@ -18,9 +18,14 @@ output "failure_queue_url" {
   value       = aws_sqs_queue.failure.id
 }
 
+output "failure_queue_arn" {
+  description = "ARN of the on-failure queue (also the publisher's dead-letter queue for asynchronous replays)."
+  value       = aws_sqs_queue.failure.arn
+}
+
 output "publisher_function_name" {
   description = "Name of the publisher function."
-  value       = aws_lambda_function.publisher.function_name
+  value       = var.publisher_function_name
 }
 
 output "event_source_mapping_uuid" {
@@ -31,9 +36,4 @@ output "event_source_mapping_uuid" {
 output "dashboard_widgets" {
   description = "CloudWatch dashboard widgets of this region's events (published per minute, publish latency, IteratorAge), each as JSON, for the stack dashboard (modules/observability extra_widgets)."
   value       = [for widget in local.dashboard_widgets : jsonencode(widget)]
-}
-
-output "iam_policy_statements" {
-  description = "The publisher role's policy statements (what the tests assert)."
-  value       = local.publisher_statements
 }

@@ -17,7 +17,7 @@ data "aws_iam_policy_document" "topic" {
 
     principals {
       type        = "AWS"
-      identifiers = [aws_iam_role.publisher.arn]
+      identifiers = [var.publisher_role_arn]
     }
   }
 
@@ -35,7 +35,7 @@ data "aws_iam_policy_document" "topic" {
     condition {
       test     = "ArnNotEquals"
       variable = "aws:PrincipalArn"
-      values   = [aws_iam_role.publisher.arn]
+      values   = [var.publisher_role_arn]
     }
   }
 

@@ -8,89 +8,24 @@ variable "name" {
   }
 }
 
-variable "environment" {
-  type        = string
-  description = "Environment name passed to the publisher as ENVIRONMENT."
-}
-
-variable "lambda_package_dir" {
-  type        = string
-  description = "Directory holding `transaction_events.zip` (scripts/build_lambda.py)."
-}
-
-variable "lambda_runtime" {
-  type        = string
-  description = "Python runtime of the publisher (the zip is built for it)."
-
-  validation {
-    condition     = contains(["python3.10", "python3.11", "python3.12", "python3.13"], var.lambda_runtime)
-    error_message = "lambda_runtime must be one of python3.10, python3.11, python3.12, python3.13."
-  }
-}
-
-variable "lambda_memory_mb" {
-  type        = number
-  description = "Memory of the publisher in MB."
-  default     = 256
-
-  validation {
-    condition     = var.lambda_memory_mb >= 128 && var.lambda_memory_mb <= 10240
-    error_message = "lambda_memory_mb must be between 128 and 10240."
-  }
-}
-
-variable "lambda_timeout_seconds" {
-  type        = number
-  description = "Timeout of one publisher invocation (one batch) in seconds."
-  default     = 60
-
-  validation {
-    condition     = var.lambda_timeout_seconds >= 3 && var.lambda_timeout_seconds <= 900
-    error_message = "lambda_timeout_seconds must be between 3 and 900."
-  }
-}
-
-variable "reserved_concurrency" {
-  type        = number
-  description = "Reserved concurrent executions of the publisher: at least the table stream's shard count times parallelization_factor (a handful at the design point)."
-  default     = 10
-
-  validation {
-    condition     = var.reserved_concurrency >= 1 && var.reserved_concurrency <= 1000 && floor(var.reserved_concurrency) == var.reserved_concurrency
-    error_message = "reserved_concurrency must be a whole number between 1 and 1000."
-  }
-}
-
-variable "log_level" {
-  type        = string
-  description = "LOG_LEVEL of the publisher."
-  default     = "INFO"
-
-  validation {
-    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], var.log_level)
-    error_message = "log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL."
-  }
-}
-
-variable "log_retention_days" {
-  type        = number
-  description = "Retention of the publisher's log group in days."
-  default     = 90
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be a value CloudWatch Logs accepts."
-  }
-}
-
 variable "kms_key_arn" {
   type        = string
   description = "This region's stack key: encrypts the topic, the queues, the log group and the function environment."
 }
 
-variable "table_name" {
+variable "publisher_function_name" {
   type        = string
-  description = "Name of the global table (the same in every region)."
+  description = "Name of this region's publisher function (modules/regional_api, function key transaction_events): the alarms and dashboard watch it."
+}
+
+variable "publisher_function_arn" {
+  type        = string
+  description = "ARN of this region's publisher function: what the stream mapping invokes."
+}
+
+variable "publisher_role_arn" {
+  type        = string
+  description = "Execution role of the publisher: the only principal the topic policy lets publish."
 }
 
 variable "stream_arn" {
@@ -196,8 +131,3 @@ variable "alarm_iterator_age_ms" {
   }
 }
 
-variable "xray_enabled" {
-  type        = bool
-  description = "Active X-Ray tracing on the publisher."
-  default     = true
-}
