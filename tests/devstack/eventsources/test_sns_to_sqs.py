@@ -1,0 +1,178 @@
+"""SNS -> SQS delivery as the transaction events publisher relies on it (issue 14, contract F).
+
+What moto 5.2.1 does here is checked against AWS's documented behaviour: raw message delivery
+with message attributes, subscription filter policies (attributes and body), PublishBatch,
+KMS-encrypted topics and queues, and FIFO topics' deduplication window.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+from es_support import PRIMARY, Emulator, create_queue, receive_all
+
+ATTRIBUTES = {
+    "event_type": {"DataType": "String", "StringValue": "transaction.created"},
+    "currency": {"DataType": "String", "StringValue": "EUR"},
+    "type": {"DataType": "String", "StringValue": "debit"},
+}
+
+
+def subscribed_queue(emulator: Emulator, topic_arn: str, name: str, **attributes: str) -> str:
+    url, arn = create_queue(emulator, name)
+    emulator.client("sns").subscribe(
+        TopicArn=topic_arn, Protocol="sqs", Endpoint=arn, Attributes=attributes
+    )
+    return url
+
+
+def test_raw_delivery_carries_the_body_and_message_attributes(
+    emulator: Emulator, name: str
+) -> None:
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-raw")["TopicArn"]
+    url = subscribed_queue(emulator, topic, f"{name}-raw", RawMessageDelivery="true")
+    sns.publish(
+        TopicArn=topic,
+        Message='{"event_type": "transaction.created"}',
+        MessageAttributes=ATTRIBUTES,
+    )
+    (message,) = receive_all(emulator, url)
+    assert json.loads(message["Body"]) == {"event_type": "transaction.created"}
+    assert message["MessageAttributes"]["currency"] == {
+        "DataType": "String",
+        "StringValue": "EUR",
+    }
+
+
+def test_attribute_filter_policy_delivers_only_matching_messages(
+    emulator: Emulator, name: str
+) -> None:
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-filter")["TopicArn"]
+    url = subscribed_queue(
+        emulator,
+        topic,
+        f"{name}-filter",
+        RawMessageDelivery="true",
+        FilterPolicy=json.dumps({"event_type": ["transaction.created"], "currency": ["EUR"]}),
+    )
+    usd = dict(ATTRIBUTES, currency={"DataType": "String", "StringValue": "USD"})
+    sns.publish(TopicArn=topic, Message="usd", MessageAttributes=usd)
+    sns.publish(TopicArn=topic, Message="eur", MessageAttributes=ATTRIBUTES)
+    sns.publish(TopicArn=topic, Message="no attributes")
+    assert [m["Body"] for m in receive_all(emulator, url)] == ["eur"]
+
+
+def test_body_filter_policy_scope(emulator: Emulator, name: str) -> None:
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-body")["TopicArn"]
+    url = subscribed_queue(
+        emulator,
+        topic,
+        f"{name}-body",
+        RawMessageDelivery="true",
+        FilterPolicyScope="MessageBody",
+        FilterPolicy=json.dumps({"data": {"currency": ["EUR"]}}),
+    )
+    sns.publish(TopicArn=topic, Message=json.dumps({"data": {"currency": "USD"}}))
+    sns.publish(TopicArn=topic, Message=json.dumps({"data": {"currency": "EUR"}}))
+    bodies = [json.loads(m["Body"]) for m in receive_all(emulator, url)]
+    assert bodies == [{"data": {"currency": "EUR"}}]
+
+
+def test_publish_batch_delivers_every_entry_with_its_attributes(
+    emulator: Emulator, name: str
+) -> None:
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-batch")["TopicArn"]
+    url = subscribed_queue(emulator, topic, f"{name}-batch", RawMessageDelivery="true")
+    answer = sns.publish_batch(
+        TopicArn=topic,
+        PublishBatchRequestEntries=[
+            {"Id": str(i), "Message": f"m{i}", "MessageAttributes": ATTRIBUTES} for i in range(3)
+        ],
+    )
+    assert len(answer["Successful"]) == 3
+    messages = receive_all(emulator, url)
+    assert sorted(m["Body"] for m in messages) == ["m0", "m1", "m2"]
+    assert all(m["MessageAttributes"]["type"]["StringValue"] == "debit" for m in messages)
+
+
+def test_kms_encrypted_topic_and_queue_still_deliver(emulator: Emulator, name: str) -> None:
+    key = emulator.client("kms").create_key()["KeyMetadata"]["Arn"]
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-kms", Attributes={"KmsMasterKeyId": key})["TopicArn"]
+    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["KmsMasterKeyId"] == key
+    sqs = emulator.client("sqs")
+    url = sqs.create_queue(QueueName=f"{name}-kms", Attributes={"KmsMasterKeyId": key})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
+    )
+    sns.publish(TopicArn=topic, Message="secret")
+    assert [m["Body"] for m in receive_all(emulator, url)] == ["secret"]
+
+
+def test_fifo_topic_deduplicates_within_the_window(emulator: Emulator, name: str) -> None:
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-events.fifo", Attributes={"FifoTopic": "true"})[
+        "TopicArn"
+    ]
+    sqs = emulator.client("sqs")
+    url = sqs.create_queue(QueueName=f"{name}-sub.fifo", Attributes={"FifoQueue": "true"})[
+        "QueueUrl"
+    ]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
+    )
+    for _ in range(2):
+        sns.publish(
+            TopicArn=topic,
+            Message="once",
+            MessageGroupId="owner-1",
+            MessageDeduplicationId="event-1",
+        )
+    sns.publish_batch(
+        TopicArn=topic,
+        PublishBatchRequestEntries=[
+            {
+                "Id": "a",
+                "Message": "once",
+                "MessageGroupId": "owner-1",
+                "MessageDeduplicationId": "event-1",
+            },
+            {
+                "Id": "b",
+                "Message": "twice",
+                "MessageGroupId": "owner-1",
+                "MessageDeduplicationId": "event-2",
+            },
+        ],
+    )
+    bodies = [m["Body"] for m in receive_all(emulator, url)]
+    assert bodies == ["once", "twice"]
+
+
+def test_sns_fault_is_a_503_service_unavailable_in_the_query_protocol(
+    emulator: Emulator, name: str
+) -> None:
+    """botocore must see an SNS-shaped (XML) error, so the publisher's SDK raises a ClientError
+    it can retry or report, as with a real SNS outage."""
+    sns = emulator.client("sns", PRIMARY)
+    topic = sns.create_topic(Name=f"{name}-fault")["TopicArn"]
+    emulator.app.faults.add("sns", PRIMARY)
+    try:
+        with pytest.raises(ClientError) as raised:
+            sns.publish(TopicArn=topic, Message="x")
+    finally:
+        emulator.app.faults.clear()
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+    assert raised.value.response["Error"]["Code"] == "ServiceUnavailable"
