@@ -182,6 +182,27 @@ def create_queue(emulator: RunningEmulator, name: str, region: str = PRIMARY) ->
     return url, arn
 
 
+def allow_sns(emulator: RunningEmulator, queue_url: str, queue_arn: str, topic_arn: str) -> None:
+    """The queue policy SNS needs to deliver from ``topic_arn``
+    (https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html)."""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+            }
+        ],
+    }
+    region = queue_arn.split(":")[3]
+    emulator.client("sqs", region).set_queue_attributes(
+        QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)}
+    )
+
+
 def receive_all(emulator: RunningEmulator, url: str, region: str = PRIMARY) -> list[dict[str, Any]]:
     sqs = emulator.client("sqs", region)
     messages: list[dict[str, Any]] = []

@@ -11,7 +11,7 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
-from es_support import PRIMARY, Emulator, create_queue, receive_all
+from es_support import PRIMARY, Emulator, allow_sns, create_queue, receive_all
 
 ATTRIBUTES = {
     "event_type": {"DataType": "String", "StringValue": "transaction.created"},
@@ -22,6 +22,7 @@ ATTRIBUTES = {
 
 def subscribed_queue(emulator: Emulator, topic_arn: str, name: str, **attributes: str) -> str:
     url, arn = create_queue(emulator, name)
+    allow_sns(emulator, url, arn, topic_arn)
     emulator.client("sns").subscribe(
         TopicArn=topic_arn, Protocol="sqs", Endpoint=arn, Attributes=attributes
     )
@@ -101,19 +102,49 @@ def test_publish_batch_delivers_every_entry_with_its_attributes(
     assert all(m["MessageAttributes"]["type"]["StringValue"] == "debit" for m in messages)
 
 
-def test_kms_encrypted_topic_and_queue_still_deliver(emulator: Emulator, name: str) -> None:
-    key = emulator.client("kms").create_key()["KeyMetadata"]["Arn"]
-    sns = emulator.client("sns")
-    topic = sns.create_topic(Name=f"{name}-kms", Attributes={"KmsMasterKeyId": key})["TopicArn"]
-    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["KmsMasterKeyId"] == key
+def sns_key_policy(account: str = "123456789012") -> str:
+    """A key policy that lets the account administer the key and SNS use it for the queue
+    (https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html)."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sns.amazonaws.com"},
+                    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    "Resource": "*",
+                },
+            ],
+        }
+    )
+
+
+def kms_queue(emulator: Emulator, name: str, key: str, topic: str) -> str:
     sqs = emulator.client("sqs")
-    url = sqs.create_queue(QueueName=f"{name}-kms", Attributes={"KmsMasterKeyId": key})["QueueUrl"]
+    url = sqs.create_queue(QueueName=name, Attributes={"KmsMasterKeyId": key})["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
-    sns.subscribe(
+    allow_sns(emulator, url, arn, topic)
+    emulator.client("sns").subscribe(
         TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
     )
+    return str(url)
+
+
+def test_kms_encrypted_topic_and_queue_still_deliver(emulator: Emulator, name: str) -> None:
+    key = emulator.client("kms").create_key(Policy=sns_key_policy())["KeyMetadata"]["Arn"]
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-kms", Attributes={"KmsMasterKeyId": key})["TopicArn"]
+    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["KmsMasterKeyId"] == key
+    url = kms_queue(emulator, f"{name}-kms", key, topic)
     sns.publish(TopicArn=topic, Message="secret")
     assert [m["Body"] for m in receive_all(emulator, url)] == ["secret"]
 
@@ -130,6 +161,7 @@ def test_fifo_topic_deduplicates_within_the_window(emulator: Emulator, name: str
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
+    allow_sns(emulator, url, arn, topic)
     sns.subscribe(
         TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
     )
@@ -176,3 +208,41 @@ def test_sns_fault_is_a_503_service_unavailable_in_the_query_protocol(
         emulator.app.faults.clear()
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
     assert raised.value.response["Error"]["Code"] == "ServiceUnavailable"
+
+
+def test_no_delivery_without_a_queue_policy_for_the_topic_the_dlq_gets_it(
+    emulator: Emulator, name: str
+) -> None:
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-nopolicy")["TopicArn"]
+    other_topic = sns.create_topic(Name=f"{name}-other")["TopicArn"]
+    open_url, open_arn = create_queue(emulator, f"{name}-open")
+    allow_sns(emulator, open_url, open_arn, topic)
+    closed_url, closed_arn = create_queue(emulator, f"{name}-closed")
+    wrong_url, wrong_arn = create_queue(emulator, f"{name}-wrong")
+    allow_sns(emulator, wrong_url, wrong_arn, other_topic)  # allows another topic only
+    dlq_url, dlq_arn = create_queue(emulator, f"{name}-dlq")
+    allow_sns(emulator, dlq_url, dlq_arn, topic)
+    for arn in (open_arn, closed_arn, wrong_arn):
+        attributes = {"RawMessageDelivery": "true"}
+        if arn == closed_arn:
+            attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dlq_arn})
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes=attributes)
+    assert sns.publish(TopicArn=topic, Message="hello")["MessageId"]
+    assert [m["Body"] for m in receive_all(emulator, open_url)] == ["hello"]
+    assert receive_all(emulator, closed_url) == []
+    assert receive_all(emulator, wrong_url) == []
+    assert [m["Body"] for m in receive_all(emulator, dlq_url)] == ["hello"]
+
+
+def test_no_delivery_to_a_kms_queue_whose_key_does_not_let_sns_in(
+    emulator: Emulator, name: str
+) -> None:
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-kmsdeny")["TopicArn"]
+    default_key = emulator.client("kms").create_key()["KeyMetadata"]["Arn"]  # account-only policy
+    denied = kms_queue(emulator, f"{name}-defaultkey", default_key, topic)
+    managed = kms_queue(emulator, f"{name}-managedkey", "alias/aws/sqs", topic)
+    sns.publish(TopicArn=topic, Message="hidden")
+    assert receive_all(emulator, denied) == []
+    assert receive_all(emulator, managed) == []

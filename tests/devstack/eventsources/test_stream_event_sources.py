@@ -16,6 +16,7 @@ from es_support import (
     PRIMARY,
     SECONDARY,
     Emulator,
+    allow_sns,
     create_queue,
     create_table,
     delivered,
@@ -318,6 +319,7 @@ def test_sns_fault_makes_the_function_fail_until_it_clears(
     sns = emulator.client("sns")
     topic_arn = sns.create_topic(Name=f"{name}-topic")["TopicArn"]
     queue_url, queue_arn = create_queue(emulator, f"{name}-subscriber")
+    allow_sns(emulator, queue_url, queue_arn, topic_arn)
     sns.subscribe(
         TopicArn=topic_arn,
         Protocol="sqs",
