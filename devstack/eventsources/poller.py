@@ -192,11 +192,13 @@ class ShardPoller:
             self._complete()
             return True
         batch.last_error = result.function_error or "Unhandled"
-        if failed_from > 0:
-            # Partial success: the records before the lowest failed one are done.
-            done = batch.records[:failed_from]
-            batch.records = batch.records[failed_from:]
-            self.position = done[-1].index + 1
+        if failed_from >= 0:
+            # A partial batch response: the records before the lowest failed one are done; the
+            # rest is retried (with bisection on, the batch is split at that record), which
+            # counts as a retry.
+            if failed_from > 0:
+                self.position = batch.records[failed_from - 1].index + 1
+                batch.records = batch.records[failed_from:]
             self._count_failure(settings, batch, now)
             return True
         if settings.bisect_on_error and len(batch.records) > 1:
@@ -213,9 +215,10 @@ class ShardPoller:
     def _failed_from(  # noqa: PLR0911 - one return per documented condition
         self, settings: MappingSettings, batch: _Batch, result: InvokeResult
     ) -> int | None:
-        """None = success; else the index in the batch from which records must be retried."""
+        """None = success; -1 = the whole invocation failed; else the index in the batch of the
+        lowest failed record of a partial batch response."""
         if result.function_error:
-            return 0
+            return -1
         if not settings.report_batch_item_failures:
             return None
         try:
@@ -226,13 +229,13 @@ class ShardPoller:
             return None  # null/empty response or list: complete success
         failures = answer["batchItemFailures"]
         if not isinstance(failures, list):
-            return 0
+            return -1
         positions = {record.sequence_number: i for i, record in enumerate(batch.records)}
         lowest: int | None = None
         for failure in failures:
             identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
             if not isinstance(identifier, str) or identifier not in positions:
-                return 0  # empty, null, wrong key or unknown identifier: complete failure
+                return -1  # empty, null, wrong key or unknown identifier: complete failure
             index = positions[identifier]
             lowest = index if lowest is None else min(lowest, index)
         return lowest

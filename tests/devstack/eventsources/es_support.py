@@ -5,8 +5,9 @@ sequence numbers) and decides its answer from the items themselves:
 
 * ``fail`` = ``"always"``: the record fails every time;
 * ``fail_times`` = ``"N"``: the record fails its first N deliveries (counted in ``JOURNAL.state``);
-* ``MODE`` = ``raise`` (an unhandled error for the whole batch) or ``report`` (a partial batch
-  response naming the failing records' sequence numbers).
+* ``MODE`` = ``raise`` (an unhandled error for the whole batch), ``report`` (a partial batch
+  response naming the failing records' sequence numbers) or ``bogus`` (a partial batch response
+  with an empty ``itemIdentifier``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def handler(event, context):
             boto3.client("sns").publish(TopicArn=topic, Message=r["dynamodb"]["Keys"]["pk"]["S"])
     if not failing:
         return {"batchItemFailures": []}
+    if os.environ.get("MODE") == "bogus":
+        return {"batchItemFailures": [{"itemIdentifier": ""}]}
     if os.environ.get("MODE") == "report":
         return {"batchItemFailures": [
             {"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in failing

@@ -146,6 +146,49 @@ def test_partial_batch_response_resumes_from_the_lowest_failed_record(
     assert [call["pks"] for call in invocations(journal)] == [["a", "b", "c"], ["b", "c"]]
 
 
+def test_with_bisect_a_partial_response_splits_at_the_failed_record_not_in_halves(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    put(ddb, name, "a", fail_times="1")
+    put(ddb, name, "b")
+    function = deploy_function(emulator, name, journal, mode="report")
+    mapping(
+        emulator,
+        function,
+        stream_arn,
+        BatchSize=10,
+        BisectBatchOnFunctionError=True,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+    wait_for(lambda: len(invocations(journal)) >= 2, what="the retry")
+    put(ddb, name, "z")
+    wait_for(lambda: "z" in delivered(journal), what="the next record")
+    # "bisected at the returned sequence number": the remaining records [a, b], not [a] then [b].
+    assert [call["pks"] for call in invocations(journal)] == [["a", "b"], ["a", "b"], ["z"]]
+
+
+def test_an_empty_item_identifier_is_a_complete_failure_and_is_bisected(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    put(ddb, name, "a")
+    put(ddb, name, "b", fail_times="1")
+    function = deploy_function(emulator, name, journal, mode="bogus")
+    mapping(
+        emulator,
+        function,
+        stream_arn,
+        BatchSize=10,
+        BisectBatchOnFunctionError=True,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+    wait_for(lambda: len(invocations(journal)) >= 3, what="the bisected halves")
+    assert [call["pks"] for call in invocations(journal)] == [["a", "b"], ["a"], ["b"]]
+
+
 def test_partial_batch_response_is_ignored_without_report_batch_item_failures(
     emulator: Emulator, name: str, journal: Path
 ) -> None:
