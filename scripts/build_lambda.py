@@ -71,6 +71,8 @@ FUNCTION_DEPENDENCIES: dict[str, tuple[str, ...]] = {
     "transactions": _REST,
     "health": _REST,
     "authorizer": (*_OBSERVABILITY, "pyjwt", "cryptography", "cffi"),
+    # Stream consumer: Powertools' batch utility, no request validation.
+    "transaction_events": _OBSERVABILITY,
 }
 
 # Powertools ships utilities we never import; leaving them out keeps zips and cold starts small.
@@ -92,6 +94,15 @@ _UNUSED_XRAY = tuple(
     )
 )  # fmt: skip
 _UNUSED_EVERYWHERE = (*_UNUSED_POWERTOOLS, *_UNUSED_XRAY, "wrapt-stubs/")
+# The events publisher is the one function that uses the batch utility (and the DynamoDB stream
+# data classes it hands each record in): everything else unused stays out.
+_UNUSED_BY_EVENTS = (
+    *(path for path in _UNUSED_POWERTOOLS if not path.endswith("/batch/")),
+    *_UNUSED_XRAY,
+    "wrapt-stubs/",
+    "aws_lambda_powertools/event_handler/",
+    "aws_lambda_powertools/utilities/idempotency/",
+)
 TRIMMED_PATHS: dict[str, tuple[str, ...]] = {
     "profiles": _UNUSED_EVERYWHERE,
     "transactions": _UNUSED_EVERYWHERE,
@@ -108,6 +119,7 @@ TRIMMED_PATHS: dict[str, tuple[str, ...]] = {
         "cffi/",
         "wrapt/_wrappers.",
     ),
+    "transaction_events": _UNUSED_BY_EVENTS,
 }
 # Written by pip at install time, executables nobody calls inside Lambda, bytecode and C sources.
 # RECORD stays: it says which files belong to which distribution (the devstack runtime uses it to

@@ -27,6 +27,10 @@ _DIGITS = re.compile(r"^[0-9]{1,12}$")
 # Secrets Manager names allow letters, digits and /_+=.@- ; the prefix ends in "/".
 _SECRET_PREFIX = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,400}/$")
 _USAGE_KEY_PREFIX = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+# An SNS topic ARN of any partition (standard or FIFO topic name).
+_TOPIC_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$"
+)
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 # `*` or one origin: the rule of the Terraform variable cors_allow_origin (infra/variables.tf).
 _CORS_ORIGIN = re.compile(r"^(\*|https?://[a-z0-9.-]+(:[0-9]+)?)$")
@@ -169,6 +173,28 @@ class HealthConfig:
         )
         read.log_level()
         read.done("health")
+        return config
+
+
+@dataclass(frozen=True)
+class TransactionEventsConfig:
+    environment: str
+    region: str
+    topic_arn: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TransactionEventsConfig:
+        read = _Reader(env)
+        config = cls(
+            environment=read.text("ENVIRONMENT"),
+            region=read.text("AWS_REGION", _REGION),
+            topic_arn=read.text("EVENTS_TOPIC_ARN", _TOPIC_ARN),
+        )
+        if config.region and config.topic_arn and f":sns:{config.region}:" not in config.topic_arn:
+            # The publisher only ever publishes to its own region's topic (contract F).
+            read.problems.append("EVENTS_TOPIC_ARN must be a topic of this function's region")
+        read.log_level()
+        read.done("transaction_events")
         return config
 
 

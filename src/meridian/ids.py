@@ -47,3 +47,13 @@ def new_ulid(timestamp_ms: int | None = None) -> str:
 
 def is_ulid(value: str) -> bool:
     return bool(ULID_PATTERN.fullmatch(value))
+
+
+def ulid_timestamp_ms(value: str) -> int:
+    """The millisecond timestamp a ULID was minted at (its first 10 characters)."""
+    if not is_ulid(value):
+        raise ValueError("not a ULID")
+    millis = 0
+    for char in value[:10]:
+        millis = millis * 32 + _CROCKFORD.index(char)
+    return millis

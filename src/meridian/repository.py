@@ -15,7 +15,7 @@ import base64
 import binascii
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
@@ -27,7 +27,8 @@ from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from meridian import aws, errors, ids
 from meridian.identity import Caller
 from meridian.profiles.model import ExportPage, Profile, ProfileChanges, Session
-from meridian.transactions.model import Transaction, TransactionPage
+from meridian.regions import REGION_PATTERN
+from meridian.transactions.model import Transaction, TransactionPage, WrittenTransaction
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -124,13 +125,19 @@ def _transaction(item: Item) -> Transaction:
     )
 
 
-def _transaction_item(pk: str, transaction: Transaction, key_digest: str) -> Item:
+def _transaction_item(
+    pk: str, transaction: Transaction, key_digest: str, written_region: str
+) -> Item:
     item: Item = {
         "pk": pk,
         "sk": TRANSACTION_PREFIX + transaction.transaction_id,
         # The Idempotency-Key's digest (as in the guard's sort key): after an unplanned failover
         # the reconciliation query finds keys that name two transactions (docs/operations.md).
         "key_digest": key_digest,
+        # Contract E (issue 14): the region that took the write. Every replica's stream carries
+        # the item (replication writes it there too), so the events publisher of region R only
+        # takes records whose written_region is R: a replicated copy never gives a second event.
+        "written_region": written_region,
         "transaction_id": transaction.transaction_id,
         "amount": transaction.amount,
         "currency": transaction.currency,
@@ -141,6 +148,51 @@ def _transaction_item(pk: str, transaction: Transaction, key_digest: str) -> Ite
     if transaction.reference:
         item["reference"] = transaction.reference
     return item
+
+
+class MalformedItemError(ValueError):
+    """A stream image that claims to be a transaction (``TXN#`` sort key) but cannot be read."""
+
+
+def _owner(pk: str) -> Caller:
+    """The caller whose partition ``pk`` is (the inverse of ``caller_pk``)."""
+    for prefix, make in (
+        (PARTITION_PREFIX["user"], Caller.user),
+        (PARTITION_PREFIX["partner"], Caller.partner),
+    ):
+        if pk.startswith(prefix) and len(pk) > len(prefix):
+            return make(pk[len(prefix) :])
+    raise MalformedItemError("the partition key names no caller")
+
+
+def written_transaction(image: Mapping[str, Any]) -> WrittenTransaction | None:
+    """The transaction a DynamoDB stream record's ``NewImage`` (DynamoDB JSON) holds.
+
+    None when the item is not a transaction (a profile, a session, an idempotency guard or
+    record). A ``TXN#`` item that cannot be read raises ``MalformedItemError``: the caller
+    must not skip it silently.
+    """
+    try:
+        item = _from_ddb(dict(image))
+    except (TypeError, ValueError, AttributeError) as error:
+        raise MalformedItemError("the image is not DynamoDB JSON") from error
+    sk = item.get("sk")
+    if not isinstance(sk, str) or not sk.startswith(TRANSACTION_PREFIX):
+        return None
+    pk, region = item.get("pk"), item.get("written_region")
+    if not isinstance(pk, str):
+        raise MalformedItemError("the item has no partition key")
+    if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
+        raise MalformedItemError("the item has no written_region")
+    try:
+        transaction = _transaction(item)
+    except (KeyError, TypeError, ArithmeticError) as error:
+        raise MalformedItemError(f"the item lacks a transaction attribute ({error})") from error
+    if not ids.is_ulid(transaction.transaction_id) or sk != TRANSACTION_PREFIX + (
+        transaction.transaction_id
+    ):
+        raise MalformedItemError("the sort key and transaction_id disagree")
+    return WrittenTransaction(owner=_owner(pk), transaction=transaction, written_region=region)
 
 
 # -- cursors (opaque to services and clients) ------------------------------------------------
@@ -230,10 +282,15 @@ class Repository:
         table_name: str,
         client: DynamoDBClient | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        *,
+        region: str | None = None,
     ) -> None:
         self.table_name = table_name
         self._client = client
         self._sleep = sleep
+        # This function's AWS_REGION (from its configuration): every transaction it writes
+        # records it as ``written_region`` (contract E). Only writers of transactions need it.
+        self.region = region
 
     @property
     def client(self) -> DynamoDBClient:
@@ -629,6 +686,8 @@ class Repository:
         transaction when the request is the same, and IdempotencyKeyReusedError when it differs,
         whatever the TTL sweeper has or has not deleted yet.
         """
+        if self.region is None:
+            raise errors.ConfigError("the repository was built without its region")
         pk = caller_pk(caller)
         guard: Item = {
             "pk": pk,
@@ -647,7 +706,7 @@ class Repository:
             {
                 "Put": {
                     "TableName": self.table_name,
-                    "Item": _to_ddb(_transaction_item(pk, transaction, key_digest)),
+                    "Item": _to_ddb(_transaction_item(pk, transaction, key_digest, self.region)),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },

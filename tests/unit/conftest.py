@@ -41,6 +41,8 @@ os.environ.update(
         "PARTNER_ISSUER": "meridian-partners-test",
         "PARTNER_AUDIENCE": "meridian-api-test",
         "USAGE_KEY_PREFIX": "meridian-test-usage-",
+        # The transaction events publisher (issue 14): this region's topic.
+        "EVENTS_TOPIC_ARN": f"arn:aws:sns:{REGION}:123456789012:meridian-test-transaction-events",
     }
 )
 

@@ -23,7 +23,7 @@ import pytest
 pytestmark = pytest.mark.build
 
 ROOT = Path(__file__).resolve().parents[2]
-FUNCTIONS = ("authorizer", "health", "profiles", "transactions")
+FUNCTIONS = ("authorizer", "health", "profiles", "transaction_events", "transactions")
 MAX_ZIP_BYTES = 5_000_000
 # The zips target arm64; on this host their compiled modules come from the test venv instead
 # (what the devstack runtime does too).
@@ -85,6 +85,11 @@ def test_zip_contents(builds, function) -> None:
         assert {"jwt", "cryptography"} <= top_level
         assert "cryptography-48.0.0.dist-info/RECORD" in names
         assert "fastjsonschema" not in top_level
+    elif function == "transaction_events":
+        # The stream consumer: Powertools' batch utility, no REST resolver, no request schemas.
+        assert not top_level & {"jwt", "cryptography", "cffi", "fastjsonschema"}
+        assert "aws_lambda_powertools/utilities/batch/__init__.py" in names
+        assert not [n for n in names if n.startswith("aws_lambda_powertools/event_handler/")]
     else:
         assert not top_level & {"jwt", "cryptography", "cffi"}
         assert "fastjsonschema" in top_level
@@ -138,6 +143,35 @@ CASES = {
         rest_event("POST", "/transactions", {"Content-Type": "application/json"}),
         400,
     ),
+    # SNS unreachable (nothing listens on the endpoint): the one record fails, and a batch whose
+    # every record failed raises so the event source mapping bisects and retries it.
+    "transaction_events": (
+        {
+            "Records": [
+                {
+                    "eventID": "1",
+                    "eventName": "INSERT",
+                    "eventSource": "aws:dynamodb",
+                    "awsRegion": "us-east-1",
+                    "dynamodb": {
+                        "SequenceNumber": "100",
+                        "NewImage": {
+                            "pk": {"S": "USER#u-1"},
+                            "sk": {"S": "TXN#01JDZZZZZZZZZZZZZZZZZZZZZZ"},
+                            "written_region": {"S": "us-east-1"},
+                            "transaction_id": {"S": "01JDZZZZZZZZZZZZZZZZZZZZZZ"},
+                            "amount": {"N": "1"},
+                            "currency": {"S": "USD"},
+                            "type": {"S": "credit"},
+                            "status": {"S": "committed"},
+                            "created_at": {"S": "2026-12-02T00:00:00Z"},
+                        },
+                    },
+                }
+            ]
+        },
+        "raised",
+    ),
     "authorizer": (
         {
             "type": "TOKEN",
@@ -181,6 +215,7 @@ def test_handler_runs_from_its_zip(builds, tmp_path, function) -> None:
         "USAGE_KEY_PREFIX": "meridian-smoke-usage-",
         "PARTNER_ISSUER": "issuer",
         "PARTNER_AUDIENCE": "audience",
+        "EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:meridian-smoke-transaction-events",
         "POWERTOOLS_SERVICE_NAME": function,
         "POWERTOOLS_METRICS_NAMESPACE": "Meridian",
     }
@@ -206,6 +241,8 @@ def test_handler_runs_from_its_zip(builds, tmp_path, function) -> None:
     assert "aws_xray_sdk.ext.botocore" in report["loaded"]
     if expected_status is None:
         assert report["result"] == {"raised": "Unauthorized"}
+    elif expected_status == "raised":
+        assert "All records failed" in report["result"]["raised"]
     else:
         assert report["result"]["statusCode"] == expected_status
         assert set(json.loads(report["result"]["body"])["error"]) == {
@@ -335,6 +372,7 @@ FUNCTION_CONFIG = {
     "USAGE_KEY_PREFIX": "meridian-proof-usage-",
     "PARTNER_ISSUER": "issuer",
     "PARTNER_AUDIENCE": "audience",
+    "EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:meridian-proof-transaction-events",
     "POWERTOOLS_METRICS_NAMESPACE": "Meridian",
 }
 

@@ -13,6 +13,7 @@ from meridian.config import (
     AuthorizerConfig,
     HealthConfig,
     ProfilesConfig,
+    TransactionEventsConfig,
     TransactionsConfig,
     load_at_cold_start,
 )
@@ -211,3 +212,31 @@ def test_cold_start_of_a_misconfigured_function_fails(function: str) -> None:
     assert "cold start aborted" in completed.stderr
     expected = "COGNITO_USER_POOL_ID" if function == "authorizer" else "TABLE_NAME"
     assert f"{expected} is required" in completed.stderr
+
+
+EVENTS_ENV = {
+    "ENVIRONMENT": "dev",
+    "AWS_REGION": "eu-west-1",
+    "EVENTS_TOPIC_ARN": "arn:aws:sns:eu-west-1:123456789012:meridian-dev-transaction-events",
+}
+
+
+def test_transaction_events_config() -> None:
+    config = TransactionEventsConfig.from_env(EVENTS_ENV)
+    assert (config.region, config.topic_arn) == ("eu-west-1", EVENTS_ENV["EVENTS_TOPIC_ARN"])
+
+
+@pytest.mark.parametrize(
+    ("topic_arn", "problem"),
+    [
+        ("", "EVENTS_TOPIC_ARN is required"),
+        ("meridian-dev-transaction-events", "EVENTS_TOPIC_ARN is malformed"),
+        (
+            "arn:aws:sns:us-east-1:123456789012:meridian-dev-transaction-events",
+            "EVENTS_TOPIC_ARN must be a topic of this function's region",
+        ),
+    ],
+)
+def test_transaction_events_config_needs_this_regions_topic(topic_arn: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match=problem):
+        TransactionEventsConfig.from_env({**EVENTS_ENV, "EVENTS_TOPIC_ARN": topic_arn})

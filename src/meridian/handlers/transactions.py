@@ -18,7 +18,9 @@ from meridian.transactions.service import TransactionService, parse_limit
 
 CONFIG = load_at_cold_start(TransactionsConfig.from_env, os.environ)
 service = TransactionService(
-    Repository(CONFIG.table_name), CONFIG.max_transaction_amounts, CONFIG.idempotency_ttl_seconds
+    Repository(CONFIG.table_name, region=CONFIG.write_fence.region),
+    CONFIG.max_transaction_amounts,
+    CONFIG.idempotency_ttl_seconds,
 )
 app = http.new_resolver(CONFIG.cors_allow_origin)
 http.install_error_handlers(app, logger)

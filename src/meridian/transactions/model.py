@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from meridian.identity import Caller
 from meridian.money import format_amount
 
 
@@ -37,3 +38,13 @@ class Transaction:
 class TransactionPage:
     items: list[Transaction]
     next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenTransaction:
+    """A transaction as a table item holds it, with its owner and the region that took the write
+    (read from a DynamoDB stream record's NewImage by the repository)."""
+
+    owner: Caller
+    transaction: Transaction
+    written_region: str
