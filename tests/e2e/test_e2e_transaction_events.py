@@ -34,7 +34,14 @@ import jsonschema
 import pytest
 from e2e_support import aws
 from e2e_support.api import Api, expect_status, new_idempotency_key, poll
-from e2e_support.events import EventCollector, Received, events_outputs, load_schema, percentile
+from e2e_support.events import (
+    EventCollector,
+    Received,
+    events_outputs,
+    load_schema,
+    new_ulid,
+    percentile,
+)
 from e2e_support.faults import service_down
 from e2e_support.target import Target
 from e2e_support.users import User, jwt_claims
@@ -178,8 +185,8 @@ def test_each_transaction_gives_exactly_one_event_and_replicas_none(
         )
     # ... then a marker written in the other region (as if it had taken a write) gets its event
     # there: the stream is delivered in order, so every replicated copy before it has been seen.
-    marker_id = f"e2e-marker-{uuid.uuid4().hex}"
-    marker_sub = f"e2e-marker-{uuid.uuid4().hex[:8]}"
+    marker_id = new_ulid()
+    marker_sub = str(uuid.uuid4())  # a user that does not exist: nothing else reads it
     item = txn_item(target, write_region, owner_sub, next(iter(acknowledged)))
     item.update(
         {

@@ -13,6 +13,7 @@ late" without racing each other for messages.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +112,16 @@ class EventCollector:
             if matching or time.monotonic() > deadline:
                 return matching
             self.poll_once(wait_seconds=1)
+
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_ulid() -> str:
+    """A ULID (48-bit millisecond time + 80 random bits, Crockford base32), as the API mints
+    transaction ids (https://github.com/ulid/spec), for items the suite writes itself."""
+    value = (int(time.time() * 1000) << 80) | secrets.randbits(80)
+    return "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in reversed(range(26)))
 
 
 def percentile(values: list[float], fraction: float) -> float:
