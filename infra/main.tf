@@ -343,6 +343,7 @@ module "observability" {
 
   name              = local.name
   table_name        = module.data.table_name
+  extra_widgets     = concat(module.transaction_events_primary.dashboard_widgets, module.transaction_events_secondary.dashboard_widgets)
   distribution_id   = module.edge.distribution_id
   edge_web_acl_name = module.edge.web_acl_name
   regions = {
@@ -359,4 +360,82 @@ module "observability" {
       web_acl_name   = module.regional_api_secondary.web_acl_name
     }
   }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Transaction events (issue 14): each region publishes the transactions written in it
+# ---------------------------------------------------------------------------------------------
+# aws_dynamodb_table_replica exports no stream ARN, and every replica has a stream of its own:
+# read it back in the secondary region once the replica exists.
+data "aws_dynamodb_table" "replica" {
+  provider = aws.secondary
+
+  name       = module.data.table_name
+  depends_on = [module.data_replica]
+}
+
+locals {
+  transaction_events_inputs = {
+    name                            = local.name
+    environment                     = var.environment
+    lambda_package_dir              = local.lambda_package_dir
+    lambda_runtime                  = var.lambda_runtime
+    log_level                       = var.log_level
+    log_retention_days              = var.log_retention_days
+    table_name                      = module.data.table_name
+    batch_size                      = var.events_batch_size
+    maximum_batching_window_seconds = var.events_maximum_batching_window_seconds
+    maximum_retry_attempts          = var.events_maximum_retry_attempts
+    maximum_record_age_seconds      = var.events_maximum_record_age_seconds
+    subscriber_filter_policy        = var.events_subscriber_filter_policy
+    alarm_iterator_age_ms           = var.alarm_events_iterator_age_ms
+  }
+}
+
+module "transaction_events_primary" {
+  source = "./modules/transaction_events"
+
+  name                            = local.transaction_events_inputs.name
+  environment                     = local.transaction_events_inputs.environment
+  lambda_package_dir              = local.transaction_events_inputs.lambda_package_dir
+  lambda_runtime                  = local.transaction_events_inputs.lambda_runtime
+  log_level                       = local.transaction_events_inputs.log_level
+  log_retention_days              = local.transaction_events_inputs.log_retention_days
+  table_name                      = local.transaction_events_inputs.table_name
+  batch_size                      = local.transaction_events_inputs.batch_size
+  maximum_batching_window_seconds = local.transaction_events_inputs.maximum_batching_window_seconds
+  maximum_retry_attempts          = local.transaction_events_inputs.maximum_retry_attempts
+  maximum_record_age_seconds      = local.transaction_events_inputs.maximum_record_age_seconds
+  subscriber_filter_policy        = local.transaction_events_inputs.subscriber_filter_policy
+  alarm_iterator_age_ms           = local.transaction_events_inputs.alarm_iterator_age_ms
+
+  kms_key_arn     = module.kms_primary.key_arn
+  stream_arn      = module.data.stream_arn
+  alarm_topic_arn = module.regional_api_primary.alarm_topic_arn
+}
+
+module "transaction_events_secondary" {
+  source = "./modules/transaction_events"
+
+  providers = {
+    aws = aws.secondary
+  }
+
+  name                            = local.transaction_events_inputs.name
+  environment                     = local.transaction_events_inputs.environment
+  lambda_package_dir              = local.transaction_events_inputs.lambda_package_dir
+  lambda_runtime                  = local.transaction_events_inputs.lambda_runtime
+  log_level                       = local.transaction_events_inputs.log_level
+  log_retention_days              = local.transaction_events_inputs.log_retention_days
+  table_name                      = local.transaction_events_inputs.table_name
+  batch_size                      = local.transaction_events_inputs.batch_size
+  maximum_batching_window_seconds = local.transaction_events_inputs.maximum_batching_window_seconds
+  maximum_retry_attempts          = local.transaction_events_inputs.maximum_retry_attempts
+  maximum_record_age_seconds      = local.transaction_events_inputs.maximum_record_age_seconds
+  subscriber_filter_policy        = local.transaction_events_inputs.subscriber_filter_policy
+  alarm_iterator_age_ms           = local.transaction_events_inputs.alarm_iterator_age_ms
+
+  kms_key_arn     = module.kms_secondary.key_arn
+  stream_arn      = data.aws_dynamodb_table.replica.stream_arn
+  alarm_topic_arn = module.regional_api_secondary.alarm_topic_arn
 }

@@ -121,3 +121,19 @@ output "lambda_build" {
     error_message = "The zips in lambda_package_dir were built for ${local.lambda_build.runtime} ${local.lambda_build.architecture}, but the functions run ${var.lambda_runtime} on arm64: run `make build LAMBDA_RUNTIME=${var.lambda_runtime}` first."
   }
 }
+
+output "transaction_events" {
+  description = "Transaction events per region (contract F): `topic_arn`, `subscriber_queue_url` (raw transaction.created events), `subscriber_dlq_url`, `failure_queue_url` (the stream mapping's on-failure invocation records) and `publisher_function_name`."
+  value = {
+    for region, events in {
+      (var.primary_region)   = module.transaction_events_primary
+      (var.secondary_region) = module.transaction_events_secondary
+      } : region => {
+      topic_arn               = events.topic_arn
+      subscriber_queue_url    = events.subscriber_queue_url
+      subscriber_dlq_url      = events.subscriber_dlq_url
+      failure_queue_url       = events.failure_queue_url
+      publisher_function_name = events.publisher_function_name
+    }
+  }
+}

@@ -640,3 +640,70 @@ variable "xray_sampling_rate" {
     error_message = "xray_sampling_rate must be between 0 and 1."
   }
 }
+
+# --- Transaction events (issue 14, modules/transaction_events) -------------------------------------
+variable "events_batch_size" {
+  type        = number
+  description = "Most DynamoDB stream records per invocation of the transaction events publisher (one SNS Publish each)."
+  default     = 100
+
+  validation {
+    condition     = var.events_batch_size >= 1 && var.events_batch_size <= 1000 && floor(var.events_batch_size) == var.events_batch_size
+    error_message = "events_batch_size must be a whole number between 1 and 1000."
+  }
+}
+
+variable "events_maximum_batching_window_seconds" {
+  type        = number
+  description = "Seconds Lambda may wait to fill a publisher batch (0-300); adds to the publish latency (0: events within about a second of the write)."
+  default     = 0
+
+  validation {
+    condition     = var.events_maximum_batching_window_seconds >= 0 && var.events_maximum_batching_window_seconds <= 300 && floor(var.events_maximum_batching_window_seconds) == var.events_maximum_batching_window_seconds
+    error_message = "events_maximum_batching_window_seconds must be a whole number between 0 and 300."
+  }
+}
+
+variable "events_maximum_retry_attempts" {
+  type        = number
+  description = "Retries of a failing publisher batch before its records' invocation record goes to the failure queue (bounded, never infinite)."
+  default     = 10
+
+  validation {
+    condition     = var.events_maximum_retry_attempts >= 0 && var.events_maximum_retry_attempts <= 10000 && floor(var.events_maximum_retry_attempts) == var.events_maximum_retry_attempts
+    error_message = "events_maximum_retry_attempts must be a whole number between 0 and 10000."
+  }
+}
+
+variable "events_maximum_record_age_seconds" {
+  type        = number
+  description = "Oldest stream record still sent to the publisher (60-21600 s); older ones go to the failure queue while the 24 h stream still holds them for a replay."
+  default     = 3600
+
+  validation {
+    condition     = var.events_maximum_record_age_seconds >= 60 && var.events_maximum_record_age_seconds <= 21600 && floor(var.events_maximum_record_age_seconds) == var.events_maximum_record_age_seconds
+    error_message = "events_maximum_record_age_seconds must be a whole number between 60 and 21600."
+  }
+}
+
+variable "events_subscriber_filter_policy" {
+  type        = string
+  description = "SNS filter policy (JSON object on the message attributes event_type, currency, type) of the reference subscriber queue; the default takes every transaction.created event."
+  default     = "{\"event_type\":[\"transaction.created\"]}"
+
+  validation {
+    condition     = can(keys(jsondecode(var.events_subscriber_filter_policy)))
+    error_message = "events_subscriber_filter_policy must be a JSON object."
+  }
+}
+
+variable "alarm_events_iterator_age_ms" {
+  type        = number
+  description = "Maximum IteratorAge (ms) of the transaction events publisher above which an alarm fires: events are that late."
+  default     = 60000
+
+  validation {
+    condition     = var.alarm_events_iterator_age_ms >= 1000
+    error_message = "alarm_events_iterator_age_ms must be at least 1000."
+  }
+}

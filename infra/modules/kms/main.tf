@@ -112,6 +112,26 @@ data "aws_iam_policy_document" "key" {
       values   = [local.account_id]
     }
   }
+
+  # SNS delivers transaction events into the KMS-encrypted subscriber queue (modules/
+  # transaction_events): it needs a data key of the queue's key, granted only for this account's
+  # topics. https://docs.aws.amazon.com/sns/latest/dg/sns-enable-encryption-for-topic-sqs-queue-subscriptions.html
+  statement {
+    sid       = "SnsToEncryptedQueues"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
 }
 
 resource "aws_kms_key" "primary" {

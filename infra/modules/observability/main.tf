@@ -153,6 +153,6 @@ locals {
 resource "aws_cloudwatch_dashboard" "main" {
   dashboard_name = var.name
   dashboard_body = jsonencode({
-    widgets = concat(local.api_widgets, local.lambda_widgets, local.dynamodb_widgets, local.edge_widgets)
+    widgets = concat(local.api_widgets, local.lambda_widgets, local.dynamodb_widgets, local.edge_widgets, [for widget in var.extra_widgets : jsondecode(widget)])
   })
 }

@@ -37,3 +37,14 @@ variable "edge_web_acl_name" {
   type        = string
   description = "Name of the CloudFront WAF web ACL."
 }
+
+variable "extra_widgets" {
+  type        = list(string)
+  description = "Further dashboard widgets, each one CloudWatch dashboard widget object as JSON, appended after the built-in ones (e.g. modules/transaction_events' dashboard_widgets). JSON because widgets differ in shape and a Terraform list needs one element type."
+  default     = []
+
+  validation {
+    condition     = alltrue([for widget in var.extra_widgets : can(jsondecode(widget).type)])
+    error_message = "every extra widget must be a JSON object with a type."
+  }
+}

@@ -179,3 +179,25 @@ mock_resource "aws_cloudfront_response_headers_policy" {
     id = "00000000-0000-0000-0000-00000000000c"
   }
 }
+
+# Transaction events (modules/transaction_events).
+mock_resource "aws_sqs_queue" {
+  defaults = {
+    arn = "arn:aws:sqs:us-east-1:123456789012:mock"
+    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/mock"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/mock"
+  }
+}
+
+mock_resource "aws_lambda_event_source_mapping" {
+  defaults = {
+    uuid = "00000000-0000-0000-0000-00000000000e"
+  }
+}
+
+mock_data "aws_dynamodb_table" {
+  defaults = {
+    arn        = "arn:aws:dynamodb:us-west-2:123456789012:table/mock"
+    stream_arn = "arn:aws:dynamodb:us-west-2:123456789012:table/mock/stream/2026-01-01T00:00:00.000"
+  }
+}
