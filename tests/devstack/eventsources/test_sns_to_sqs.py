@@ -246,3 +246,28 @@ def test_no_delivery_to_a_kms_queue_whose_key_does_not_let_sns_in(
     sns.publish(TopicArn=topic, Message="hidden")
     assert receive_all(emulator, denied) == []
     assert receive_all(emulator, managed) == []
+
+
+def test_redrive_allow_policy_reads_back(emulator: Emulator, name: str) -> None:
+    """Terraform's aws_sqs_queue_redrive_allow_policy waits until GetQueueAttributes returns it
+    (moto 5.2.1 stores the attribute but refuses it as an attribute name)."""
+    sqs = emulator.client("sqs")
+    source = sqs.create_queue(QueueName=f"{name}-src")["QueueUrl"]
+    source_arn = sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    dlq = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    allow = json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [source_arn]})
+    assert "RedriveAllowPolicy" not in sqs.get_queue_attributes(
+        QueueUrl=dlq, AttributeNames=["All"]
+    ).get("Attributes", {})
+    sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"RedriveAllowPolicy": allow})
+    named = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["RedriveAllowPolicy"])
+    assert json.loads(named["Attributes"]["RedriveAllowPolicy"]) == json.loads(allow)
+    every = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["All"])["Attributes"]
+    assert json.loads(every["RedriveAllowPolicy"]) == json.loads(allow)
+    assert "QueueArn" in every
+    sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"RedriveAllowPolicy": ""})
+    assert "RedriveAllowPolicy" not in sqs.get_queue_attributes(
+        QueueUrl=dlq, AttributeNames=["All"]
+    ).get("Attributes", {})
