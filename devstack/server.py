@@ -157,10 +157,10 @@ class DevstackApp:
         self.fillers.insert(1, EventSourceMappingFiller(self.event_sources))  # after validation
         # SNS delivers to an SQS subscription only when the queue's (and its key's) policy lets
         # the service in (devstack.messaging); moto delivers to every subscribed queue.
-        from devstack.messaging import SnsDeliveryPermissions, SqsRedriveAllowPolicy
+        from devstack.messaging import SnsDeliveryPermissions, SqsQueueAttributes
 
         self.fillers.insert(2, SnsDeliveryPermissions(DEFAULT_ACCOUNT_ID))
-        self.fillers.insert(3, SqsRedriveAllowPolicy(DEFAULT_ACCOUNT_ID))
+        self.fillers.insert(3, SqsQueueAttributes(DEFAULT_ACCOUNT_ID))
         self.event_sources.start()
         self.stage_runtime = self._make_stage_runtime()
         # Web ACLs: the edge (CLOUDFRONT scope) and serve_stage (REGIONAL scope) ask it; it reads

@@ -18,6 +18,6 @@ withholds the message from the queues AWS would not deliver to. ``sqs`` returns 
 """
 
 from devstack.messaging.delivery import SnsDeliveryPermissions
-from devstack.messaging.sqs import SqsRedriveAllowPolicy
+from devstack.messaging.sqs import SqsQueueAttributes
 
-__all__ = ["SnsDeliveryPermissions", "SqsRedriveAllowPolicy"]
+__all__ = ["SnsDeliveryPermissions", "SqsQueueAttributes"]

@@ -271,3 +271,18 @@ def test_redrive_allow_policy_reads_back(emulator: Emulator, name: str) -> None:
     assert "RedriveAllowPolicy" not in sqs.get_queue_attributes(
         QueueUrl=dlq, AttributeNames=["All"]
     ).get("Attributes", {})
+
+
+def test_redrive_policy_reads_back_compact_as_aws_returns_it(emulator: Emulator, name: str) -> None:
+    """moto re-serialises RedrivePolicy with spaces; AWS returns compact JSON, and Terraform
+    compares the strings (a whitespace-only diff on every plan otherwise)."""
+    sqs = emulator.client("sqs")
+    dlq = sqs.create_queue(QueueName=f"{name}-rdlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sent = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}, separators=(",", ":"))
+    url = sqs.create_queue(QueueName=f"{name}-rsrc", Attributes={"RedrivePolicy": sent})["QueueUrl"]
+    for names in (["RedrivePolicy"], ["All"]):
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+        assert attributes["RedrivePolicy"] == sent
