@@ -13,8 +13,8 @@ subscription's dead-letter queue when one is set (a client-side delivery error)
 (https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html). moto 5.2.1 checks none of
 it, so a missing queue or key policy would work locally and lose every event on AWS. The filler in
 ``delivery`` evaluates both policies (``devstack.iam.policy``) before each Publish/PublishBatch and
-withholds the message from the queues AWS would not deliver to. ``sqs`` returns an SQS queue's
-``RedriveAllowPolicy``, which moto stores but does not read back.
+withholds the message from the queues AWS would not deliver to. ``sqs`` answers GetQueueAttributes
+as AWS does where moto differs (``RedriveAllowPolicy``, compact ``RedrivePolicy``).
 """
 
 from devstack.messaging.delivery import SnsDeliveryPermissions
