@@ -86,7 +86,9 @@ run "transaction_events_with_defaults" {
       aws_lambda_function.publisher.handler == "meridian.handlers.transaction_events.handler" &&
       aws_lambda_function.publisher.filename == "../build/lambda/transaction_events.zip" &&
       aws_lambda_function.publisher.architectures == tolist(["arm64"]) &&
-      aws_lambda_function.publisher.kms_key_arn == var.kms_key_arn
+      aws_lambda_function.publisher.kms_key_arn == var.kms_key_arn &&
+      aws_lambda_function.publisher.reserved_concurrent_executions == 10 &&
+      aws_lambda_function.publisher.dead_letter_config[0].target_arn == aws_sqs_queue.failure.arn
     )
     error_message = "the publisher must follow contract F (function key, zip, handler)"
   }

@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from unit_support import REGION, FakeLambdaContext
 
 from meridian import aws, ids
+from meridian.errors import ConfigError
 from meridian.events.model import event_id_for
 from meridian.events.publisher import MalformedRecordError, TransactionEventPublisher
 from meridian.handlers import transaction_events
@@ -362,3 +363,19 @@ def test_a_transaction_written_by_the_repository_arrives_raw_at_a_subscriber(
     assert event["data"]["owner"] == "user:sub-9"
     assert event["data"]["amount"] == "99.50"
     assert event["event_id"] == event_id_for(transaction.transaction_id)
+
+
+def test_a_repository_without_its_region_writes_no_transaction(aws_backend: None) -> None:
+    """Contract E: a transaction item without written_region would never be published."""
+    transaction = Transaction(
+        transaction_id=ids.new_ulid(),
+        amount=Decimal("1"),
+        currency="USD",
+        type="credit",
+        status="committed",
+        created_at="2026-12-02T03:00:00Z",
+    )
+    with pytest.raises(ConfigError):
+        Repository("meridian-test", aws.client("dynamodb")).create_transaction(
+            Caller.user("sub-9"), transaction, "k" * 64, "h" * 64
+        )

@@ -50,6 +50,17 @@ variable "lambda_timeout_seconds" {
   }
 }
 
+variable "reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrent executions of the publisher: at least the table stream's shard count times parallelization_factor (a handful at the design point)."
+  default     = 10
+
+  validation {
+    condition     = var.reserved_concurrency >= 1 && var.reserved_concurrency <= 1000 && floor(var.reserved_concurrency) == var.reserved_concurrency
+    error_message = "reserved_concurrency must be a whole number between 1 and 1000."
+  }
+}
+
 variable "log_level" {
   type        = string
   description = "LOG_LEVEL of the publisher."
