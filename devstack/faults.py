@@ -8,7 +8,8 @@ Control endpoint (served by ``devstack.server``):
 * ``GET /_devstack/faults`` lists them: ``{"faults": [{"service", "region"}, ...]}``.
 
 A faulted request gets HTTP 503, ``x-amzn-ErrorType: ServiceUnavailable`` and the JSON body
-``{"__type": "ServiceUnavailable", "message": "injected by devstack"}``. Only requests arriving
+``{"__type": "ServiceUnavailable", "message": "injected by devstack"}`` (query-protocol requests,
+such as SNS's, get the same error as AWS's XML ``ErrorResponse``). Only requests arriving
 over HTTP are affected: the fillers' own work on moto's backends (e.g. write replication) and
 the runtimes' in-process lookups are not.
 """
@@ -47,6 +48,20 @@ class FaultRegistry:
             faulted = (request.service, request.region) in self._faults
         if not faulted:
             return None
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            # Query-protocol services (SNS, CloudWatch, STS, ...) answer errors in XML; a JSON
+            # body would make the SDK fail to parse instead of seeing ServiceUnavailable
+            # (https://docs.aws.amazon.com/sns/latest/api/CommonErrors.html).
+            return Response(
+                503,
+                [("Content-Type", "text/xml")],
+                (
+                    "<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>"
+                    f"<Message>{FAULT_MESSAGE}</Message></Error>"
+                    "<RequestId>devstack-fault</RequestId></ErrorResponse>"
+                ).encode(),
+            )
         return aws_json_error(503, "ServiceUnavailable", FAULT_MESSAGE)
 
     def control(self, request: AwsRequest) -> Response:

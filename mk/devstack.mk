@@ -21,12 +21,12 @@ stack-plan: venv ## terraform plan against the devstack; exit 0 = no changes
 	$(DEVSTACK) plan
 
 lint-devstack: venv ## ruff (emulator side; devstack/runtime lints itself) and mypy --strict over devstack/
-	$(VENV)/bin/ruff check devstack tests/devstack/emulator tests/devstack/iam tests/devstack/edge tests/devstack/conftest.py --exclude devstack/runtime
-	$(VENV)/bin/ruff format --check devstack tests/devstack/emulator tests/devstack/iam tests/devstack/edge tests/devstack/conftest.py --exclude devstack/runtime
+	$(VENV)/bin/ruff check devstack tests/devstack/emulator tests/devstack/iam tests/devstack/edge tests/devstack/eventsources tests/devstack/conftest.py --exclude devstack/runtime
+	$(VENV)/bin/ruff format --check devstack tests/devstack/emulator tests/devstack/iam tests/devstack/edge tests/devstack/eventsources tests/devstack/conftest.py --exclude devstack/runtime
 	$(VENV)/bin/mypy devstack
 
 test-devstack: lint-devstack ## emulator-side tests: fillers, middleware, faults, IAM, the local edge (no Terraform)
-	$(PY) -m pytest tests/devstack/emulator tests/devstack/iam tests/devstack/edge -q -p no:cacheprovider
+	$(PY) -m pytest tests/devstack/emulator tests/devstack/iam tests/devstack/edge tests/devstack/eventsources -q -p no:cacheprovider
 
 # The whole stack end to end: up -> smoke -> e2e (whose lifecycle suite checks that terraform plan
 # shows no change after apply) -> down -> nothing left. `down` always runs (trap), and any failure

@@ -22,6 +22,9 @@ modelled (fail closed, logged), except ``sts:GetCallerIdentity``, which needs no
   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
 * CloudWatch Logs ``CreateLogStream`` / ``PutLogEvents``: the log stream ARN
   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
+* SNS ``Publish`` and ``PublishBatch``: ``sns:Publish`` on the topic (PublishBatch has no action
+  of its own) (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html,
+  https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html).
 """
 
 from __future__ import annotations
@@ -137,6 +140,10 @@ def _no_resource(prefix: str) -> Callable[[ApiCall, Resolver], list[Needed]]:
     return needed
 
 
+def _sns_topic(call: ApiCall, _resolver: Resolver) -> list[Needed]:
+    return [Needed("sns:Publish", str(call.body.get("TopicArn", "*")))]
+
+
 def _log_stream(call: ApiCall, _resolver: Resolver) -> list[Needed]:
     group = call.body.get("logGroupName", "")
     stream = call.body.get("logStreamName", "")
@@ -180,6 +187,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("cloudwatch", "PutMetricData"): _no_resource("cloudwatch"),
     ("logs", "CreateLogStream"): _log_stream,
     ("logs", "PutLogEvents"): _log_stream,
+    ("sns", "Publish"): _sns_topic,
+    ("sns", "PublishBatch"): _sns_topic,
 }
 
 # X-Ray is a REST protocol: the operation is the path.

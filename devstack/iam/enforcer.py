@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Sequence
 from typing import Protocol
+from urllib.parse import parse_qsl
 
 from devstack.iam.actions import (
     ALWAYS_ALLOWED,
@@ -82,7 +83,8 @@ class IamEnforcer:
             operation=operation,
             method=request.method,
             path=request.path,
-            body=request.json(),
+            # Query-protocol services (SNS, CloudWatch) send form fields, not JSON.
+            body=request.json() or dict(parse_qsl(request.body.decode("utf-8", "replace"))),
         )
         principal = Principal(
             arn=session.session_arn, account=session.account, role_arn=session.role_arn

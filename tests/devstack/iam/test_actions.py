@@ -119,3 +119,11 @@ def test_unmapped_operation_is_not_modelled() -> None:
         needed_permissions(call("dynamodb", "DeleteTable", {"TableName": "t"}), Resolver())
     with pytest.raises(NotModelledError):
         needed_permissions(call("lambda", "", {}), Resolver())
+
+
+def test_sns_publish_and_publish_batch_need_sns_publish_on_the_topic() -> None:
+    topic = f"arn:aws:sns:us-west-2:{ACCOUNT}:events"
+    for operation in ("Publish", "PublishBatch"):
+        assert needed_permissions(call("sns", operation, {"TopicArn": topic}), Resolver()) == [
+            Needed("sns:Publish", topic)
+        ]

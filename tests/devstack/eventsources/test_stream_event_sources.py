@@ -1,0 +1,390 @@
+"""DynamoDB stream -> Lambda event source mappings run by the devstack (devstack.eventsources).
+
+Each test deploys the journal-writing test function (es_support.FUNCTION_CODE), a table with a
+stream and a mapping, writes items, and checks what the function received, in which batches, and
+what reached the on-failure destination. The AWS behaviour each test pins is cited in
+devstack/eventsources/ and in the fidelity table (devstack/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from es_support import (
+    PRIMARY,
+    SECONDARY,
+    Emulator,
+    allow_sns,
+    create_queue,
+    create_table,
+    delivered,
+    deploy_function,
+    invocations,
+    put,
+    receive_all,
+    wait_for,
+)
+
+
+def mapping(emulator: Emulator, function: str, stream_arn: str, **settings: Any) -> str:
+    region = stream_arn.split(":")[3]
+    answer = emulator.client("lambda", region).create_event_source_mapping(
+        FunctionName=function,
+        EventSourceArn=stream_arn,
+        StartingPosition=settings.pop("StartingPosition", "TRIM_HORIZON"),
+        **settings,
+    )
+    return str(answer["UUID"])
+
+
+def stream_record_count(emulator: Emulator, stream_arn: str) -> int:
+    region = stream_arn.split(":")[3]
+    streams = emulator.client("dynamodbstreams", region)
+    shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    return len(streams.get_records(ShardIterator=iterator, Limit=1000)["Records"])
+
+
+def test_records_arrive_in_order_in_batches_of_batch_size(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    for index in range(5):
+        put(ddb, name, f"item-{index}")
+    function = deploy_function(emulator, name, journal)
+    mapping(emulator, function, stream_arn, BatchSize=2)
+
+    wait_for(lambda: len(delivered(journal)) >= 5, what="five records")
+    assert delivered(journal) == [f"item-{index}" for index in range(5)]
+    assert [len(call["pks"]) for call in invocations(journal)] == [2, 2, 1]
+    first = invocations(journal)[0]
+    assert first["source"] == stream_arn
+    assert first["regions"] == [PRIMARY, PRIMARY]
+    assert first["names"] == ["INSERT", "INSERT"]
+    assert all(isinstance(value, (int, float)) for value in first["created"])
+    # moto's own (Docker) invocation is detached: the stream keeps every record.
+    assert stream_record_count(emulator, stream_arn) == 5
+
+
+def test_batching_window_gathers_a_full_batch(emulator: Emulator, name: str, journal: Path) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    function = deploy_function(emulator, name, journal)
+    mapping(
+        emulator,
+        function,
+        stream_arn,
+        BatchSize=3,
+        MaximumBatchingWindowInSeconds=30,
+        StartingPosition="LATEST",
+    )
+    for index in range(3):
+        put(ddb, name, f"w-{index}")
+    wait_for(lambda: len(delivered(journal)) >= 3, what="the full batch")
+    assert [call["pks"] for call in invocations(journal)] == [["w-0", "w-1", "w-2"]]
+
+
+def test_latest_starts_after_the_records_already_in_the_stream(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    put(ddb, name, "before")
+    function = deploy_function(emulator, name, journal)
+    mapping(emulator, function, stream_arn, StartingPosition="LATEST")
+    put(ddb, name, "after")
+    wait_for(lambda: delivered(journal), what="the record written after the mapping")
+    assert delivered(journal) == ["after"]
+
+
+def test_filtered_out_records_are_dropped_not_delivered(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    function = deploy_function(emulator, name, journal)
+    pattern = {
+        "eventName": ["INSERT"],
+        "dynamodb": {"NewImage": {"kind": {"S": ["keep"]}, "sk": {"S": [{"prefix": "TXN#"}]}}},
+    }
+    mapping(
+        emulator,
+        function,
+        stream_arn,
+        FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]},
+    )
+    put(ddb, name, "a", kind="keep")
+    put(ddb, name, "b", kind="drop")
+    put(ddb, name, "a", kind="keep", note="a MODIFY record")
+    put(ddb, name, "c", kind="keep")
+    wait_for(lambda: "c" in delivered(journal), what="the last matching record")
+    assert delivered(journal) == ["a", "c"]
+
+
+def test_partial_batch_response_resumes_from_the_lowest_failed_record(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    put(ddb, name, "a")
+    put(ddb, name, "b", fail_times="1")
+    put(ddb, name, "c")
+    function = deploy_function(emulator, name, journal, mode="report")
+    mapping(
+        emulator,
+        function,
+        stream_arn,
+        BatchSize=10,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+    wait_for(lambda: len(invocations(journal)) >= 2, what="the retry from the checkpoint")
+    assert [call["pks"] for call in invocations(journal)] == [["a", "b", "c"], ["b", "c"]]
+
+
+def test_with_bisect_a_partial_response_splits_at_the_failed_record_not_in_halves(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    put(ddb, name, "a", fail_times="1")
+    put(ddb, name, "b")
+    function = deploy_function(emulator, name, journal, mode="report")
+    mapping(
+        emulator,
+        function,
+        stream_arn,
+        BatchSize=10,
+        BisectBatchOnFunctionError=True,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+    wait_for(lambda: len(invocations(journal)) >= 2, what="the retry")
+    put(ddb, name, "z")
+    wait_for(lambda: "z" in delivered(journal), what="the next record")
+    # "bisected at the returned sequence number": the remaining records [a, b], not [a] then [b].
+    assert [call["pks"] for call in invocations(journal)] == [["a", "b"], ["a", "b"], ["z"]]
+
+
+def test_an_empty_item_identifier_is_a_complete_failure_and_is_bisected(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    put(ddb, name, "a")
+    put(ddb, name, "b", fail_times="1")
+    function = deploy_function(emulator, name, journal, mode="bogus")
+    mapping(
+        emulator,
+        function,
+        stream_arn,
+        BatchSize=10,
+        BisectBatchOnFunctionError=True,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+    wait_for(lambda: len(invocations(journal)) >= 3, what="the bisected halves")
+    assert [call["pks"] for call in invocations(journal)] == [["a", "b"], ["a"], ["b"]]
+
+
+def test_partial_batch_response_is_ignored_without_report_batch_item_failures(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    put(ddb, name, "a")
+    put(ddb, name, "b", fail_times="1")
+    function = deploy_function(emulator, name, journal, mode="report")
+    mapping(emulator, function, stream_arn, BatchSize=10)
+    put(ddb, name, "z")
+    wait_for(lambda: "z" in delivered(journal), what="the next record")
+    # The answer is an ordinary successful return: the batch counts as processed.
+    assert delivered(journal).count("b") == 1
+
+
+def test_bisect_isolates_a_poison_record_which_goes_to_the_on_failure_queue(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    for pk in ("a", "b"):
+        put(ddb, name, pk)
+    put(ddb, name, "poison", fail="always")
+    put(ddb, name, "d")
+    queue_url, queue_arn = create_queue(emulator, f"{name}-failed")
+    function = deploy_function(emulator, name, journal)
+    mapping(
+        emulator,
+        function,
+        stream_arn,
+        BatchSize=4,
+        BisectBatchOnFunctionError=True,
+        MaximumRetryAttempts=1,
+        DestinationConfig={"OnFailure": {"Destination": queue_arn}},
+    )
+    messages = wait_for(lambda: receive_all(emulator, queue_url), what="the on-failure record")
+    assert len(messages) == 1
+    record = json.loads(messages[0]["Body"])
+    assert record["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert record["requestContext"]["functionArn"] == function
+    assert record["responseContext"]["functionError"] == "Unhandled"
+    info = record["DDBStreamBatchInfo"]
+    assert info["batchSize"] == 1
+    assert info["streamArn"] == stream_arn
+    assert info["startSequenceNumber"] == info["endSequenceNumber"]
+    poison_seq = next(
+        seq
+        for call in invocations(journal)
+        for pk, seq in zip(call["pks"], call["seqs"], strict=True)
+        if pk == "poison"
+    )
+    assert info["startSequenceNumber"] == poison_seq
+    # Every good record was processed in a batch without the poison one; the shard moves on.
+    wait_for(lambda: "d" in delivered(journal), what="the record after the poison one")
+    put(ddb, name, "after")
+    wait_for(lambda: "after" in delivered(journal), what="a record written afterwards")
+    successful = [call["pks"] for call in invocations(journal) if "poison" not in call["pks"]]
+    assert sorted(pk for pks in successful for pk in pks) == ["a", "after", "b", "d"]
+
+
+def test_retries_exhausted_discards_the_batch_and_the_shard_keeps_moving(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    put(ddb, name, "poison", fail="always")
+    put(ddb, name, "next")
+    queue_url, queue_arn = create_queue(emulator, f"{name}-failed")
+    function = deploy_function(emulator, name, journal)
+    mapping(
+        emulator,
+        function,
+        stream_arn,
+        BatchSize=1,
+        MaximumRetryAttempts=2,
+        DestinationConfig={"OnFailure": {"Destination": queue_arn}},
+    )
+    wait_for(lambda: "next" in delivered(journal), what="the record after the poison one")
+    assert delivered(journal) == ["poison", "poison", "poison", "next"]  # 1 + 2 retries
+    messages = wait_for(lambda: receive_all(emulator, queue_url), what="the on-failure record")
+    record = json.loads(messages[0]["Body"])
+    assert record["requestContext"]["approximateInvokeCount"] == 3
+    assert record["DDBStreamBatchInfo"]["batchSize"] == 1
+
+
+def test_records_older_than_the_maximum_age_are_discarded_to_the_destination(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    put(ddb, name, "old")
+    queue_url, queue_arn = create_queue(emulator, f"{name}-failed")
+    function = deploy_function(emulator, name, journal)
+    runner = emulator.app.event_sources
+    # The record is made two minutes old by moving the poller's clock, not by waiting.
+    runner.clock_offset_seconds = 120.0
+    try:
+        mapping(
+            emulator,
+            function,
+            stream_arn,
+            MaximumRecordAgeInSeconds=60,
+            DestinationConfig={"OnFailure": {"Destination": queue_arn}},
+        )
+        messages = wait_for(lambda: receive_all(emulator, queue_url), what="the on-failure record")
+    finally:
+        runner.clock_offset_seconds = 0.0
+    record = json.loads(messages[0]["Body"])
+    assert record["requestContext"]["condition"] == "MaximumRecordAgeExceeded"
+    assert record["requestContext"]["approximateInvokeCount"] == 0
+    put(ddb, name, "fresh")
+    wait_for(lambda: delivered(journal), what="the fresh record")
+    assert delivered(journal) == ["fresh"]
+
+
+def test_disabled_mapping_delivers_nothing_until_enabled(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    function = deploy_function(emulator, name, journal)
+    uuid = mapping(emulator, function, stream_arn, Enabled=False)
+    put(ddb, name, "held")
+    assert emulator.app.event_sources.wait_idle(timeout_seconds=30)
+    assert delivered(journal) == []
+    emulator.client("lambda").update_event_source_mapping(UUID=uuid, Enabled=True)
+    wait_for(lambda: delivered(journal), what="the held record")
+    assert delivered(journal) == ["held"]
+
+
+def test_replicated_copies_appear_on_the_other_stream_and_filters_drop_them(
+    emulator: Emulator, name: str, journal: Path, tmp_path: Path
+) -> None:
+    east = emulator.client("dynamodb", PRIMARY)
+    west = emulator.client("dynamodb", SECONDARY)
+    create_table(east, name)
+    east.update_table(TableName=name, ReplicaUpdates=[{"Create": {"RegionName": SECONDARY}}])
+    east_stream = east.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    west_stream = west.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    west_journal = tmp_path / "west-journal"
+    east_function = deploy_function(emulator, name, journal, region=PRIMARY)
+    west_function = deploy_function(emulator, name, west_journal, region=SECONDARY)
+    for function, stream, region in (
+        (east_function, east_stream, PRIMARY),
+        (west_function, west_stream, SECONDARY),
+    ):
+        pattern = {"dynamodb": {"NewImage": {"written_region": {"S": [region]}}}}
+        mapping(
+            emulator,
+            function,
+            stream,
+            FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]},
+        )
+    put(east, name, "from-east", written_region=PRIMARY)
+    emulator.drain()
+    put(west, name, "from-west", written_region=SECONDARY)
+    emulator.drain()
+    # Both writes are on both streams (the replica's stream carries the replicated copy) ...
+    assert stream_record_count(emulator, east_stream) == 2
+    assert stream_record_count(emulator, west_stream) == 2
+    wait_for(lambda: delivered(journal) and delivered(west_journal), what="both events")
+    assert emulator.app.event_sources.wait_idle(timeout_seconds=30)
+    # ... and each region's mapping delivers only the write that region took.
+    assert delivered(journal) == ["from-east"]
+    assert delivered(west_journal) == ["from-west"]
+
+
+def test_sns_fault_makes_the_function_fail_until_it_clears(
+    emulator: Emulator, name: str, journal: Path
+) -> None:
+    sns = emulator.client("sns")
+    topic_arn = sns.create_topic(Name=f"{name}-topic")["TopicArn"]
+    queue_url, queue_arn = create_queue(emulator, f"{name}-subscriber")
+    allow_sns(emulator, queue_url, queue_arn, topic_arn)
+    sns.subscribe(
+        TopicArn=topic_arn,
+        Protocol="sqs",
+        Endpoint=queue_arn,
+        Attributes={"RawMessageDelivery": "true"},
+    )
+    ddb = emulator.client("dynamodb")
+    stream_arn = create_table(ddb, name)
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn}],
+    }
+    function = deploy_function(
+        emulator, name, journal, extra_env={"TOPIC_ARN": topic_arn}, policy=policy
+    )
+    mapping(emulator, function, stream_arn)
+    emulator.app.faults.add("sns", PRIMARY)
+    try:
+        put(ddb, name, "event-1")
+        wait_for(lambda: len(invocations(journal)) >= 2, what="a retried invocation")
+        assert receive_all(emulator, queue_url) == []
+    finally:
+        emulator.app.faults.clear()
+    messages = wait_for(lambda: receive_all(emulator, queue_url), what="the published event")
+    assert [message["Body"] for message in messages] == ["event-1"]
