@@ -158,19 +158,7 @@ class DevstackApp:
         self.dynamodb = next(f for f in self.fillers if isinstance(f, DynamoDbReplicas))
         self.lambda_runtime = self._make_lambda_runtime()
         self.backend.invoker = self.lambda_runtime
-        # DynamoDB-stream event source mappings, run through the same Lambda runtime
-        # (devstack.eventsources); its filler keeps moto from invoking them through Docker.
-        from devstack.eventsources import EventSourceMappingFiller, EventSourceRunner
-
-        self.event_sources = EventSourceRunner(DEFAULT_ACCOUNT_ID, self.backend.invoke_function)
-        self.fillers.insert(1, EventSourceMappingFiller(self.event_sources))  # after validation
-        # SNS delivers to an SQS subscription only when the queue's (and its key's) policy lets
-        # the service in (devstack.messaging); moto delivers to every subscribed queue.
-        from devstack.messaging import SnsDeliveryPermissions, SqsQueueAttributes
-
-        self.fillers.insert(2, SnsDeliveryPermissions(DEFAULT_ACCOUNT_ID))
-        self.fillers.insert(3, SqsQueueAttributes(DEFAULT_ACCOUNT_ID))
-        self.event_sources.start()
+        self._add_event_sources_and_messaging()
         self.stage_runtime = self._make_stage_runtime()
         # Web ACLs: the edge (CLOUDFRONT scope) and serve_stage (REGIONAL scope) ask it; it reads
         # them (and their logging configurations) from moto's wafv2 backends on every request.
@@ -191,6 +179,20 @@ class DevstackApp:
         )
 
     # -- runtimes (developed alongside in devstack.runtime) -------------------------------------
+    def _add_event_sources_and_messaging(self) -> None:
+        from devstack.eventsources import EventSourceMappingFiller, EventSourceRunner
+        from devstack.messaging import SnsDeliveryPermissions, SqsQueueAttributes
+
+        # DynamoDB-stream event source mappings, run through the same Lambda runtime
+        # (devstack.eventsources); its filler keeps moto from invoking them through Docker.
+        self.event_sources = EventSourceRunner(self.account_id, self.backend.invoke_function)
+        self.fillers.insert(1, EventSourceMappingFiller(self.event_sources))  # after validation
+        # SNS delivers to an SQS subscription only when the queue's (and its key's) policy lets
+        # the service in (devstack.messaging); moto delivers to every subscribed queue.
+        self.fillers.insert(2, SnsDeliveryPermissions(self.account_id))
+        self.fillers.insert(3, SqsQueueAttributes(self.account_id))
+        self.event_sources.start()
+
     def _make_lambda_runtime(self) -> LambdaRuntimeLike | None:
         try:
             module = importlib.import_module("devstack.runtime.lambda_workers")

@@ -1,7 +1,9 @@
-"""Lambda function settings moto 5.2.1 drops: ``KMSKeyArn`` and ``LoggingConfig``.
+"""Lambda settings moto 5.2.1 drops: ``KMSKeyArn``, ``LoggingConfig``, ``DeadLetterConfig``.
 
-moto accepts both on CreateFunction / UpdateFunctionConfiguration but never returns them, so
-Terraform plans ``kms_key_arn`` and ``logging_config`` again after every apply. This filler keeps
+moto accepts them on CreateFunction / UpdateFunctionConfiguration but never returns them, so
+Terraform plans ``kms_key_arn``, ``logging_config`` and ``dead_letter_config`` again after every
+apply. A ``DeadLetterConfig`` with an empty ``TargetArn`` removes it, as on AWS (what the provider
+sends when the block goes away). This filler keeps
 what the caller sent and puts it into every answer that carries a function configuration
 (Create, Get, GetConfiguration, UpdateConfiguration, List). ``LoggingConfig`` defaults to what
 Lambda reports (``Text`` format, log group ``/aws/lambda/<name>``); the devstack's Lambda
@@ -88,12 +90,17 @@ class LambdaSettings:
             settings["KMSKeyArn"] = document["KMSKeyArn"] or None
         if "LoggingConfig" in document:
             settings["LoggingConfig"] = dict(document["LoggingConfig"] or {})
+        if "DeadLetterConfig" in document:
+            target = (document["DeadLetterConfig"] or {}).get("TargetArn") or None
+            settings["DeadLetterConfig"] = {"TargetArn": target} if target else None
 
     def _decorate(self, region: str, configuration: dict[str, Any]) -> None:
         name = str(configuration.get("FunctionName", ""))
         settings = self._settings.get((region, name), {})
         if settings.get("KMSKeyArn"):
             configuration["KMSKeyArn"] = settings["KMSKeyArn"]
+        if settings.get("DeadLetterConfig"):
+            configuration["DeadLetterConfig"] = dict(settings["DeadLetterConfig"])
         logging_config = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}
         logging_config.update(settings.get("LoggingConfig") or {})
         configuration["LoggingConfig"] = logging_config

@@ -79,3 +79,19 @@ def test_secret_replica_reports_its_kms_key(emulator: Any, unique_name: Any) -> 
     )
     status = secrets.describe_secret(SecretId=name)["ReplicationStatus"]
     assert [(s["Region"], s["KmsKeyId"]) for s in status] == [("us-west-2", west_key)]
+
+
+def test_dead_letter_config_round_trip(emulator: Any, unique_name: Any) -> None:
+    """moto 5.2.1 drops DeadLetterConfig: Terraform would plan dead_letter_config every time."""
+    name = unique_name("dlq")[:60]
+    queue_arn = "arn:aws:sqs:us-west-2:123456789012:some-dead-letter-queue"
+    created = create_function(emulator, name, DeadLetterConfig={"TargetArn": queue_arn})
+    assert created["DeadLetterConfig"] == {"TargetArn": queue_arn}
+    lambda_client = emulator.client("lambda", "us-west-2")
+    configuration = lambda_client.get_function(FunctionName=name)["Configuration"]
+    assert configuration["DeadLetterConfig"] == {"TargetArn": queue_arn}
+    # AWS removes it with an empty TargetArn (what the provider sends when the block goes away).
+    lambda_client.update_function_configuration(
+        FunctionName=name, DeadLetterConfig={"TargetArn": ""}
+    )
+    assert "DeadLetterConfig" not in lambda_client.get_function_configuration(FunctionName=name)
