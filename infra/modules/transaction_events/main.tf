@@ -16,13 +16,16 @@ locals {
   # The same namespace as the API functions (modules/regional_api): one per stack.
   metrics_namespace = "Meridian/${var.name}"
 
-  # Contract E: only INSERTs of TXN# items whose written_region is this region reach the
-  # function. Replicated copies (written_region = the other region), profile/session/guard items,
-  # the erasure's MODIFYs and TTL REMOVEs never invoke it (and are not billed as invocations).
+  # Contract E: only TXN# items whose written_region is this region reach the function.
+  # Replicated copies (written_region = the other region), profile/session/guard items and TTL
+  # REMOVEs (no NewImage) never invoke it (and are not billed as invocations).
+  # The pattern names only the `dynamodb` key: "DynamoDB event source mappings only support
+  # filtering on the dynamodb key" (with-ddb-filtering), so `eventName` is not in it. The rare
+  # MODIFY of a transaction item (an erasure's scrub) does reach the publisher, which skips every
+  # record that is not an INSERT (meridian.events.publisher).
   # https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html
   # https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax
   filter_pattern = {
-    eventName = ["INSERT"]
     dynamodb = {
       Keys     = { sk = { S = [{ prefix = "TXN#" }] } }
       NewImage = { written_region = { S = [local.region] } }
