@@ -77,8 +77,8 @@ run "dev_defaults" {
 
   assert {
     condition = (
-      module.regional_api_primary.function_write_regions == { authorizer = "us-east-1", health = "us-east-1", profiles = "us-east-1", transactions = "us-east-1" }
-      && module.regional_api_secondary.function_write_regions == { authorizer = "us-east-1", health = "us-east-1", profiles = "us-east-1", transactions = "us-east-1" }
+      module.regional_api_primary.function_write_regions == { authorizer = "us-east-1", health = "us-east-1", profiles = "us-east-1", transactions = "us-east-1", transaction_events = "us-east-1" }
+      && module.regional_api_secondary.function_write_regions == { authorizer = "us-east-1", health = "us-east-1", profiles = "us-east-1", transactions = "us-east-1", transaction_events = "us-east-1" }
     )
     error_message = "every function in both regions gets WRITE_REGION = the active region"
   }
@@ -159,11 +159,11 @@ run "dev_defaults" {
       for statements in concat(values(module.regional_api_primary.iam_policy_statements), values(module.regional_api_secondary.iam_policy_statements)) : [
         for statement in statements : concat(
           [for action in statement.actions : !strcontains(action, "*")],
-          [!contains(statement.resources, "*") || alltrue([for action in statement.actions : startswith(action, "xray:")])],
+          [!contains(statement.resources, "*") || alltrue([for action in statement.actions : startswith(action, "xray:") || action == "dynamodb:ListStreams"])],
         )
       ]
     ]))
-    error_message = "no * action anywhere; * resources only for X-Ray"
+    error_message = "no * action anywhere; * resources only for X-Ray and dynamodb:ListStreams (no resource-level permissions)"
   }
 
   # --- partners get keys and usage plans ---
