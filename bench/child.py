@@ -262,7 +262,9 @@ def _seed(
         from meridian.transactions.service import TransactionService  # noqa: PLC0415
 
         service = TransactionService(
-            Repository(scenarios.TABLE_NAME), AmountLimits.defaults(), 86_400
+            Repository(scenarios.TABLE_NAME, region=scenarios.REGION),
+            AmountLimits.defaults(),
+            86_400,
         )
         for index in range(5):
             service._record_transaction(  # seeding below the idempotency layer

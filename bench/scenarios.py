@@ -88,6 +88,9 @@ def lambda_environment(function: str, jwks_endpoint: str) -> dict[str, str]:
             "PARTNER_ISSUER": PARTNER_ISSUER,
             "PARTNER_AUDIENCE": PARTNER_AUDIENCE,
             "USAGE_KEY_PREFIX": "meridian-bench-usage-",
+            # The transaction events publisher (issue 14): its import-and-init needs a topic ARN;
+            # nothing is published at a cold start.
+            "EVENTS_TOPIC_ARN": f"arn:aws:sns:{REGION}:123456789012:meridian-bench-events",
             # Only the authorizer's JWKS download goes there (a local HTTP server of the bench).
             "AWS_ENDPOINT_URL_COGNITO_IDP": jwks_endpoint,
         }
