@@ -25,11 +25,8 @@ lint-devstack: venv ## ruff (emulator side; devstack/runtime lints itself) and m
 	$(VENV)/bin/ruff format --check devstack tests/devstack/emulator tests/devstack/iam tests/devstack/edge tests/devstack/eventsources tests/devstack/conftest.py --exclude devstack/runtime
 	$(VENV)/bin/mypy devstack
 
-test-devstack: lint-devstack ## emulator-side tests: fillers, middleware, faults, IAM, the local edge (no Terraform)
-	$(PY) -m pytest tests/devstack/emulator tests/devstack/iam tests/devstack/edge -q -p no:cacheprovider
-	# A process of its own: moto's backends are process-wide, so the other suites' emulators
-	# (session-scoped) would each run the same stream mappings and deliver every batch again.
-	$(PY) -m pytest tests/devstack/eventsources -q -p no:cacheprovider
+test-devstack: lint-devstack ## emulator-side tests: fillers, middleware, faults, IAM, the local edge, event sources (no Terraform)
+	$(PY) -m pytest tests/devstack/emulator tests/devstack/iam tests/devstack/edge tests/devstack/eventsources -q -p no:cacheprovider
 
 # The whole stack end to end: up -> smoke -> e2e (whose lifecycle suite checks that terraform plan
 # shows no change after apply) -> down -> nothing left. `down` always runs (trap), and any failure

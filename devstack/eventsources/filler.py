@@ -4,7 +4,8 @@ Before ``CreateEventSourceMapping`` reaches moto, every table of the Region gets
 ``lambda_event_source_mappings`` that stays empty (``runner.detach_moto_invocations``), so moto
 registers nothing to invoke through Docker on the next table write; after any successful
 create/update/delete the runner re-reads the mappings at once (a LATEST mapping starts from the
-records present when it was created).
+records present when it was created), inside ``runner.exclusive()`` so that the runner of the
+emulator that created a mapping is the one that claims it (``runner.CLAIMS``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ class EventSourceMappingFiller:
         if request.method == "GET" or not _MAPPINGS.match(request.path):
             return None
         self.runner.detach_region(request.region)
-        response = forward(request)
-        if response.status < 300:
-            self.runner.sync()
+        # One block: no other emulator of the process claims a mapping this request creates.
+        with self.runner.exclusive():
+            response = forward(request)
+            if response.status < 300:
+                self.runner.sync()
         return response

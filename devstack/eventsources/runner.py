@@ -9,6 +9,16 @@ The function runs through ``invoke`` (``MotoBackend.invoke_function``: the devst
 runtime, in the function's Region, with its execution role), so its own AWS calls go over HTTP
 through the emulator and meet the same fault injection (``/_devstack/faults``) and IAM checks as
 any other caller.
+
+One poller per mapping per process: moto's backends are process-wide, so every ``DevstackApp``
+of a process (the test suites start several) sees every mapping, and Lambda runs a mapping once
+("Lambda polls shards in your DynamoDB stream", one batch in flight per shard:
+https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html). The runners therefore claim each
+mapping by UUID in the module-level ``CLAIMS`` registry: the runner of the app through which the
+mapping was created claims it while that request is answered (``EventSourceRunner.exclusive``),
+so its Lambda runtime, faults and clock are the ones that apply; a mapping no runner holds (its
+runner stopped) is claimed by the next runner that looks, and resumes from the checkpoint the
+stopped one left, as Lambda's service keeps a mapping's checkpoint whichever host polls.
 """
 
 from __future__ import annotations
@@ -17,7 +27,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from moto.awslambda.models import lambda_backends
@@ -86,6 +97,45 @@ class MotoShard:
         ]
 
 
+class MappingClaims:
+    """Which runner of this process polls each mapping, and where a released mapping stopped.
+
+    Keys are (account, mapping UUID). ``lock`` is re-entrant: a runner holds it across creating
+    a mapping and claiming it (``EventSourceRunner.exclusive``)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._owners: dict[tuple[str, str], EventSourceRunner] = {}
+        self._checkpoints: dict[tuple[str, str], int] = {}
+
+    def claim(
+        self, account_id: str, uuid: str, runner: EventSourceRunner
+    ) -> tuple[bool, int | None]:
+        """(claimed, checkpoint): False when another runner holds the mapping; the checkpoint
+        a previous owner left (None: the mapping starts at its StartingPosition)."""
+        with self.lock:
+            owner = self._owners.setdefault((account_id, uuid), runner)
+            if owner is not runner:
+                return False, None
+            return True, self._checkpoints.pop((account_id, uuid), None)
+
+    def release(
+        self, account_id: str, uuid: str, runner: EventSourceRunner, checkpoint: int | None
+    ) -> None:
+        """Give the mapping up; ``checkpoint`` None = it was deleted (nothing to resume)."""
+        with self.lock:
+            if self._owners.get((account_id, uuid)) is not runner:
+                return
+            del self._owners[(account_id, uuid)]
+            if checkpoint is None:
+                self._checkpoints.pop((account_id, uuid), None)
+            else:
+                self._checkpoints[(account_id, uuid)] = checkpoint
+
+
+CLAIMS = MappingClaims()
+
+
 class EventSourceRunner:
     def __init__(self, account_id: str, invoke: Invoke) -> None:
         self.account_id = account_id
@@ -111,6 +161,17 @@ class EventSourceRunner:
         for thread in threads:
             if thread is not None:
                 thread.join(timeout=5)
+        # After the joins: the checkpoints handed on are the pollers' last ones.
+        with CLAIMS.lock, self._lock:
+            for uuid, poller in self._pollers.items():
+                CLAIMS.release(self.account_id, uuid, self, poller.position)
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """No other runner of the process claims a mapping inside the block: the filler creates
+        a mapping and claims it (``sync``) in one."""
+        with CLAIMS.lock:
+            yield
 
     def clock(self) -> float:
         return time.time() + self.clock_offset_seconds
@@ -129,23 +190,29 @@ class EventSourceRunner:
             detach_moto_invocations(table)
 
     def sync(self) -> None:
-        """Start a poller for every new DynamoDB-stream mapping, stop those of deleted ones."""
+        """Start a poller for every new DynamoDB-stream mapping this runner can claim, stop
+        those of deleted ones. Lock order: ``CLAIMS.lock`` before ``self._lock``."""
+        if self._stop.is_set():
+            return
         seen: set[str] = set()
         for region in list(dynamodb_backends[self.account_id].keys()):
             self.detach_region(region)
-        for region in list(lambda_backends[self.account_id].keys()):
-            backend = lambda_backends[self.account_id][region]
-            for esm in list(backend.list_event_source_mappings("", "")):
-                arn = str(esm.event_source_arn)
-                if arn.split(":")[2] != "dynamodb" or "/stream/" not in arn:
-                    continue
-                seen.add(esm.uuid)
-                with self._lock:
-                    if esm.uuid not in self._pollers:
-                        self._start_poller(region, esm.uuid, arn)
-        with self._lock:
+        with CLAIMS.lock, self._lock:
+            for region in list(lambda_backends[self.account_id].keys()):
+                backend = lambda_backends[self.account_id][region]
+                for esm in list(backend.list_event_source_mappings("", "")):
+                    arn = str(esm.event_source_arn)
+                    if arn.split(":")[2] != "dynamodb" or "/stream/" not in arn:
+                        continue
+                    seen.add(esm.uuid)
+                    if esm.uuid in self._pollers:
+                        continue
+                    claimed, checkpoint = CLAIMS.claim(self.account_id, esm.uuid, self)
+                    if claimed:
+                        self._start_poller(region, esm.uuid, arn, checkpoint)
             for uuid in [u for u in self._pollers if u not in seen]:
                 self._pollers.pop(uuid)  # its thread ends when settings() answers None
+                CLAIMS.release(self.account_id, uuid, self, checkpoint=None)
 
     def _settings_of(self, region: str, uuid: str) -> Callable[[], MappingSettings | None]:
         cache: dict[str, Any] = {}
@@ -180,7 +247,9 @@ class EventSourceRunner:
 
         return settings
 
-    def _start_poller(self, region: str, uuid: str, stream_arn: str) -> None:
+    def _start_poller(
+        self, region: str, uuid: str, stream_arn: str, checkpoint: int | None
+    ) -> None:
         poller = ShardPoller(
             self._settings_of(region, uuid),
             MotoShard(self.account_id, region, stream_arn),
@@ -188,6 +257,7 @@ class EventSourceRunner:
             self._send_failure_record,
             self.clock,
         )
+        poller.position = checkpoint  # taken over from a stopped runner: resume there
         self._pollers[uuid] = poller
         # The starting position is fixed now, when the mapping is created (LATEST = from here).
         poller.step()
@@ -225,7 +295,8 @@ class EventSourceRunner:
 
     # -- observation ------------------------------------------------------------------------------
     def wait_idle(self, timeout_seconds: float) -> bool:
-        """Wait until every enabled mapping has delivered or discarded all it can read."""
+        """Wait until every enabled mapping this runner polls has delivered or discarded all it
+        can read."""
         deadline = time.monotonic() + timeout_seconds
         while time.monotonic() < deadline:
             with self._lock:

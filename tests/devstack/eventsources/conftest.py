@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from devstack_support import serving
-from es_support import PRIMARY, Emulator
+from es_support import PRIMARY, Emulator, StreamSetup
 
 _names = itertools.count()
 
@@ -29,6 +29,12 @@ def name() -> str:
 @pytest.fixture
 def journal(tmp_path: Path) -> Path:
     return tmp_path / "journal"
+
+
+@pytest.fixture
+def stream(emulator: Emulator, name: str, journal: Path) -> StreamSetup:
+    """Builds this test's table, function and mapping (``stream.build(...)``)."""
+    return StreamSetup(emulator, name, journal)
 
 
 __all__ = ["PRIMARY"]

@@ -16,7 +16,8 @@ import io
 import json
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,78 @@ def put(client: Any, table: str, pk: str, **attributes: str) -> None:
     item = {"pk": {"S": pk}, "sk": {"S": "TXN#1"}}
     item.update({k: {"S": v} for k, v in attributes.items()})
     client.put_item(TableName=table, Item=item)
+
+
+def mapping(emulator: RunningEmulator, function: str, stream_arn: str, **settings: Any) -> str:
+    """CreateEventSourceMapping in the stream's Region (TRIM_HORIZON unless told); its UUID."""
+    region = stream_arn.split(":")[3]
+    answer = emulator.client("lambda", region).create_event_source_mapping(
+        FunctionName=function,
+        EventSourceArn=stream_arn,
+        StartingPosition=settings.pop("StartingPosition", "TRIM_HORIZON"),
+        **settings,
+    )
+    return str(answer["UUID"])
+
+
+# An item written before the mapping exists: its pk, or its pk and extra string attributes.
+Item = str | tuple[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Stream:
+    """What ``StreamSetup.build`` made: the table (and a client of its emulator), its stream,
+    the function, the mapping and, when asked for, the on-failure queue."""
+
+    ddb: Any
+    table: str
+    stream_arn: str
+    function_arn: str
+    uuid: str
+    failure_queue_url: str | None = None
+
+    def put(self, pk: str, **attributes: str) -> None:
+        put(self.ddb, self.table, pk, **attributes)
+
+
+class StreamSetup:
+    """Builds the table -> stream -> mapping -> function chain a stream test runs, with the
+    parameters the tests vary (the ``stream`` fixture: one per test, its name and journal)."""
+
+    def __init__(self, emulator: RunningEmulator, name: str, journal: Path) -> None:
+        self.emulator = emulator
+        self.name = name
+        self.journal = journal
+
+    def build(
+        self,
+        *,
+        on: RunningEmulator | None = None,
+        before: Sequence[Item] = (),
+        mode: str = "raise",
+        extra_env: dict[str, str] | None = None,
+        policy: dict[str, Any] | None = None,
+        failure_queue: bool = False,
+        **settings: Any,
+    ) -> Stream:
+        """The table, then the ``before`` items, the function and the mapping (``settings`` =
+        CreateEventSourceMapping parameters; ``failure_queue`` adds an SQS OnFailure
+        destination), all through ``on`` (default: the module's emulator)."""
+        emulator = on or self.emulator
+        ddb = emulator.client("dynamodb")
+        stream_arn = create_table(ddb, self.name)
+        for item in before:
+            pk, attributes = (item, {}) if isinstance(item, str) else item
+            put(ddb, self.name, pk, **attributes)
+        queue_url = None
+        if failure_queue:
+            queue_url, queue_arn = create_queue(emulator, f"{self.name}-failed")
+            settings["DestinationConfig"] = {"OnFailure": {"Destination": queue_arn}}
+        function = deploy_function(
+            emulator, self.name, self.journal, mode=mode, extra_env=extra_env, policy=policy
+        )
+        uuid = mapping(emulator, function, stream_arn, **settings)
+        return Stream(ddb, self.name, stream_arn, function, uuid, queue_url)
 
 
 def invocations(journal: Path) -> list[dict[str, Any]]:

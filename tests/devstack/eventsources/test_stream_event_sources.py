@@ -1,9 +1,10 @@
 """DynamoDB stream -> Lambda event source mappings run by the devstack (devstack.eventsources).
 
-Each test deploys the journal-writing test function (es_support.FUNCTION_CODE), a table with a
-stream and a mapping, writes items, and checks what the function received, in which batches, and
-what reached the on-failure destination. The AWS behaviour each test pins is cited in
-devstack/eventsources/ and in the fidelity table (devstack/README.md).
+Each test builds the journal-writing test function (es_support.FUNCTION_CODE), a table with a
+stream and a mapping (the ``stream`` fixture, es_support.StreamSetup), writes items, and checks
+what the function received, in which batches, and what reached the on-failure destination. The
+AWS behaviour each test pins is cited in devstack/eventsources/ and in the fidelity table
+(devstack/README.md).
 """
 
 from __future__ import annotations
@@ -16,27 +17,19 @@ from es_support import (
     PRIMARY,
     SECONDARY,
     Emulator,
+    Stream,
+    StreamSetup,
     allow_sns,
     create_queue,
     create_table,
     delivered,
     deploy_function,
     invocations,
+    mapping,
     put,
     receive_all,
     wait_for,
 )
-
-
-def mapping(emulator: Emulator, function: str, stream_arn: str, **settings: Any) -> str:
-    region = stream_arn.split(":")[3]
-    answer = emulator.client("lambda", region).create_event_source_mapping(
-        FunctionName=function,
-        EventSourceArn=stream_arn,
-        StartingPosition=settings.pop("StartingPosition", "TRIM_HORIZON"),
-        **settings,
-    )
-    return str(answer["UUID"])
 
 
 def stream_record_count(emulator: Emulator, stream_arn: str) -> int:
@@ -49,96 +42,68 @@ def stream_record_count(emulator: Emulator, stream_arn: str) -> int:
     return len(streams.get_records(ShardIterator=iterator, Limit=1000)["Records"])
 
 
+def failure_records(emulator: Emulator, built: Stream) -> list[dict[str, Any]]:
+    """The invocation records on the mapping's on-failure queue (waits for at least one)."""
+    assert built.failure_queue_url is not None
+    url = built.failure_queue_url
+    messages = wait_for(lambda: receive_all(emulator, url), what="the on-failure record")
+    return [json.loads(message["Body"]) for message in messages]
+
+
 def test_records_arrive_in_order_in_batches_of_batch_size(
-    emulator: Emulator, name: str, journal: Path
+    emulator: Emulator, stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    for index in range(5):
-        put(ddb, name, f"item-{index}")
-    function = deploy_function(emulator, name, journal)
-    mapping(emulator, function, stream_arn, BatchSize=2)
+    built = stream.build(before=[f"item-{index}" for index in range(5)], BatchSize=2)
 
     wait_for(lambda: len(delivered(journal)) >= 5, what="five records")
     assert delivered(journal) == [f"item-{index}" for index in range(5)]
     assert [len(call["pks"]) for call in invocations(journal)] == [2, 2, 1]
     first = invocations(journal)[0]
-    assert first["source"] == stream_arn
+    assert first["source"] == built.stream_arn
     assert first["regions"] == [PRIMARY, PRIMARY]
     assert first["names"] == ["INSERT", "INSERT"]
     assert all(isinstance(value, (int, float)) for value in first["created"])
     # moto's own (Docker) invocation is detached: the stream keeps every record.
-    assert stream_record_count(emulator, stream_arn) == 5
+    assert stream_record_count(emulator, built.stream_arn) == 5
 
 
-def test_batching_window_gathers_a_full_batch(emulator: Emulator, name: str, journal: Path) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    function = deploy_function(emulator, name, journal)
-    mapping(
-        emulator,
-        function,
-        stream_arn,
-        BatchSize=3,
-        MaximumBatchingWindowInSeconds=30,
-        StartingPosition="LATEST",
-    )
+def test_batching_window_gathers_a_full_batch(stream: StreamSetup, journal: Path) -> None:
+    built = stream.build(BatchSize=3, MaximumBatchingWindowInSeconds=30, StartingPosition="LATEST")
     for index in range(3):
-        put(ddb, name, f"w-{index}")
+        built.put(f"w-{index}")
     wait_for(lambda: len(delivered(journal)) >= 3, what="the full batch")
     assert [call["pks"] for call in invocations(journal)] == [["w-0", "w-1", "w-2"]]
 
 
 def test_latest_starts_after_the_records_already_in_the_stream(
-    emulator: Emulator, name: str, journal: Path
+    stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    put(ddb, name, "before")
-    function = deploy_function(emulator, name, journal)
-    mapping(emulator, function, stream_arn, StartingPosition="LATEST")
-    put(ddb, name, "after")
+    built = stream.build(before=["before"], StartingPosition="LATEST")
+    built.put("after")
     wait_for(lambda: delivered(journal), what="the record written after the mapping")
     assert delivered(journal) == ["after"]
 
 
-def test_filtered_out_records_are_dropped_not_delivered(
-    emulator: Emulator, name: str, journal: Path
-) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    function = deploy_function(emulator, name, journal)
+def test_filtered_out_records_are_dropped_not_delivered(stream: StreamSetup, journal: Path) -> None:
     pattern = {
         "eventName": ["INSERT"],
         "dynamodb": {"NewImage": {"kind": {"S": ["keep"]}, "sk": {"S": [{"prefix": "TXN#"}]}}},
     }
-    mapping(
-        emulator,
-        function,
-        stream_arn,
-        FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]},
-    )
-    put(ddb, name, "a", kind="keep")
-    put(ddb, name, "b", kind="drop")
-    put(ddb, name, "a", kind="keep", note="a MODIFY record")
-    put(ddb, name, "c", kind="keep")
+    built = stream.build(FilterCriteria={"Filters": [{"Pattern": json.dumps(pattern)}]})
+    built.put("a", kind="keep")
+    built.put("b", kind="drop")
+    built.put("a", kind="keep", note="a MODIFY record")
+    built.put("c", kind="keep")
     wait_for(lambda: "c" in delivered(journal), what="the last matching record")
     assert delivered(journal) == ["a", "c"]
 
 
 def test_partial_batch_response_resumes_from_the_lowest_failed_record(
-    emulator: Emulator, name: str, journal: Path
+    stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    put(ddb, name, "a")
-    put(ddb, name, "b", fail_times="1")
-    put(ddb, name, "c")
-    function = deploy_function(emulator, name, journal, mode="report")
-    mapping(
-        emulator,
-        function,
-        stream_arn,
+    stream.build(
+        before=["a", ("b", {"fail_times": "1"}), "c"],
+        mode="report",
         BatchSize=10,
         FunctionResponseTypes=["ReportBatchItemFailures"],
     )
@@ -147,40 +112,28 @@ def test_partial_batch_response_resumes_from_the_lowest_failed_record(
 
 
 def test_with_bisect_a_partial_response_splits_at_the_failed_record_not_in_halves(
-    emulator: Emulator, name: str, journal: Path
+    stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    put(ddb, name, "a", fail_times="1")
-    put(ddb, name, "b")
-    function = deploy_function(emulator, name, journal, mode="report")
-    mapping(
-        emulator,
-        function,
-        stream_arn,
+    built = stream.build(
+        before=[("a", {"fail_times": "1"}), "b"],
+        mode="report",
         BatchSize=10,
         BisectBatchOnFunctionError=True,
         FunctionResponseTypes=["ReportBatchItemFailures"],
     )
     wait_for(lambda: len(invocations(journal)) >= 2, what="the retry")
-    put(ddb, name, "z")
+    built.put("z")
     wait_for(lambda: "z" in delivered(journal), what="the next record")
     # "bisected at the returned sequence number": the remaining records [a, b], not [a] then [b].
     assert [call["pks"] for call in invocations(journal)] == [["a", "b"], ["a", "b"], ["z"]]
 
 
 def test_an_empty_item_identifier_is_a_complete_failure_and_is_bisected(
-    emulator: Emulator, name: str, journal: Path
+    stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    put(ddb, name, "a")
-    put(ddb, name, "b", fail_times="1")
-    function = deploy_function(emulator, name, journal, mode="bogus")
-    mapping(
-        emulator,
-        function,
-        stream_arn,
+    stream.build(
+        before=["a", ("b", {"fail_times": "1"})],
+        mode="bogus",
         BatchSize=10,
         BisectBatchOnFunctionError=True,
         FunctionResponseTypes=["ReportBatchItemFailures"],
@@ -190,49 +143,34 @@ def test_an_empty_item_identifier_is_a_complete_failure_and_is_bisected(
 
 
 def test_partial_batch_response_is_ignored_without_report_batch_item_failures(
-    emulator: Emulator, name: str, journal: Path
+    stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    put(ddb, name, "a")
-    put(ddb, name, "b", fail_times="1")
-    function = deploy_function(emulator, name, journal, mode="report")
-    mapping(emulator, function, stream_arn, BatchSize=10)
-    put(ddb, name, "z")
+    built = stream.build(before=["a", ("b", {"fail_times": "1"})], mode="report", BatchSize=10)
+    built.put("z")
     wait_for(lambda: "z" in delivered(journal), what="the next record")
     # The answer is an ordinary successful return: the batch counts as processed.
     assert delivered(journal).count("b") == 1
 
 
 def test_bisect_isolates_a_poison_record_which_goes_to_the_on_failure_queue(
-    emulator: Emulator, name: str, journal: Path
+    emulator: Emulator, stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    for pk in ("a", "b"):
-        put(ddb, name, pk)
-    put(ddb, name, "poison", fail="always")
-    put(ddb, name, "d")
-    queue_url, queue_arn = create_queue(emulator, f"{name}-failed")
-    function = deploy_function(emulator, name, journal)
-    mapping(
-        emulator,
-        function,
-        stream_arn,
+    built = stream.build(
+        before=["a", "b", ("poison", {"fail": "always"}), "d"],
+        failure_queue=True,
         BatchSize=4,
         BisectBatchOnFunctionError=True,
         MaximumRetryAttempts=1,
-        DestinationConfig={"OnFailure": {"Destination": queue_arn}},
     )
-    messages = wait_for(lambda: receive_all(emulator, queue_url), what="the on-failure record")
-    assert len(messages) == 1
-    record = json.loads(messages[0]["Body"])
+    records = failure_records(emulator, built)
+    assert len(records) == 1
+    record = records[0]
     assert record["requestContext"]["condition"] == "RetryAttemptsExhausted"
-    assert record["requestContext"]["functionArn"] == function
+    assert record["requestContext"]["functionArn"] == built.function_arn
     assert record["responseContext"]["functionError"] == "Unhandled"
     info = record["DDBStreamBatchInfo"]
     assert info["batchSize"] == 1
-    assert info["streamArn"] == stream_arn
+    assert info["streamArn"] == built.stream_arn
     assert info["startSequenceNumber"] == info["endSequenceNumber"]
     poison_seq = next(
         seq
@@ -243,78 +181,54 @@ def test_bisect_isolates_a_poison_record_which_goes_to_the_on_failure_queue(
     assert info["startSequenceNumber"] == poison_seq
     # Every good record was processed in a batch without the poison one; the shard moves on.
     wait_for(lambda: "d" in delivered(journal), what="the record after the poison one")
-    put(ddb, name, "after")
+    built.put("after")
     wait_for(lambda: "after" in delivered(journal), what="a record written afterwards")
     successful = [call["pks"] for call in invocations(journal) if "poison" not in call["pks"]]
     assert sorted(pk for pks in successful for pk in pks) == ["a", "after", "b", "d"]
 
 
 def test_retries_exhausted_discards_the_batch_and_the_shard_keeps_moving(
-    emulator: Emulator, name: str, journal: Path
+    emulator: Emulator, stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    put(ddb, name, "poison", fail="always")
-    put(ddb, name, "next")
-    queue_url, queue_arn = create_queue(emulator, f"{name}-failed")
-    function = deploy_function(emulator, name, journal)
-    mapping(
-        emulator,
-        function,
-        stream_arn,
+    built = stream.build(
+        before=[("poison", {"fail": "always"}), "next"],
+        failure_queue=True,
         BatchSize=1,
         MaximumRetryAttempts=2,
-        DestinationConfig={"OnFailure": {"Destination": queue_arn}},
     )
     wait_for(lambda: "next" in delivered(journal), what="the record after the poison one")
     assert delivered(journal) == ["poison", "poison", "poison", "next"]  # 1 + 2 retries
-    messages = wait_for(lambda: receive_all(emulator, queue_url), what="the on-failure record")
-    record = json.loads(messages[0]["Body"])
+    record = failure_records(emulator, built)[0]
     assert record["requestContext"]["approximateInvokeCount"] == 3
     assert record["DDBStreamBatchInfo"]["batchSize"] == 1
 
 
 def test_records_older_than_the_maximum_age_are_discarded_to_the_destination(
-    emulator: Emulator, name: str, journal: Path
+    emulator: Emulator, stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    put(ddb, name, "old")
-    queue_url, queue_arn = create_queue(emulator, f"{name}-failed")
-    function = deploy_function(emulator, name, journal)
     runner = emulator.app.event_sources
     # The record is made two minutes old by moving the poller's clock, not by waiting.
     runner.clock_offset_seconds = 120.0
     try:
-        mapping(
-            emulator,
-            function,
-            stream_arn,
-            MaximumRecordAgeInSeconds=60,
-            DestinationConfig={"OnFailure": {"Destination": queue_arn}},
-        )
-        messages = wait_for(lambda: receive_all(emulator, queue_url), what="the on-failure record")
+        built = stream.build(before=["old"], failure_queue=True, MaximumRecordAgeInSeconds=60)
+        record = failure_records(emulator, built)[0]
     finally:
         runner.clock_offset_seconds = 0.0
-    record = json.loads(messages[0]["Body"])
     assert record["requestContext"]["condition"] == "MaximumRecordAgeExceeded"
     assert record["requestContext"]["approximateInvokeCount"] == 0
-    put(ddb, name, "fresh")
+    built.put("fresh")
     wait_for(lambda: delivered(journal), what="the fresh record")
     assert delivered(journal) == ["fresh"]
 
 
 def test_disabled_mapping_delivers_nothing_until_enabled(
-    emulator: Emulator, name: str, journal: Path
+    emulator: Emulator, stream: StreamSetup, journal: Path
 ) -> None:
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
-    function = deploy_function(emulator, name, journal)
-    uuid = mapping(emulator, function, stream_arn, Enabled=False)
-    put(ddb, name, "held")
+    built = stream.build(Enabled=False)
+    built.put("held")
     assert emulator.app.event_sources.wait_idle(timeout_seconds=30)
     assert delivered(journal) == []
-    emulator.client("lambda").update_event_source_mapping(UUID=uuid, Enabled=True)
+    emulator.client("lambda").update_event_source_mapping(UUID=built.uuid, Enabled=True)
     wait_for(lambda: delivered(journal), what="the held record")
     assert delivered(journal) == ["held"]
 
@@ -357,7 +271,7 @@ def test_replicated_copies_appear_on_the_other_stream_and_filters_drop_them(
 
 
 def test_sns_fault_makes_the_function_fail_until_it_clears(
-    emulator: Emulator, name: str, journal: Path
+    emulator: Emulator, stream: StreamSetup, name: str, journal: Path
 ) -> None:
     sns = emulator.client("sns")
     topic_arn = sns.create_topic(Name=f"{name}-topic")["TopicArn"]
@@ -369,19 +283,14 @@ def test_sns_fault_makes_the_function_fail_until_it_clears(
         Endpoint=queue_arn,
         Attributes={"RawMessageDelivery": "true"},
     )
-    ddb = emulator.client("dynamodb")
-    stream_arn = create_table(ddb, name)
     policy = {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn}],
     }
-    function = deploy_function(
-        emulator, name, journal, extra_env={"TOPIC_ARN": topic_arn}, policy=policy
-    )
-    mapping(emulator, function, stream_arn)
+    built = stream.build(extra_env={"TOPIC_ARN": topic_arn}, policy=policy)
     emulator.app.faults.add("sns", PRIMARY)
     try:
-        put(ddb, name, "event-1")
+        built.put("event-1")
         wait_for(lambda: len(invocations(journal)) >= 2, what="a retried invocation")
         assert receive_all(emulator, queue_url) == []
     finally:
