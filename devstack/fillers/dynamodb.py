@@ -28,6 +28,7 @@ from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.table import Table
 
 from devstack.dynamodb.control import ReplicationControl
+from devstack.dynamodb.idempotency import TransactionTokens
 from devstack.dynamodb.queries import partition_view
 from devstack.dynamodb.replication import Replicator, written_keys
 from devstack.dynamodb.transactions import transact_write
@@ -67,6 +68,7 @@ class DynamoDbReplicas:
             self._lock,
         )
         self.control = ReplicationControl(self.replicator, self.sweeper)
+        self.tokens = TransactionTokens()  # TransactWriteItems' ClientRequestToken
         self.replicator.start()
         self.sweeper.start()
 
@@ -88,17 +90,22 @@ class DynamoDbReplicas:
             return self._with_replicas(request, forward(request), "Table")
         if operation in _WRITE_OPERATIONS:
             with self._lock:
-                fast = (
+                # A reused ClientRequestToken: answered, not applied (devstack.dynamodb.idempotency)
+                transact = operation == "TransactWriteItems"
+                replayed = self.tokens.replay(request.region, request.json()) if transact else None
+                fast = replayed or (
                     transact_write(self.backend(request.region), request.json())
-                    if operation == "TransactWriteItems"
+                    if transact
                     else None
                 )
                 # moto answers whatever the fast path did not (nothing changed then).
                 response = fast or forward(request)
-                if response.status == 200:
+                if response.status == 200 and replayed is None:
                     backend = self.backend(request.region)
                     for table_name, key in written_keys(operation, request.json(), backend):
                         self.replicator.record_local_write(request.region, table_name, key)
+                    if transact:
+                        self.tokens.remember(request.region, request.json(), response)
             return response
         if operation == "UpdateTimeToLive":
             response = forward(request)
