@@ -43,7 +43,9 @@ def clock(emulator: Any) -> Iterator[_Clock]:
     tokens.clock = real
 
 
-def _table(emulator: Any, unique_name: Any) -> tuple[str, Any]:
+@pytest.fixture
+def table(emulator: Any, unique_name: Any) -> tuple[str, Any]:
+    """A fresh table (its name) and a client of the emulator's primary Region."""
     client = emulator.client("dynamodb", PRIMARY)
     name = unique_name("idem")
     create_table(client, name)
@@ -63,66 +65,71 @@ def _increment(name: str, by: int = 1) -> list[dict[str, Any]]:
     ]
 
 
+def _send(client: Any, name: str, token: str, by: int = 1) -> dict[str, Any]:
+    answer: dict[str, Any] = client.transact_write_items(
+        TransactItems=_increment(name, by), ClientRequestToken=token
+    )
+    return answer
+
+
 def _counter(client: Any, name: str) -> int:
     item = client.get_item(TableName=name, Key=key("u", "counter"), ConsistentRead=True)
     return int(item.get("Item", {}).get("n", {}).get("N", "0"))
 
 
 def test_the_same_token_and_request_twice_is_applied_once_and_both_succeed(
-    emulator: Any, unique_name: Any, clock: _Clock
+    table: tuple[str, Any], clock: _Clock
 ) -> None:
-    name, client = _table(emulator, unique_name)
-    first = client.transact_write_items(TransactItems=_increment(name), ClientRequestToken="t-1")
+    name, client = table
+    first = _send(client, name, "t-1")
     clock.now += WINDOW_SECONDS - 1
-    second = client.transact_write_items(TransactItems=_increment(name), ClientRequestToken="t-1")
+    second = _send(client, name, "t-1")
     assert first["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert second["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert _counter(client, name) == 1
 
 
 def test_the_same_token_with_other_parameters_is_an_idempotent_parameter_mismatch(
-    emulator: Any, unique_name: Any, clock: _Clock
+    table: tuple[str, Any], clock: _Clock
 ) -> None:
-    name, client = _table(emulator, unique_name)
-    client.transact_write_items(TransactItems=_increment(name), ClientRequestToken="t-2")
+    name, client = table
+    _send(client, name, "t-2")
     with pytest.raises(ClientError) as raised:
-        client.transact_write_items(TransactItems=_increment(name, by=5), ClientRequestToken="t-2")
+        _send(client, name, "t-2", by=5)
     assert raised.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert _counter(client, name) == 1
 
 
 def test_after_ten_minutes_the_token_is_a_new_request(
-    emulator: Any, unique_name: Any, clock: _Clock
+    table: tuple[str, Any], clock: _Clock
 ) -> None:
-    name, client = _table(emulator, unique_name)
-    client.transact_write_items(TransactItems=_increment(name), ClientRequestToken="t-3")
+    name, client = table
+    _send(client, name, "t-3")
     clock.now += WINDOW_SECONDS + 1
-    client.transact_write_items(TransactItems=_increment(name), ClientRequestToken="t-3")
+    _send(client, name, "t-3")
     assert _counter(client, name) == 2
     # ... and a change of parameters is no mismatch any more once the window has passed.
     clock.now += WINDOW_SECONDS + 1
-    client.transact_write_items(TransactItems=_increment(name, by=5), ClientRequestToken="t-3")
+    _send(client, name, "t-3", by=5)
     assert _counter(client, name) == 7
 
 
 def test_tokens_are_per_region_and_requests_without_one_are_never_replayed(
-    emulator: Any, unique_name: Any, clock: _Clock
+    emulator: Any, table: tuple[str, Any], clock: _Clock
 ) -> None:
-    name, client = _table(emulator, unique_name)
-    client.transact_write_items(TransactItems=_increment(name), ClientRequestToken="t-4")
+    name, client = table
+    _send(client, name, "t-4")
     tokens: TransactionTokens = emulator.app.dynamodb.tokens
     body = {"TransactItems": _increment(name), "ClientRequestToken": "t-4"}
     assert tokens.replay("us-west-2", body) is None
     assert tokens.replay(PRIMARY, {"TransactItems": _increment(name)}) is None
 
 
-def test_a_cancelled_transaction_is_not_remembered(
-    emulator: Any, unique_name: Any, clock: _Clock
-) -> None:
+def test_a_cancelled_transaction_is_not_remembered(table: tuple[str, Any], clock: _Clock) -> None:
     """Only an applied transaction holds its token (a cancelled one changed nothing; AWS does
     not say what a retry of it gets: the devstack runs it again)."""
-    name, client = _table(emulator, unique_name)
+    name, client = table
     guarded = _increment(name)
     guarded[0]["Update"]["ConditionExpression"] = "attribute_exists(pk)"
     with pytest.raises(ClientError) as raised:
@@ -142,11 +149,11 @@ class _Raw:
 
 
 def test_a_botocore_retry_of_an_applied_transaction_succeeds_without_applying_it_again(
-    emulator: Any, unique_name: Any, clock: _Clock
+    emulator: Any, table: tuple[str, Any], clock: _Clock
 ) -> None:
     """The first attempt reaches DynamoDB and is applied, its answer is lost (here: a 500 in its
     place); botocore retries the same body with the same (generated) token."""
-    name, _ = _table(emulator, unique_name)
+    name, _ = table
     client = emulator.client("dynamodb", PRIMARY, retries=3)
     bodies: list[bytes] = []
 
