@@ -484,10 +484,15 @@ class Repository:
         try:
             self._retrying_conflicts("TransactWriteItems", write)
         except ClientError as error:
-            if _error_code(error) == "TransactionCanceledException" and _cancelled_by_condition(
-                error
-            ):
+            if _error_code(error) != "TransactionCanceledException":
+                raise
+            if _cancelled_by_condition(error, index=0):
                 raise errors.NotFoundError("create a profile before registering sessions") from None
+            if _cancelled_by_condition(error):
+                # The Put's own condition: a session with this id exists. Ids are ULIDs made here,
+                # and botocore's retry of an applied transaction is answered by its
+                # ClientRequestToken (docs/aws-rules.md), so this is a conflict, not "no profile".
+                raise errors.ConflictError("a session with this id already exists") from None
             raise
 
     def list_sessions(self, user_id: str, now: int) -> list[Session]:

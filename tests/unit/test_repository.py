@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from botocore.exceptions import ClientError
 
 from meridian import errors, repository
+from meridian.profiles.model import Session
 from meridian.repository import Repository
 
 
@@ -116,3 +118,42 @@ def test_scrub_follows_every_page_without_a_deadline() -> None:
     assert client.requests[1][1]["Key"]["sk"] == {"S": "IDEMKEY#1"}
     assert client.requests[3][1]["Key"]["sk"] == {"S": "TXN#2"}
     assert client.requests[2][1]["ExclusiveStartKey"] == item("PROFILE")
+
+
+class CancellingClient:
+    """transact_write_items is cancelled with the given CancellationReasons codes."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = codes
+
+    def transact_write_items(self, **_request):
+        raise ClientError(
+            {
+                "Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+                "CancellationReasons": [{"Code": code} for code in self.codes],
+            },
+            "TransactWriteItems",
+        )
+
+
+def a_session() -> Session:
+    return Session(
+        session_id="01JAAAAAAAAAAAAAAAAAAAAAAA",
+        device_name="phone",
+        platform="ios",
+        created_at="2026-12-02T00:00:00Z",
+        expires_at=2_000_000_000,
+    )
+
+
+def test_a_session_without_a_profile_is_404() -> None:
+    client = CancellingClient(["ConditionalCheckFailed", "None"])
+    with pytest.raises(errors.NotFoundError):
+        Repository("t", client).create_session("u", a_session())  # type: ignore[arg-type]
+
+
+def test_a_session_whose_id_is_taken_is_409_not_a_missing_profile() -> None:
+    # The Put's own condition (a session with this id exists) is not "create a profile first".
+    client = CancellingClient(["None", "ConditionalCheckFailed"])
+    with pytest.raises(errors.ConflictError):
+        Repository("t", client).create_session("u", a_session())  # type: ignore[arg-type]
