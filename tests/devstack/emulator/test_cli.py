@@ -359,3 +359,35 @@ def test_down_disables_the_distributions_before_terraform_deletes_them(
     assert current["DistributionConfig"]["Enabled"] is False
     assert distribution_id not in cli.disable_distributions(settings)  # nothing left to do
     cloudfront.delete_distribution(Id=distribution_id, IfMatch=current["ETag"])
+
+
+def test_init_runs_again_only_when_what_it_installs_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`terraform init` (~6 s) installs the providers of the lock file and the module tree named by
+    the `source` arguments; with neither changed since the last init, up and down skip it."""
+    settings = settings_for(tmp_path)
+    (settings.infra_dir / "main.tf").write_text('module "a" {\n  source = "./modules/a"\n}\n')
+    (settings.infra_dir / ".terraform.lock.hcl").write_text("# providers\n")
+    inits: list[tuple[str, ...]] = []
+
+    def fake_terraform(_settings: cli.Settings, *args: str, **_kwargs: Any) -> str:
+        inits.append(args)
+        for name in ("modules", "providers"):
+            (settings.state_dir / "tf" / name).mkdir(parents=True, exist_ok=True)
+        return ""
+
+    monkeypatch.setattr(cli, "terraform", fake_terraform)
+    cli.terraform_init(settings)
+    cli.terraform_init(settings)
+    assert len(inits) == 1
+    (settings.infra_dir / "main.tf").write_text(
+        'module "a" {\n  source = "./modules/a"\n}\nmodule "b" {\n  source = "./modules/b"\n}\n'
+    )
+    cli.terraform_init(settings)
+    assert len(inits) == 2
+    (settings.infra_dir / ".terraform.lock.hcl").write_text("# other providers\n")
+    cli.terraform_init(settings)
+    assert len(inits) == 3
+    cli.terraform_init(settings)
+    assert len(inits) == 3
