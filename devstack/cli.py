@@ -472,9 +472,9 @@ _INSTALL_ARGUMENTS = re.compile(r"^\s*(?:source|version)\s*=.*$", re.MULTILINE)
 
 def init_fingerprint(settings: Settings) -> str:
     """What `terraform init` installs from: the lock file's providers, every module's `source`
-    and the provider requirements (https://developer.hashicorp.com/terraform/cli/commands/init: init installs the
-    modules and providers the configuration names; nothing else it does applies to a local
-    state without a backend block)."""
+    and the provider requirements. Init installs the modules and providers the configuration
+    names; nothing else it does applies to a local state without a backend block
+    (https://developer.hashicorp.com/terraform/cli/commands/init)."""
     digest = hashlib.sha256()
     lock = settings.infra_dir / ".terraform.lock.hcl"
     digest.update(lock.read_bytes() if lock.exists() else b"no lock file")
