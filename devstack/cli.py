@@ -841,30 +841,6 @@ def destroy(settings: Settings) -> None:
         terraform_logged(settings, "destroy", *arguments)
 
 
-def disable_distributions(settings: Settings) -> list[str]:
-    """Disable every enabled CloudFront distribution of the emulator; their ids.
-
-    AWS deletes only a disabled distribution ("You must disable the distribution before you can
-    delete it": https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteDistribution.html).
-    The provider disables an enabled one itself, then sleeps 30 s before its first status read
-    (internal/service/cloudfront/distribution.go, waitDistributionDeployed: Delay 30 s), although
-    the emulator deploys at once. Disabled here first, the destroy goes straight to the delete;
-    the delete itself, and that nothing is left, are still Terraform's and ``leftovers()``'s."""
-    client = aws_client(settings, "cloudfront", "us-east-1")
-    disabled: list[str] = []
-    for summary in client.list_distributions()["DistributionList"].get("Items") or []:
-        current = client.get_distribution_config(Id=summary["Id"])
-        config = current["DistributionConfig"]
-        if not config.get("Enabled"):
-            continue
-        config["Enabled"] = False
-        client.update_distribution(
-            Id=summary["Id"], IfMatch=current["ETag"], DistributionConfig=config
-        )
-        disabled.append(summary["Id"])
-    return disabled
-
-
 def cmd_down(settings: Settings) -> int:
     started = time.monotonic()
     problems: list[str] = []
@@ -875,8 +851,6 @@ def cmd_down(settings: Settings) -> int:
         with contextlib.suppress(DevstackError):
             regions = stack_regions(terraform_outputs(settings), regions[0])
         try:
-            for distribution in disable_distributions(settings):
-                say(f"CloudFront distribution {distribution} disabled (the destroy deletes it)")
             destroy(settings)
             remaining = leftovers(settings, regions)
             if remaining:

@@ -202,7 +202,6 @@ def test_a_failed_destroy_is_run_once_more(
     monkeypatch.setattr(cli, "stack_applied", lambda _settings, _instance: True)
     monkeypatch.setattr(cli, "terraform_init", lambda _settings: None)
     monkeypatch.setattr(cli, "terraform_outputs", lambda _settings: {})
-    monkeypatch.setattr(cli, "disable_distributions", lambda _settings: [])
     monkeypatch.setattr(cli, "terraform_logged", destroy)
     monkeypatch.setattr(cli, "leftovers", lambda _settings, _regions: [])
     monkeypatch.setattr(cli, "stop_server", lambda _settings: stopped.append(True))
@@ -233,7 +232,6 @@ def test_a_destroy_that_succeeds_skips_the_read_back(
     monkeypatch.setattr(cli, "stack_applied", lambda _settings, _instance: True)
     monkeypatch.setattr(cli, "terraform_init", lambda _settings: None)
     monkeypatch.setattr(cli, "terraform_outputs", lambda _settings: {})
-    monkeypatch.setattr(cli, "disable_distributions", lambda _settings: [])
     monkeypatch.setattr(cli, "terraform_logged", lambda _settings, *args: destroys.append(args))
     monkeypatch.setattr(cli, "leftovers", lambda _settings, regions: checked.append(regions) or [])
     monkeypatch.setattr(cli, "stop_server", lambda _settings: None)
@@ -309,56 +307,6 @@ def test_resource_timings_pair_each_start_with_its_completion() -> None:
     summary = cli.timing_summary(timings, total=70.0)
     assert "first change after 40.0 s" in summary
     assert summary.index("aws_sqs_queue.q (create) 25.5 s") < summary.index('f["x"] (create)')
-
-
-def _distribution_config(reference: str) -> dict[str, Any]:
-    return {
-        "CallerReference": reference,
-        "Comment": "",
-        "Enabled": True,
-        "Origins": {
-            "Quantity": 1,
-            "Items": [
-                {
-                    "Id": "api",
-                    "DomainName": "example.execute-api.us-east-1.amazonaws.com",
-                    "CustomOriginConfig": {
-                        "HTTPPort": 80,
-                        "HTTPSPort": 443,
-                        "OriginProtocolPolicy": "https-only",
-                    },
-                }
-            ],
-        },
-        "DefaultCacheBehavior": {
-            "TargetOriginId": "api",
-            "ViewerProtocolPolicy": "https-only",
-            "MinTTL": 0,
-            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-        },
-    }
-
-
-def test_down_disables_the_distributions_before_terraform_deletes_them(
-    emulator: Any, tmp_path: Path, unique_name: Any
-) -> None:
-    """CloudFront deletes only a disabled distribution; the provider disables an enabled one and
-    sleeps 30 s before its first status read (waitDistributionDeployed). Disabled up front
-    through the API, the provider goes straight to DeleteDistribution: ~30 s off `make down`."""
-    cloudfront = emulator.client("cloudfront")
-    created = cloudfront.create_distribution(
-        DistributionConfig=_distribution_config(unique_name("ref"))
-    )
-    distribution_id = created["Distribution"]["Id"]
-
-    settings = cli.Settings(
-        port=emulator.port, state_dir=tmp_path, infra_dir=tmp_path, var_file="x.tfvars"
-    )
-    assert distribution_id in cli.disable_distributions(settings)
-    current = cloudfront.get_distribution_config(Id=distribution_id)
-    assert current["DistributionConfig"]["Enabled"] is False
-    assert distribution_id not in cli.disable_distributions(settings)  # nothing left to do
-    cloudfront.delete_distribution(Id=distribution_id, IfMatch=current["ETag"])
 
 
 def test_init_runs_again_only_when_what_it_installs_changed(
