@@ -41,6 +41,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SERVER_START_TIMEOUT_S = 60.0
 HEALTH_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 15.0
+# Terraform walks 10 resources at a time by default
+# (https://developer.hashicorp.com/terraform/cli/commands/apply#parallelism-n). Most of a devstack
+# apply is the AWS provider sleeping between polls: 6 equal reads 5 s apart per SQS queue and
+# queue policy (internal/service/sqs/wait.go), 5 s before the first Lambda state read
+# (internal/service/lambda/function.go waitFunctionCreated), KMS key propagation; a sleeping
+# resource holds its slot, so with 10 slots the WAF web ACLs and functions queued behind the
+# queues. Measured in docs/testing-guide.md ("make up / make down").
+DEFAULT_TF_PARALLELISM = 30
 TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
 
 
@@ -89,6 +97,11 @@ class Settings:
     @property
     def terraform_log(self) -> Path:
         return self.state_dir / "terraform.log"
+
+    @property
+    def timings_file(self) -> Path:
+        """Each resource's create/destroy timing in the last apply or destroy."""
+        return self.state_dir / "terraform-timings.json"
 
     @property
     def tfstate(self) -> Path:
@@ -319,24 +332,121 @@ def terraform(
     return code
 
 
+@dataclass(frozen=True)
+class ResourceTiming:
+    """One resource's create or destroy, seconds since the Terraform command started."""
+
+    address: str
+    action: str  # "create" | "destroy" | "modify"
+    started: float
+    finished: float
+
+    @property
+    def seconds(self) -> float:
+        return round(self.finished - self.started, 1)
+
+
+_STARTED = re.compile(r"^(?P<address>\S.*?): (?P<verb>Creating|Destroying|Modifying)\.\.\.")
+_FINISHED = re.compile(
+    r"^(?P<address>\S.*?): (?P<verb>Creation|Destruction|Modifications) complete after"
+)
+_ACTIONS = {
+    "Creating": "create",
+    "Creation": "create",
+    "Destroying": "destroy",
+    "Destruction": "destroy",
+    "Modifying": "modify",
+    "Modifications": "modify",
+}
+
+
+def resource_timings(lines: list[tuple[float, str]]) -> list[ResourceTiming]:
+    """Each resource's start and completion, from Terraform's human-readable output lines
+    (``<address>: Creating...`` / ``<address>: Creation complete after 25s``), in the order
+    they completed."""
+    started: dict[tuple[str, str], float] = {}
+    timings: list[ResourceTiming] = []
+    for at, line in lines:
+        begin = _STARTED.match(line)
+        if begin:
+            started[(begin["address"], _ACTIONS[begin["verb"]])] = at
+            continue
+        end = _FINISHED.match(line)
+        if end:
+            key = (end["address"], _ACTIONS[end["verb"]])
+            if key in started:
+                timings.append(ResourceTiming(key[0], key[1], started.pop(key), at))
+    return timings
+
+
+def timing_summary(timings: list[ResourceTiming], total: float, slowest: int = 6) -> str:
+    """One line: when the first change started (Terraform's validate and plan walks before it)
+    and the slowest resources."""
+    if not timings:
+        return f"no resource changed in {total:.1f} s"
+    first = min(t.started for t in timings)
+    ranked = sorted(timings, key=lambda t: t.seconds, reverse=True)[:slowest]
+    parts = ", ".join(f"{t.address} ({t.action}) {t.seconds:.1f} s" for t in ranked)
+    return f"first change after {first:.1f} s of {total:.1f} s; slowest: {parts}"
+
+
 def terraform_logged(settings: Settings, *args: str) -> None:
     """Run a long Terraform command with its output in .devstack/terraform.log (the summary and,
-    on failure, the end of the log are printed)."""
+    on failure, the end of the log are printed) and each resource's timing in
+    .devstack/terraform-timings.json (where the time went)."""
     command = [*terraform_command(), f"-chdir={settings.infra_dir}", *args, "-no-color"]
     env = terraform_env(settings, primary_region(settings))
     log_path = settings.terraform_log
     say(f"terraform {args[0]} (output in {log_path})")
+    timed: list[tuple[float, str]] = []
+    started = time.monotonic()
     with log_path.open("w") as log:
-        code = subprocess.run(  # noqa: S603 - fixed program
-            command, env=env, check=False, stdout=log, stderr=subprocess.STDOUT
-        ).returncode
-    lines = log_path.read_text(errors="replace").splitlines()
+        process = subprocess.Popen(  # noqa: S603 - fixed program
+            command,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
+        for line in process.stdout or ():
+            log.write(line)
+            timed.append((time.monotonic() - started, line.rstrip("\n")))
+        code = process.wait()
+    total = time.monotonic() - started
+    timings = resource_timings(timed)
+    settings.timings_file.write_text(
+        json.dumps(
+            {
+                "command": args[0],
+                "seconds": round(total, 1),
+                "resources": [
+                    {
+                        "address": t.address,
+                        "action": t.action,
+                        "started": round(t.started, 1),
+                        "finished": round(t.finished, 1),
+                    }
+                    for t in timings
+                ],
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+    lines = [line for _, line in timed]
     if code != 0:
         print("\n".join(lines[-60:]), flush=True)
         raise DevstackError(f"terraform {args[0]} failed ({code}); full output in {log_path}")
     for line in lines:
         if re.match(r"^(Apply|Destroy) complete!", line):
             say(line)
+    say(f"terraform {args[0]}: {timing_summary(timings, total)}")
+
+
+def tf_parallelism() -> int:
+    """How many resources Terraform changes at once against the devstack."""
+    return int(os.environ.get("DEVSTACK_TF_PARALLELISM", str(DEFAULT_TF_PARALLELISM)))
 
 
 def var_args(settings: Settings) -> list[str]:
@@ -356,9 +466,39 @@ def primary_region(settings: Settings) -> str:
     return "us-east-1"
 
 
+# A module's or provider requirement's `source` and `version` arguments.
+_INSTALL_ARGUMENTS = re.compile(r"^\s*(?:source|version)\s*=.*$", re.MULTILINE)
+
+
+def init_fingerprint(settings: Settings) -> str:
+    """What `terraform init` installs from: the lock file's providers, every module's `source`
+    and the provider requirements. Init installs the modules and providers the configuration
+    names; nothing else it does applies to a local state without a backend block
+    (https://developer.hashicorp.com/terraform/cli/commands/init)."""
+    digest = hashlib.sha256()
+    lock = settings.infra_dir / ".terraform.lock.hcl"
+    digest.update(lock.read_bytes() if lock.exists() else b"no lock file")
+    for path in sorted(settings.infra_dir.rglob("*.tf")):
+        if ".terraform" in path.parts:
+            continue
+        digest.update(str(path.relative_to(settings.infra_dir)).encode())
+        for source in _INSTALL_ARGUMENTS.findall(path.read_text(errors="replace")):
+            digest.update(source.strip().encode())
+    return digest.hexdigest()
+
+
 def terraform_init(settings: Settings) -> None:
-    """Install providers and modules into TF_DATA_DIR under the state directory (quietly)."""
+    """Install providers and modules into TF_DATA_DIR under the state directory (quietly);
+    skipped (~6 s) when neither changed since the last init into that directory."""
+    data_dir = settings.state_dir / "tf"
+    stamp = data_dir / "devstack-init.sha256"
+    fingerprint = init_fingerprint(settings)
+    installed = all((data_dir / name).is_dir() for name in ("modules", "providers"))
+    if installed and stamp.exists() and stamp.read_text() == fingerprint:
+        return
     terraform(settings, "init", "-input=false", capture=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
 
 
 def inputs_fingerprint(settings: Settings) -> str:
@@ -402,7 +542,14 @@ def apply(settings: Settings, instance: str) -> None:
     started = time.monotonic()
     # Recorded first: a failed apply leaves resources that `down` must still destroy.
     settings.applied_file.write_text(json.dumps({"instance": instance}))
-    terraform_logged(settings, "apply", "-input=false", "-auto-approve", *var_args(settings))
+    terraform_logged(
+        settings,
+        "apply",
+        "-input=false",
+        "-auto-approve",
+        f"-parallelism={tf_parallelism()}",
+        *var_args(settings),
+    )
     settings.applied_file.write_text(json.dumps({"instance": instance, "fingerprint": fingerprint}))
     say(f"terraform apply took {time.monotonic() - started:.1f} s")
 
@@ -648,7 +795,15 @@ def apply_on_fresh_emulator_if_needed(settings: Settings, instance: str) -> None
         kept = settings.state_dir / "terraform-first-attempt.log"
         if settings.terraform_log.exists():
             shutil.copyfile(settings.terraform_log, kept)
-        say(f"first apply failed ({error}); retrying once on a fresh emulator (log kept in {kept})")
+        # The emulator's log of that attempt: SDK retries with the answer to the attempt before,
+        # and connections a client dropped (devstack.retries) say why a create was a duplicate.
+        kept_log = settings.state_dir / "devstack-first-attempt.log"
+        if settings.log_file.exists():
+            shutil.copyfile(settings.log_file, kept_log)
+        say(
+            f"first apply failed ({error}); retrying once on a fresh emulator (logs of the "
+            f"failed attempt kept in {kept} and {kept_log})"
+        )
         stop_server(settings)
         fresh = start_server(settings)
         apply(settings, str(fresh["instance"]))

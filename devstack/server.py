@@ -50,6 +50,7 @@ from urllib.parse import unquote, urlencode
 
 from devstack import timings
 from devstack.faults import FaultRegistry
+from devstack.retries import LoggingRequestHandler, RetryLog
 from devstack.runtime.contracts import FunctionSpec, HttpRequest, HttpResponse, InvokeResult
 from devstack.waf import WafBlock, WafGate, WafRequest
 from devstack.wsgi import (
@@ -144,6 +145,8 @@ class DevstackApp:
         self._serve_dynamodb_read = wire.serve
         self.backend = MotoBackend(DEFAULT_ACCOUNT_ID, state_dir / "devstack.log")
         self.faults = FaultRegistry()
+        # SDK retries are logged with the answer to the attempt before (devstack.retries).
+        self.retries = RetryLog()
         self.timings = timings.Timings()
         self.fillers = default_fillers(DEFAULT_ACCOUNT_ID)
         for filler in self.fillers:
@@ -238,6 +241,7 @@ class DevstackApp:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         request = read_request(environ)
+        self.retries.arrived(request)
         try:
             response = self.dispatch(request)
         except Exception:
@@ -248,6 +252,7 @@ class DevstackApp:
                 traceback.format_exc(),
             )
             response = aws_json_error(500, "InternalFailure", "devstack internal error (see log)")
+        self.retries.answered(request, response)
         headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(response.body))))
         start_response(status_line(response.status), headers)
@@ -522,7 +527,10 @@ def main() -> int:
     state_dir = state_dir_from_env()
     state_dir.mkdir(parents=True, exist_ok=True)
     app = DevstackApp(port, state_dir)
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    # The handler logs a client that dropped its connection before the answer was written.
+    server = make_server(
+        "127.0.0.1", port, app, threaded=True, request_handler=LoggingRequestHandler
+    )
     from devstack.edge.listener import EdgeApp
 
     edge_port = edge_port_from_env(port)

@@ -124,6 +124,18 @@ run "transaction_events_with_defaults" {
     error_message = "only this topic may send to the subscriber queue"
   }
 
+  # The policy is created with the queue (CreateQueue's Policy attribute), not by a separate
+  # aws_sqs_queue_policy: each SQS resource waits for 6 equal reads 5 s apart, so a separate
+  # policy resource added 25 s to the critical path of every apply (docs/aws-rules.md). The
+  # rendered document is only known at apply (it reads the topic's ARN); that the queue delivers
+  # only the topic's events is proven end to end (tests/e2e/test_e2e_transaction_events.py).
+  assert {
+    condition = (
+      toset(one(data.aws_iam_policy_document.subscriber.statement).resources) == toset(["arn:aws:sqs:us-east-1:123456789012:meridian-dev-transaction-events-subscriber"])
+    )
+    error_message = "the subscriber queue carries its own policy, naming the queue's own ARN (built from its name: the queue cannot reference its own arn attribute)"
+  }
+
   assert {
     condition = (
       aws_sns_topic_subscription.subscriber.protocol == "sqs" &&

@@ -252,3 +252,90 @@ def test_terraform_runs_with_a_lazier_go_collector_unless_gogc_is_set(
     assert cli.terraform_env(settings, "us-east-1")["GOGC"] == "400"
     monkeypatch.setenv("GOGC", "100")
     assert cli.terraform_env(settings, "us-east-1")["GOGC"] == "100"
+
+
+def test_a_failed_first_apply_keeps_the_first_emulators_log(
+    fake: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The retry's message points at both logs of the failed attempt: Terraform's and the
+    emulator's (its SDK retries and dropped connections say why a create was a duplicate)."""
+    emulator = fake(failures=1)
+    emulator.settings.log_file.write_text("the first emulator's requests\n")
+    cli.apply_on_fresh_emulator_if_needed(emulator.settings, "i0")
+    kept = emulator.settings.state_dir / "devstack-first-attempt.log"
+    assert kept.read_text() == "the first emulator's requests\n"
+    assert str(kept) in capsys.readouterr().out
+
+
+def test_the_devstack_apply_runs_wider_than_terraforms_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terraform walks 10 resources at a time by default; most of the devstack apply is the
+    provider sleeping between polls (SQS attribute propagation, Lambda state, KMS), and a
+    sleeping resource holds its slot. DEVSTACK_TF_PARALLELISM overrides the devstack's width."""
+    settings = settings_for(tmp_path)
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    runs: list[tuple[str, ...]] = []
+    monkeypatch.setattr(cli, "terraform_logged", lambda _settings, *args: runs.append(args))
+    monkeypatch.delenv("DEVSTACK_TF_PARALLELISM", raising=False)
+    cli.apply(settings, "i1")
+    assert f"-parallelism={cli.DEFAULT_TF_PARALLELISM}" in runs[0]
+    assert cli.DEFAULT_TF_PARALLELISM > 10
+    monkeypatch.setenv("DEVSTACK_TF_PARALLELISM", "7")
+    settings.applied_file.unlink()
+    cli.apply(settings, "i2")
+    assert "-parallelism=7" in runs[1]
+
+
+def test_resource_timings_pair_each_start_with_its_completion() -> None:
+    lines = [
+        (0.0, "Plan: 3 to add, 0 to change, 0 to destroy."),
+        (40.0, "module.a.aws_sqs_queue.q: Creating..."),
+        (40.5, 'module.a.aws_lambda_function.f["x"]: Creating...'),
+        (52.0, 'module.a.aws_lambda_function.f["x"]: Creation complete after 11s [id=x]'),
+        (65.5, "module.a.aws_sqs_queue.q: Creation complete after 25s [id=http://q]"),
+        (66.0, "module.a.aws_sqs_queue.q: Destroying... [id=http://q]"),
+        (67.0, "module.a.aws_sqs_queue.q: Destruction complete after 1s"),
+    ]
+    timings = cli.resource_timings(lines)
+    assert timings == [  # in the order they completed
+        cli.ResourceTiming('module.a.aws_lambda_function.f["x"]', "create", 40.5, 52.0),
+        cli.ResourceTiming("module.a.aws_sqs_queue.q", "create", 40.0, 65.5),
+        cli.ResourceTiming("module.a.aws_sqs_queue.q", "destroy", 66.0, 67.0),
+    ]
+    assert [t.seconds for t in timings] == [11.5, 25.5, 1.0]
+    summary = cli.timing_summary(timings, total=70.0)
+    assert "first change after 40.0 s" in summary
+    assert summary.index("aws_sqs_queue.q (create) 25.5 s") < summary.index('f["x"] (create)')
+
+
+def test_init_runs_again_only_when_what_it_installs_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`terraform init` (~6 s) installs the providers of the lock file and the module tree named by
+    the `source` arguments; with neither changed since the last init, up and down skip it."""
+    settings = settings_for(tmp_path)
+    (settings.infra_dir / "main.tf").write_text('module "a" {\n  source = "./modules/a"\n}\n')
+    (settings.infra_dir / ".terraform.lock.hcl").write_text("# providers\n")
+    inits: list[tuple[str, ...]] = []
+
+    def fake_terraform(_settings: cli.Settings, *args: str, **_kwargs: Any) -> str:
+        inits.append(args)
+        for name in ("modules", "providers"):
+            (settings.state_dir / "tf" / name).mkdir(parents=True, exist_ok=True)
+        return ""
+
+    monkeypatch.setattr(cli, "terraform", fake_terraform)
+    cli.terraform_init(settings)
+    cli.terraform_init(settings)
+    assert len(inits) == 1
+    (settings.infra_dir / "main.tf").write_text(
+        'module "a" {\n  source = "./modules/a"\n}\nmodule "b" {\n  source = "./modules/b"\n}\n'
+    )
+    cli.terraform_init(settings)
+    assert len(inits) == 2
+    (settings.infra_dir / ".terraform.lock.hcl").write_text("# other providers\n")
+    cli.terraform_init(settings)
+    assert len(inits) == 3
+    cli.terraform_init(settings)
+    assert len(inits) == 3

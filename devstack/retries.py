@@ -1,0 +1,196 @@
+"""SDK retries, logged with what the emulator answered the attempt before.
+
+Every AWS SDK numbers the attempts of one API call: ``amz-sdk-invocation-id`` is the same on each
+attempt and ``amz-sdk-request: attempt=N; max=M`` counts them (the AWS SDKs' retry behaviour,
+https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html; the header format as
+the SDKs write it, e.g. aws-sdk-go-v2 ``aws/retry/middleware.go``, botocore ``handlers.py``).
+An SDK retries on a 5xx, a throttling error or a connection error, also for a call that is not
+idempotent: when the first attempt of a create had in fact succeeded (its answer was lost), the
+retry is refused as a duplicate, on AWS as here (``WAFDuplicateItemException`` for CreateWebACL).
+
+So that such a failure explains itself in ``devstack.log``:
+
+* :class:`RetryLog` remembers the answer to every attempt (status, error code, time) by
+  invocation id, and logs each attempt > 1 with the answer to the previous one, or says that
+  the emulator never answered it;
+* :class:`LoggingRequestHandler` (the server's request handler) logs a request whose client
+  closed the connection before the answer was written (werkzeug drops those silently).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.serving import WSGIRequestHandler
+
+from devstack.wsgi import AwsRequest, Response
+
+LOGGER = logging.getLogger("devstack.retries")
+
+_ATTEMPT = re.compile(r"attempt=(?P<attempt>\d+)(?:;\s*max=(?P<max>\d+))?")
+# Enough for the ~1,000 calls of a `make up`; the oldest are forgotten first.
+DEFAULT_CAPACITY = 4096
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One SDK attempt as the emulator saw it."""
+
+    operation: str
+    attempt: int
+    max_attempts: int | None
+    status: int | None  # None: not answered (yet)
+    error_code: str | None
+    at: float  # time.monotonic() of the answer (or of the arrival while unanswered)
+
+
+def operation_of(request: AwsRequest) -> str:
+    """A readable name for the call: ``wafv2 us-east-1 CreateWebACL`` / ``sqs POST /``."""
+    service = request.service or "?"
+    region = request.region or "-"
+    action = request.target or dict(request.query).get("Action") or _form_action(request)
+    what = action or f"{request.method} {request.path}"
+    return f"{service} {region} {what}"
+
+
+def _form_action(request: AwsRequest) -> str | None:
+    """The query protocol's ``Action`` from a form body (SQS, SNS, IAM, STS, CloudWatch)."""
+    if "x-www-form-urlencoded" not in request.headers.get("content-type", ""):
+        return None
+    match = re.search(rb"(?:^|&)Action=([A-Za-z0-9]+)", request.body)
+    return match.group(1).decode() if match else None
+
+
+def sdk_attempt(headers: dict[str, str]) -> tuple[str, int, int | None] | None:
+    """(invocation id, attempt, max attempts) from an SDK request's headers, or None."""
+    invocation = headers.get("amz-sdk-invocation-id")
+    match = _ATTEMPT.search(headers.get("amz-sdk-request", ""))
+    if not invocation or match is None:
+        return None
+    maximum = match.group("max")
+    return invocation, int(match.group("attempt")), int(maximum) if maximum else None
+
+
+def error_code_of(response: Response) -> str | None:
+    """The AWS error code of an error answer (header of the JSON protocols, body otherwise)."""
+    if response.status < 400:
+        return None
+    header = response.header("x-amzn-ErrorType")
+    if header:
+        return header.split(":", 1)[0]
+    document = response.json()
+    code = document.get("__type") or document.get("code") or document.get("Code")
+    if isinstance(code, str):
+        return code.rpartition("#")[2]
+    match = re.search(rb"<Code>([^<]+)</Code>", response.body)
+    return match.group(1).decode() if match else None
+
+
+class RetryLog:
+    """The answers to the last ``capacity`` SDK attempts, by invocation id (thread-safe)."""
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self._capacity = capacity
+        self._lock = threading.Lock()
+        self._last: OrderedDict[str, Attempt] = OrderedDict()
+
+    def arrived(self, request: AwsRequest) -> None:
+        """Before the request is served: an attempt > 1 is logged with the previous answer."""
+        identity = sdk_attempt(request.headers)
+        if identity is None:
+            return
+        invocation, attempt, maximum = identity
+        operation = operation_of(request)
+        with self._lock:
+            previous = self._last.get(invocation)
+            self._remember(invocation, Attempt(operation, attempt, maximum, None, None, _now()))
+        if attempt > 1:
+            LOGGER.warning(
+                "SDK retry: %s attempt %d/%s (invocation %s); %s",
+                operation,
+                attempt,
+                maximum or "?",
+                invocation,
+                _describe(previous, attempt),
+            )
+
+    def answered(self, request: AwsRequest, response: Response) -> None:
+        """After the request is served: remember the answer of this attempt."""
+        identity = sdk_attempt(request.headers)
+        if identity is None:
+            return
+        invocation, attempt, maximum = identity
+        answer = Attempt(
+            operation_of(request),
+            attempt,
+            maximum,
+            response.status,
+            error_code_of(response),
+            _now(),
+        )
+        with self._lock:
+            self._remember(invocation, answer)
+
+    def last(self, invocation: str) -> Attempt | None:
+        with self._lock:
+            return self._last.get(invocation)
+
+    def _remember(self, invocation: str, attempt: Attempt) -> None:
+        self._last[invocation] = attempt
+        self._last.move_to_end(invocation)
+        while len(self._last) > self._capacity:
+            self._last.popitem(last=False)
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _describe(previous: Attempt | None, attempt: int) -> str:
+    if previous is None:
+        return (
+            f"attempt {attempt - 1} never reached the emulator's application "
+            "(refused or reset connection, or forgotten)"
+        )
+    ago = f"{_now() - previous.at:.1f} s ago"
+    if previous.status is None:
+        return f"attempt {previous.attempt} arrived {ago} and was not answered yet"
+    error = f" {previous.error_code}" if previous.error_code else ""
+    return (
+        f"attempt {previous.attempt} was answered {previous.status}{error} {ago} "
+        "(a retry after a 2xx means the client lost that answer: a create it repeats "
+        "is then a duplicate)"
+    )
+
+
+class LoggingRequestHandler(WSGIRequestHandler):
+    """werkzeug's handler, but a connection the client dropped before the answer was written
+    is logged (werkzeug ignores it), with the SDK attempt it carried."""
+
+    def connection_dropped(
+        self, error: BaseException, environ: dict[str, Any] | None = None
+    ) -> None:
+        if environ is None:
+            LOGGER.warning("connection dropped by the client before a request was read: %r", error)
+            return
+        headers = {
+            key[5:].replace("_", "-").lower(): str(value)
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
+        identity = sdk_attempt(headers)
+        attempt = f" (SDK invocation {identity[0]}, attempt {identity[1]})" if identity else ""
+        LOGGER.warning(
+            "connection dropped by the client before the answer to %s %s%s%s was written: %r",
+            environ.get("REQUEST_METHOD", "?"),
+            environ.get("PATH_INFO", "?"),
+            f" {headers['x-amz-target']}" if "x-amz-target" in headers else "",
+            attempt,
+            error,
+        )
