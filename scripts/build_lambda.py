@@ -218,15 +218,22 @@ def _no_debug_ranges(runtime: str) -> tuple[str, ...]:
 
 def compile_bytecode(runtime: str, out: Path, entries: list[tuple[str, Path]]) -> str:
     """Compile every .py entry with the runtime's interpreter into ``out``; its cache tag."""
-    jobs = [[str(path), name] for name, path in entries if name.endswith(".py")]
+    # Same bytes from the same sources: a fixed order (marshal flags an object it has seen before,
+    # so what was compiled earlier in the process shows in the output) and a fixed hash seed (the
+    # order of frozenset constants follows string hashes).
+    jobs = sorted([str(path), name] for name, path in entries if name.endswith(".py"))
     completed = subprocess.run(  # noqa: S603 - fixed argv
         # -X no_debug_ranges (Python 3.11+, PEP 657; 3.10 has no column tables to drop): the
         # bytecode leaves out the per-instruction column positions, ~1/3 of its size, so the
         # authorizer's zip (cryptography) stays under 5 MB with it. Tracebacks keep file and line
         # and lose only the ^^^ markers under the failing expression.
         # https://docs.python.org/3/using/cmdline.html#cmdoption-X (no_debug_ranges)
-        [runtime_interpreter(runtime), "-I", *_no_debug_ranges(runtime), "-c", _COMPILE, str(out)],
+        [runtime_interpreter(runtime), "-s", *_no_debug_ranges(runtime), "-c", _COMPILE, str(out)],
         input=json.dumps(jobs),
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
+            "PYTHONHASHSEED": "0",
+        },
         capture_output=True,
         text=True,
         check=False,
@@ -297,7 +304,7 @@ def install_function_dependencies(
         {
             "pip": install_args,
             "stripped": strip_tool is not None,
-            "bytecode": "unchecked-hash, no_debug_ranges",
+            "bytecode": "unchecked-hash, no_debug_ranges, sorted, PYTHONHASHSEED=0",
         }
     )
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:

@@ -394,6 +394,12 @@ def test_arm64_zips_are_built_for_the_runtime(tmp_path, runtime) -> None:
                 ), f"{wheel} of {function} does not fit {runtime} on arm64: {tags}"
         if function == "authorizer":
             assert f"_cffi_backend.cpython-{version}-aarch64-linux-gnu.so" in names
+        # Bytecode for this runtime's CPython (compiled by that interpreter), valid as shipped.
+        assert_ships_valid_bytecode(out / f"{function}.zip", f"cpython-{version}")
+    # The three REST zips hold the same files from three separately compiled dependency trees:
+    # equal bytes show that the bytecode is deterministic on this runtime too.
+    rest_zips = {sha256(out / f"{name}.zip") for name in ("health", "profiles", "transactions")}
+    assert len(rest_zips) == 1
 
 
 IMPORT_EVERY_FUNCTION = r"""
