@@ -136,7 +136,8 @@ def render(results: dict[str, Any]) -> str:
         "baseline measured in the same run on the same machine.",
         "",
         *_machine_lines(results["machine"]),
-        f"- Settings: {settings['cold_runs']} cold starts per function (median), "
+        f"- Settings: {settings['cold_runs']} cold starts per function (CPU: the fastest; "
+        "wall: the median), "
         f"{settings['warm_iterations']:,} warm invocations per route"
         + (" — QUICK SMOKE RUN, not a measurement" if settings["quick"] else ""),
         "",

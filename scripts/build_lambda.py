@@ -484,7 +484,9 @@ def main() -> int:
         digest = hashlib.sha256(target.read_bytes()).hexdigest()
         note = "  (unchanged)" if unchanged else ""
         print(f"{target}  {size:>9} bytes  sha256 {digest[:16]}{note}")
-        if size > MAX_ZIP_BYTES:
+        # The budget is the deployed artefact's: arm64. An x86_64 build only lets the tests import
+        # the zips on this host, and x86_64's cryptography extension is ~90 KB larger.
+        if size > MAX_ZIP_BYTES and args.architecture == "arm64":
             too_big.append(function)
     if too_big:
         print(f"zip larger than {MAX_ZIP_BYTES} bytes: {too_big}", file=sys.stderr)

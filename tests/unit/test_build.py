@@ -79,7 +79,10 @@ def assert_ships_valid_bytecode(zip_path: Path, cache_tag: str) -> None:
             )
             header = archive.read(pyc)[:16]
             assert int.from_bytes(header[4:8], "little") == 0b01, pyc  # hash-based, unchecked
-            assert header[8:16] == importlib.util.source_hash(archive.read(source)), pyc
+            if cache_tag == sys.implementation.cache_tag:
+                # The hash is keyed by the interpreter's magic number: checkable here only for
+                # this interpreter (test_every_function_imports_with_its_runtime loads the others).
+                assert header[8:16] == importlib.util.source_hash(archive.read(source)), pyc
 
 
 def assert_meridian_imports_are_shipped(names: list[str]) -> None:
