@@ -372,5 +372,7 @@ def _method_section() -> list[str]:
         "`_X_AMZN_TRACE_ID` (fresh per invocation) set as Lambda does; segments go by UDP to "
         "127.0.0.1:2000. Logs and EMF metrics are written to stdout (/dev/null here).",
         "- Each measure runs in a fresh interpreter; cold starts are interleaved with the "
-        "baseline and the median is reported; percentiles are nearest-rank.",
+        "baseline, from each function's zip as deployed (extracted, read-only, no bytecode "
+        "written); CPU figures are the fastest run, wall figures the median; percentiles are "
+        "nearest-rank. The warm measures import the code from `src/`.",
     ]
