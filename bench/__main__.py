@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             kit,
             jwks_url,
             measures.functions_to_measure(args.build_dir),
+            args.build_dir,
         )
         _step("warm overhead and DynamoDB calls")
         results["warm"] = measures.warm(settings, kit, jwks_url, functions)

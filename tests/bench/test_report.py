@@ -24,14 +24,25 @@ def _route(kind: str, calls: list[list[Any]], p99: float = 100.0) -> dict[str, A
     }
 
 
+def _cold(init_cpu_ratio: float, cpu_ratio: float) -> dict[str, Any]:
+    return {
+        "init_cpu_ms": 100.0 * init_cpu_ratio,
+        "init_cpu_ratio": init_cpu_ratio,
+        "cpu_ms": 110.0 * cpu_ratio,
+        "cpu_ratio": cpu_ratio,
+        "total_ms": 200.0 * cpu_ratio,
+    }
+
+
 def _results(routes: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "machine": {"date": "2026-11-23 19:00 UTC", "arch": "x86_64"},
         "cold_start": {
-            "baseline": {"total_ms": 100.0, "wall_ms": 120.0},
-            # The budget reads the CPU-time ratio; the wall-clock ratio is reported beside it.
-            "health": {"total_ms": 140.0, "ratio": 1.4, "cpu_ratio": 1.14},
-            "profiles": {"total_ms": 160.0, "ratio": 1.1, "cpu_ratio": 1.16},
+            "baseline": {"init_cpu_ms": 100.0, "cpu_ms": 110.0},
+            # The budget reads the import-and-init CPU ratio (issue 15's measure); the ratio with
+            # the first request (against a baseline that makes its first call) is information.
+            "health": _cold(init_cpu_ratio=1.14, cpu_ratio=1.6),
+            "profiles": _cold(init_cpu_ratio=1.16, cpu_ratio=1.0),
         },
         "warm": {"profiles": {"routes": routes, "all_operations": ["dynamodb:GetItem"]}},
         "packages": {"profiles": {"zipped_bytes": 6 * 1024 * 1024}},
@@ -59,16 +70,68 @@ def test_budgets() -> None:
     ]
     verdicts = report.verdicts(_results(routes))
     # Issue 15: every function's cold start <= 1.15x the boto3 baseline.
+    # Judged on import + init only: health's slow first request (1.6x) is reported, not judged.
     assert _by_measure(verdicts, "cold start") == [True, False]
-    assert {v.budget for v in verdicts if v.measure == "cold start"} == {"≤ 1.15x baseline (CPU)"}
+    assert {v.budget for v in verdicts if v.measure == "cold start"} == {report.COLD_START_BUDGET}
     assert _by_measure(verdicts, "DynamoDB calls") == [True, False, True, False]
-    assert _by_measure(verdicts, "warm p99 (CPU)") == [True, False, True, True]
-    # Issue 15 retired "warm p99 <= 5x a bare handler": the figures stay in the report's table,
-    # no verdict judges them.
+    # Issue 15 retired the warm budgets ("<= 5x a bare handler", p99 <= 500 µs): the figures stay
+    # in the report's table, no verdict judges them.
+    assert _by_measure(verdicts, "warm p99 (CPU)") == []
     assert _by_measure(verdicts, "warm p99 vs bare (CPU)") == []
     assert _by_measure(verdicts, "package") == [False]
     assert _by_measure(verdicts, "every measure") == [False]
     assert _by_measure(verdicts, "no Scan") == [True]
+
+
+def test_cold_start_budget_is_import_and_init_at_most_115_percent() -> None:
+    results = _results([])
+    cold = results["cold_start"]
+    cold["health"] = _cold(init_cpu_ratio=1.15, cpu_ratio=9.0)
+    cold["profiles"] = _cold(init_cpu_ratio=1.1501, cpu_ratio=0.5)
+    cold["transactions"] = _cold(init_cpu_ratio=0.4, cpu_ratio=0.4)
+    verdicts = [v for v in report.verdicts(results) if v.measure == "cold start"]
+    assert [(v.subject, v.ok) for v in verdicts] == [
+        ("health", True),
+        ("profiles", False),
+        ("transactions", True),
+    ]
+    # The informational ratio with the first request is shown beside the judged one.
+    assert "9.00x" in verdicts[0].value
+    assert "1.15x" in verdicts[0].value
+
+
+def test_erasure_is_budgeted_as_designed() -> None:
+    """DELETE /profiles/me: mark, sessions, scrub pages, profile (docs/data-model.md)."""
+
+    def erasure(*ops: str) -> dict[str, Any]:
+        return _route("erasure", [["dynamodb", op, False] for op in ops])
+
+    as_designed = [
+        ("UpdateItem", "Query", "BatchWriteItem", "Query", "BatchWriteItem"),
+        ("UpdateItem", "Query", "Query", "BatchWriteItem"),  # no session
+        (
+            "UpdateItem",
+            "Query",
+            "BatchWriteItem",
+            "BatchWriteItem",
+            "Query",
+            "UpdateItem",
+            "UpdateItem",
+            "Query",
+            "UpdateItem",
+            "BatchWriteItem",
+        ),
+    ]
+    for ops in as_designed:
+        assert report.expected_calls(erasure(*ops))[0], ops
+    off_design = [
+        ("Query", "BatchWriteItem", "Query", "BatchWriteItem"),  # no mark first
+        ("UpdateItem", "Query", "BatchWriteItem", "Query"),  # profile not deleted last
+        ("UpdateItem", "GetItem", "Query", "BatchWriteItem", "Query", "BatchWriteItem"),
+        ("UpdateItem", "Scan", "BatchWriteItem", "Query", "BatchWriteItem"),
+    ]
+    for ops in off_design:
+        assert not report.expected_calls(erasure(*ops))[0], ops
 
 
 def test_scan_is_always_over_budget() -> None:

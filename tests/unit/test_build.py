@@ -55,6 +55,63 @@ def builds(tmp_path_factory) -> tuple[Path, Path]:
     return first, second
 
 
+def assert_ships_valid_bytecode(zip_path: Path, cache_tag: str) -> None:
+    """Every module ships its bytecode for the runtime's interpreter, valid without its mtime.
+
+    On Lambda /var/task is read-only: a module without a usable .pyc is compiled again at every
+    cold start. The zip's fixed 1980 timestamps would make timestamp-based .pyc stale, so each is
+    hash-based and unchecked (PEP 552: flags == 0b01): it records the source's hash and is used as
+    is. Nothing else is cached: no .pyc for another interpreter, none without its source.
+    """
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+        sources = {n for n in names if n.endswith(".py")}
+        pycs = {n for n in names if n.endswith(".pyc") or "__pycache__/" in n}
+        expected = {
+            f"{n.rsplit('/', 1)[0] + '/' if '/' in n else ''}__pycache__/"
+            f"{n.rsplit('/', 1)[-1][:-3]}.{cache_tag}.pyc"
+            for n in sources
+        }
+        assert pycs == expected, (sorted(pycs - expected)[:5], sorted(expected - pycs)[:5])
+        for source in sorted(sources):
+            pyc = importlib.util.cache_from_source(source).replace(
+                sys.implementation.cache_tag, cache_tag
+            )
+            header = archive.read(pyc)[:16]
+            assert int.from_bytes(header[4:8], "little") == 0b01, pyc  # hash-based, unchecked
+            if cache_tag == sys.implementation.cache_tag:
+                # The hash is keyed by the interpreter's magic number: checkable here only for
+                # this interpreter (test_every_function_imports_with_its_runtime loads the others).
+                assert header[8:16] == importlib.util.source_hash(archive.read(source)), pyc
+
+
+def assert_meridian_imports_are_shipped(names: list[str]) -> None:
+    """Every ``meridian`` module the shipped modules import (anywhere in them) is in the zip."""
+    import ast  # noqa: PLC0415
+
+    def module_name(name: str) -> str:
+        return name[:-3].replace("/", ".").removesuffix(".__init__")
+
+    def is_module(dotted: str) -> bool:
+        path = ROOT / "src" / dotted.replace(".", "/")
+        return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+    shipped = {module_name(n) for n in names if n.endswith(".py")}
+    imported: set[str] = set()
+    for name in (n for n in names if n.startswith("meridian/") and n.endswith(".py")):
+        for node in ast.walk(ast.parse((ROOT / "src" / name).read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("meridian"):
+                imported.add(node.module or "")
+                imported |= {
+                    f"{node.module}.{alias.name}"
+                    for alias in node.names
+                    if is_module(f"{node.module}.{alias.name}")
+                }
+            elif isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names if a.name.startswith("meridian")}
+    assert imported - shipped == set(), f"imported but not in the zip: {imported - shipped}"
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -73,8 +130,13 @@ def test_zip_contents(builds, function) -> None:
         infos = archive.infolist()
     assert names == sorted(names)
     assert f"meridian/handlers/{function}.py" in names
-    assert "meridian/schemas/transaction_create.json" in names
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    if function == "authorizer":
+        # Only the meridian modules it imports (its zip is the one near 5 MB).
+        assert not [n for n in names if n.startswith(("meridian/schemas/", "meridian/repository"))]
+        assert_meridian_imports_are_shipped(names)
+    else:
+        assert "meridian/schemas/transaction_create.json" in names
+    assert_ships_valid_bytecode(builds[0] / f"{function}.zip", "cpython-313")
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
     top_level = {name.split("/")[0] for name in names}
     assert not top_level & {"boto3", "botocore", "s3transfer"}
@@ -335,14 +397,28 @@ def test_arm64_zips_are_built_for_the_runtime(tmp_path, runtime) -> None:
                 ), f"{wheel} of {function} does not fit {runtime} on arm64: {tags}"
         if function == "authorizer":
             assert f"_cffi_backend.cpython-{version}-aarch64-linux-gnu.so" in names
+        # Bytecode for this runtime's CPython (compiled by that interpreter), valid as shipped.
+        assert_ships_valid_bytecode(out / f"{function}.zip", f"cpython-{version}")
+    # The three REST zips hold the same files from three separately compiled dependency trees:
+    # equal bytes show that the bytecode is deterministic on this runtime too.
+    rest_zips = {sha256(out / f"{name}.zip") for name in ("health", "profiles", "transactions")}
+    assert len(rest_zips) == 1
 
 
 IMPORT_EVERY_FUNCTION = r"""
-import importlib, sys
+import importlib, importlib.util, os, sys
 loaded = {}
 for name in sys.argv[1:]:
     module = importlib.import_module(f"meridian.handlers.{name}")
     loaded[name] = callable(module.handler)
+# Each imported module of the zip has its bytecode for THIS interpreter in the zip.
+root = sys.path[0]
+without = sorted(
+    m.__name__ for m in list(sys.modules.values())
+    if (getattr(m, "__file__", None) or "").startswith(root) and m.__file__.endswith(".py")
+    and not os.path.isfile(importlib.util.cache_from_source(m.__file__))
+)
+assert not without, without
 if "authorizer" in sys.argv[1:]:
     import _cffi_backend
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -419,6 +495,7 @@ def test_every_function_imports_with_its_runtime(tmp_path, runtime) -> None:
             ],
             env={
                 "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "PYTHONDONTWRITEBYTECODE": "1",  # /var/task is read-only on Lambda
                 **FUNCTION_CONFIG,
                 "POWERTOOLS_SERVICE_NAME": function,
                 "POWERTOOLS_TRACE_DISABLED": "true",

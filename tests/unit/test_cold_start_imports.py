@@ -53,3 +53,13 @@ def test_init_imports_no_powertools_event_handler(function: str) -> None:
     assert not [name for name in loaded if name.startswith(NOT_AT_INIT)]
     # Logging, metrics and tracing stay Powertools'.
     assert {"aws_lambda_powertools.logging", "aws_lambda_powertools.metrics"} <= loaded
+
+
+def test_the_events_publisher_imports_no_batch_utility() -> None:
+    """Powertools' batch utility imports ~35 event data classes and asyncio (~75 ms, ~18 % of the
+    baseline at every cold start of the publisher): the partial batch response is ours."""
+    loaded = _modules_after_import("meridian.handlers.transaction_events")
+    assert not [name for name in loaded if name.startswith(NEVER_AT_INIT)]
+    assert not [name for name in loaded if name.startswith("aws_lambda_powertools.utilities.batch")]
+    assert "asyncio" not in loaded
+    assert {"aws_lambda_powertools.logging", "aws_lambda_powertools.metrics"} <= loaded

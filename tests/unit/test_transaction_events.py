@@ -178,6 +178,20 @@ def test_an_sns_failure_on_one_record_reports_only_that_record(sns: RecordingSns
     assert published == [transaction_ids[0], transaction_ids[2]]
 
 
+def test_a_failed_record_without_sequence_number_fails_the_invocation(sns: RecordingSns) -> None:
+    """Lambda cannot retry from an item identifier it does not know: the whole batch fails."""
+    good = stream_record(new_image(ids.new_ulid()))
+    broken = stream_record(None)
+    del broken["dynamodb"]["SequenceNumber"]
+    with pytest.raises(transaction_events.BatchFailedError, match="no SequenceNumber"):
+        invoke([good, broken])
+
+
+def test_an_empty_batch_reports_no_failure(sns: RecordingSns) -> None:
+    assert invoke([]) == {"batchItemFailures": []}
+    assert sns.published == []
+
+
 @pytest.mark.parametrize(
     "error",
     [THROTTLED, EndpointConnectionError(endpoint_url="https://sns.us-east-1.amazonaws.com")],
