@@ -60,6 +60,7 @@ class MotoBackend:
         self._documents: dict[tuple[str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._log_lock = threading.Lock()
+        self._stream_suffix = uuid.uuid4().hex
         # The Lambda runtime calls the log sink from the invoking thread; this tells it the region.
         self._invocation = threading.local()
 
@@ -217,23 +218,28 @@ class MotoBackend:
         """The LogSink: the devstack log file and the function's log group in the emulator."""
         region = getattr(self._invocation, "region", None)
         with self._log_lock, self.log_path.open("a", encoding="utf-8") as log:
-            for line in lines:
-                log.write(f"{log_group} {line.rstrip()}\n")
+            log.write("".join(f"{log_group} {line.rstrip()}\n" for line in lines))
         if region is None:
             return
         backend = logs_backends[self.account_id][region]
         now = int(time.time() * 1000)
-        stream = time.strftime("%Y/%m/%d", time.gmtime()) + "/[$LATEST]" + uuid.uuid4().hex
+        # One stream per group and day for this emulator (Lambda writes one per execution
+        # environment, never one per invocation): a stream per call grew moto's log backend by a
+        # stream for every request.
+        day = time.strftime("%Y/%m/%d", time.gmtime())
+        stream = f"{day}/[$LATEST]{self._stream_suffix}"
         try:
-            if log_group not in backend.groups:
-                # As Lambda does when the group does not exist yet.
-                backend.create_log_group(log_group, {})
-            backend.create_log_stream(log_group, stream)
-            backend.put_log_events(
-                log_group,
-                stream,
-                [{"timestamp": now, "message": line} for line in lines],
-            )
+            with self._log_lock:
+                if log_group not in backend.groups:
+                    # As Lambda does when the group does not exist yet.
+                    backend.create_log_group(log_group, {})
+                if stream not in backend.groups[log_group].streams:
+                    backend.create_log_stream(log_group, stream)
+                backend.put_log_events(
+                    log_group,
+                    stream,
+                    [{"timestamp": now, "message": line} for line in lines],
+                )
         except Exception:
             LOGGER.exception("could not write Lambda logs to %s in %s", log_group, region)
 
