@@ -8,6 +8,7 @@ configuration, and the Cognito pool's signing keys.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -61,6 +62,7 @@ class MotoBackend:
         self._lock = threading.Lock()
         self._log_lock = threading.Lock()
         self._stream_suffix = uuid.uuid4().hex
+        self._jwks: dict[str, Any] | None = None
         # The Lambda runtime calls the log sink from the invoking thread; this tells it the region.
         self._invocation = threading.local()
 
@@ -200,11 +202,15 @@ class MotoBackend:
         backend = cognitoidp_backends[self.account_id][region]
         if user_pool_id not in backend.user_pools:
             return None
-        # moto signs every pool's tokens with one fixed key pair and ships its public JWKS.
-        document: dict[str, Any] = load_resource(
-            "moto.cognitoidp.models", "resources/jwks-public.json"
-        )
-        return document
+        # moto signs every pool's tokens with one fixed key pair and ships its public JWKS: read
+        # once (each request through a Cognito authorizer asks), a copy per caller.
+        return copy.deepcopy(self._moto_jwks())
+
+    def _moto_jwks(self) -> dict[str, Any]:
+        with self._lock:
+            if self._jwks is None:
+                self._jwks = load_resource("moto.cognitoidp.models", "resources/jwks-public.json")
+            return self._jwks
 
     def find_user_pool_region(self, user_pool_id: str) -> str | None:
         region = user_pool_id.split("_", 1)[0]

@@ -535,7 +535,6 @@ def edge_port_from_env(port: int) -> int:
 SERVER_THREADS = 128
 # Seconds a connection may sit between requests (keep-alive) or stall mid-request.
 SERVER_SOCKET_TIMEOUT = 30
-SERVER_KEEP_ALIVE_CONNECTIONS = 1024
 
 
 class HttpServer:
@@ -566,8 +565,10 @@ class HttpServer:
         )
         # cheroot keeps at most 10 idle keep-alive connections by default (it closes the others
         # after their answer): every warm Lambda worker holds one (its boto3 pool), besides the
-        # clients'.
-        self._server.keep_alive_conn_limit = SERVER_KEEP_ALIVE_CONNECTIONS
+        # clients'. None: no limit, and no count of the open connections after every request
+        # (documented, https://cheroot.cherrypy.dev/en/latest/pkg/cheroot.server/; its type
+        # stub says int).
+        self._server.keep_alive_conn_limit = None  # type: ignore[assignment]
         self._server.prepare()
 
     @property

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -113,7 +114,7 @@ def verify_cognito_token(
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
-            key=jwt.PyJWK(jwk, algorithm="RS256").key,
+            key=_public_key(json.dumps(jwk, sort_keys=True)),
             algorithms=["RS256"],
             # Expiry is checked below against the injected clock; aud is not checked (see above).
             options={"verify_exp": False, "verify_aud": False, "verify_iat": False},
@@ -132,6 +133,13 @@ def verify_cognito_token(
     elif token_use not in ("id", "access"):
         raise unauthorized()
     return {name: _claim_string(name, value) for name, value in claims.items()}
+
+
+@lru_cache(maxsize=64)
+def _public_key(jwk_json: str) -> Any:  # noqa: ANN401 - a cryptography public key object
+    """The JWK as a key object, built once per key (an RSA key per request was a tenth of the
+    authorizer's time); keyed by the key's own JSON, so a rotated key is a new entry."""
+    return jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
 
 
 def _pool_for_issuer(provider_arns: list[str], issuer: object) -> tuple[str, str] | None:
