@@ -229,9 +229,10 @@ class MotoBackend:
             return
         backend = logs_backends[self.account_id][region]
         now = int(time.time() * 1000)
-        # One stream per group and day for this emulator (Lambda writes one per execution
-        # environment, never one per invocation): a stream per call grew moto's log backend by a
-        # stream for every request.
+        # One stream per group and day for this emulator. Lambda writes one per execution
+        # environment, never one per invocation
+        # (https://docs.aws.amazon.com/lambda/latest/operatorguide/log-structure.html): a stream
+        # per call grew moto's log backend by a stream for every request.
         day = time.strftime("%Y/%m/%d", time.gmtime())
         stream = f"{day}/[$LATEST]{self._stream_suffix}"
         try:
