@@ -38,6 +38,16 @@ END = "<!-- devstack-throughput:end -->"
 ROUTES = ("GET /v1/health", "GET /v1/profiles/me", "GET /v1/transactions", "POST /v1/transactions")
 EXPECTED = {"GET": 200, "POST": 201}
 TRANSACTION = {"amount": "1.25", "currency": "EUR", "type": "debit", "reference": "bench"}
+# Issue 15 item 5: the rates (req/s) and p50s (ms) measured when the issue was filed, 8 clients;
+# the goal is GOAL_FACTOR times the rate, and a p50 of at most READ_P50_GOAL_MS for the reads.
+ISSUE_BASELINE = {
+    "GET /v1/health": (58.0, 128.0),
+    "GET /v1/profiles/me": (43.0, 173.0),
+    "GET /v1/transactions": (12.0, 627.0),
+    "POST /v1/transactions": (5.0, 1200.0),
+}
+GOAL_FACTOR = 4
+READ_P50_GOAL_MS = 25.0
 
 
 @dataclass
@@ -258,6 +268,28 @@ def ratios(before: Run, after: Run) -> str:
     return "\n".join(lines)
 
 
+def goal(after: Run) -> str:
+    """Each route of ``after`` against issue 15's goal: GOAL_FACTOR x the issue's rate, reads
+    with a p50 of at most READ_P50_GOAL_MS."""
+    lines = [
+        f"| route | issue's rate → goal ({GOAL_FACTOR}x) | {after.label} | x issue's rate "
+        f"| p50 ms (goal) | goal met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in after.results:
+        if r.route not in ISSUE_BASELINE:
+            continue
+        rate, _ = ISSUE_BASELINE[r.route]
+        is_read = r.route.startswith("GET ")
+        p50_goal = f"<= {READ_P50_GOAL_MS:g}" if is_read else "-"
+        met = r.rate >= GOAL_FACTOR * rate and (not is_read or r.p50_ms <= READ_P50_GOAL_MS)
+        lines.append(
+            f"| `{r.route}` | {rate:g} → {GOAL_FACTOR * rate:g} | {r.rate:g} | "
+            f"{r.rate / rate:.1f} | {r.p50_ms:g} ({p50_goal}) | {'yes' if met else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
 def load_run(path: Path) -> Run:
     raw = json.loads(path.read_text(encoding="utf-8"))
     results = [RouteResult(**item) for item in raw.pop("results")]
@@ -268,7 +300,10 @@ def write_docs(docs: Path, runs: list[Run], preface: str) -> None:
     """Replace the block between the markers (creating the file or the block as needed)."""
     parts = [BEGIN, "## Devstack throughput", "", preface.strip(), "", table(runs)]
     if len(runs) >= 2:
-        parts += ["", ratios(runs[0], runs[-1])]
+        # The last two runs are this measurement's before and after; earlier ones are history.
+        parts += ["", ratios(runs[-2], runs[-1])]
+    if runs:
+        parts += ["", goal(runs[-1])]
     block = "\n".join([*parts, END])
     text = docs.read_text(encoding="utf-8") if docs.is_file() else ""
     if BEGIN in text and END in text:
@@ -297,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         type=Path,
         metavar="RUN_JSON",
-        help="render saved runs (before first, after last) into --docs; measures nothing",
+        help="render saved runs (oldest first; the last two are compared: before, after) "
+        "into --docs; measures nothing",
     )
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "load.md")
     parser.add_argument("--preface", default="", help="text above the table (with --write-docs)")

@@ -8,6 +8,7 @@ configuration, and the Cognito pool's signing keys.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -60,6 +61,8 @@ class MotoBackend:
         self._documents: dict[tuple[str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._log_lock = threading.Lock()
+        self._stream_suffix = uuid.uuid4().hex
+        self._jwks: dict[str, Any] | None = None
         # The Lambda runtime calls the log sink from the invoking thread; this tells it the region.
         self._invocation = threading.local()
 
@@ -199,11 +202,15 @@ class MotoBackend:
         backend = cognitoidp_backends[self.account_id][region]
         if user_pool_id not in backend.user_pools:
             return None
-        # moto signs every pool's tokens with one fixed key pair and ships its public JWKS.
-        document: dict[str, Any] = load_resource(
-            "moto.cognitoidp.models", "resources/jwks-public.json"
-        )
-        return document
+        # moto signs every pool's tokens with one fixed key pair and ships its public JWKS: read
+        # once (each request through a Cognito authorizer asks), a copy per caller.
+        return copy.deepcopy(self._moto_jwks())
+
+    def _moto_jwks(self) -> dict[str, Any]:
+        with self._lock:
+            if self._jwks is None:
+                self._jwks = load_resource("moto.cognitoidp.models", "resources/jwks-public.json")
+            return self._jwks
 
     def find_user_pool_region(self, user_pool_id: str) -> str | None:
         region = user_pool_id.split("_", 1)[0]
@@ -217,23 +224,29 @@ class MotoBackend:
         """The LogSink: the devstack log file and the function's log group in the emulator."""
         region = getattr(self._invocation, "region", None)
         with self._log_lock, self.log_path.open("a", encoding="utf-8") as log:
-            for line in lines:
-                log.write(f"{log_group} {line.rstrip()}\n")
+            log.write("".join(f"{log_group} {line.rstrip()}\n" for line in lines))
         if region is None:
             return
         backend = logs_backends[self.account_id][region]
         now = int(time.time() * 1000)
-        stream = time.strftime("%Y/%m/%d", time.gmtime()) + "/[$LATEST]" + uuid.uuid4().hex
+        # One stream per group and day for this emulator. Lambda writes one per execution
+        # environment, never one per invocation
+        # (https://docs.aws.amazon.com/lambda/latest/operatorguide/log-structure.html): a stream
+        # per call grew moto's log backend by a stream for every request.
+        day = time.strftime("%Y/%m/%d", time.gmtime())
+        stream = f"{day}/[$LATEST]{self._stream_suffix}"
         try:
-            if log_group not in backend.groups:
-                # As Lambda does when the group does not exist yet.
-                backend.create_log_group(log_group, {})
-            backend.create_log_stream(log_group, stream)
-            backend.put_log_events(
-                log_group,
-                stream,
-                [{"timestamp": now, "message": line} for line in lines],
-            )
+            with self._log_lock:
+                if log_group not in backend.groups:
+                    # As Lambda does when the group does not exist yet.
+                    backend.create_log_group(log_group, {})
+                if stream not in backend.groups[log_group].streams:
+                    backend.create_log_stream(log_group, stream)
+                backend.put_log_events(
+                    log_group,
+                    stream,
+                    [{"timestamp": now, "message": line} for line in lines],
+                )
         except Exception:
             LOGGER.exception("could not write Lambda logs to %s in %s", log_group, region)
 

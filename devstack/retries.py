@@ -12,9 +12,8 @@ So that such a failure explains itself in ``devstack.log``:
 
 * :class:`RetryLog` remembers the answer to every attempt (status, error code, time) by
   invocation id, and logs each attempt > 1 with the answer to the previous one, or says that
-  the emulator never answered it;
-* :class:`LoggingRequestHandler` (the server's request handler) logs a request whose client
-  closed the connection before the answer was written (werkzeug drops those silently).
+  the emulator never answered it (a client that gave up on an attempt shows up this way: the
+  next attempt finds the previous one unanswered, or answered after the client had left).
 """
 
 from __future__ import annotations
@@ -25,9 +24,6 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
-
-from werkzeug.serving import WSGIRequestHandler
 
 from devstack.wsgi import AwsRequest, Response
 
@@ -167,30 +163,3 @@ def _describe(previous: Attempt | None, attempt: int) -> str:
         "(a retry after a 2xx means the client lost that answer: a create it repeats "
         "is then a duplicate)"
     )
-
-
-class LoggingRequestHandler(WSGIRequestHandler):
-    """werkzeug's handler, but a connection the client dropped before the answer was written
-    is logged (werkzeug ignores it), with the SDK attempt it carried."""
-
-    def connection_dropped(
-        self, error: BaseException, environ: dict[str, Any] | None = None
-    ) -> None:
-        if environ is None:
-            LOGGER.warning("connection dropped by the client before a request was read: %r", error)
-            return
-        headers = {
-            key[5:].replace("_", "-").lower(): str(value)
-            for key, value in environ.items()
-            if key.startswith("HTTP_")
-        }
-        identity = sdk_attempt(headers)
-        attempt = f" (SDK invocation {identity[0]}, attempt {identity[1]})" if identity else ""
-        LOGGER.warning(
-            "connection dropped by the client before the answer to %s %s%s%s was written: %r",
-            environ.get("REQUEST_METHOD", "?"),
-            environ.get("PATH_INFO", "?"),
-            f" {headers['x-amz-target']}" if "x-amz-target" in headers else "",
-            attempt,
-            error,
-        )

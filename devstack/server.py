@@ -46,11 +46,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote, unquote_to_bytes, urlencode
 
 from devstack import timings
 from devstack.faults import FaultRegistry
-from devstack.retries import LoggingRequestHandler, RetryLog
+from devstack.retries import RetryLog
 from devstack.runtime.contracts import FunctionSpec, HttpRequest, HttpResponse, InvokeResult
 from devstack.waf import WafBlock, WafGate, WafRequest
 from devstack.wsgi import (
@@ -65,6 +65,7 @@ from devstack.wsgi import (
 )
 
 LOGGER = logging.getLogger("devstack.server")
+ACCESS_LOGGER = logging.getLogger("devstack.access")
 DEFAULT_PORT = 4566
 MOTO_ENVIRONMENT = {
     "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
@@ -242,6 +243,7 @@ class DevstackApp:
     ) -> Iterable[bytes]:
         request = read_request(environ)
         self.retries.arrived(request)
+        began = time.perf_counter()
         try:
             response = self.dispatch(request)
         except Exception:
@@ -253,6 +255,23 @@ class DevstackApp:
             )
             response = aws_json_error(500, "InternalFailure", "devstack internal error (see log)")
         self.retries.answered(request, response)
+        if not request.path.startswith("/restapis/") or "/_user_request_" not in request.path:
+            # One access line per request (a stage request has the runtime's line instead). A
+            # function's successful AWS call (it carries the invocation's trace header) is a debug
+            # line: the API request it served has its line already, and at load these lines were
+            # a tenth of the emulator's time.
+            function_call = "x-amzn-trace-id" in request.headers and response.status < 400
+            ACCESS_LOGGER.log(
+                logging.DEBUG if function_call else logging.INFO,
+                "%s %s %s %s %s -> %d (%.1f ms)",
+                request.service or "-",
+                request.region or "-",
+                request.target or "-",
+                request.method,
+                request.path,
+                response.status,
+                (time.perf_counter() - began) * 1000,
+            )
         headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(response.body))))
         start_response(status_line(response.status), headers)
@@ -515,9 +534,80 @@ def edge_port_from_env(port: int) -> int:
     return int(os.environ.get("DEVSTACK_EDGE_PORT", str(port + 1)))
 
 
-def main() -> int:
-    from werkzeug.serving import make_server
+# Worker threads of each listener. Requests nest (a stage request waits for its function, whose
+# DynamoDB calls come back to this server), so the pool is sized far above what the Lambda runtime
+# runs at once; a request beyond it waits in cheroot's queue, it is not refused.
+SERVER_THREADS = 128
+# Seconds a connection may sit between requests (keep-alive) or stall mid-request.
+SERVER_SOCKET_TIMEOUT = 30
 
+
+class HttpServer:
+    """A threaded HTTP/1.1 listener for a WSGI app: cheroot (CherryPy's server).
+
+    Why cheroot (https://pypi.org/project/cheroot/, https://cheroot.cherrypy.dev/): werkzeug's
+    development server answers every request with ``Connection: close`` and starts a thread per
+    connection, so each client call and each DynamoDB call a function made paid a TCP connect, a
+    thread start and a second access-log line (a quarter of the emulator's CPU per request, and
+    a fresh connection per call in the Lambda workers' boto3). cheroot keeps HTTP/1.1 connections
+    alive (idle ones wait in a selector, not in a thread) and serves requests from a fixed pool
+    of threads. waitress was the other candidate: it reads and buffers every request on one I/O
+    thread before a worker sees it, one more hand-off per request for no gain here.
+    The socket is bound when this is constructed (as werkzeug's ``make_server`` does).
+    """
+
+    def __init__(self, host: str, port: int, app: Callable[..., Any]) -> None:
+        from cheroot import wsgi
+
+        self._server = wsgi.Server(
+            (host, port),
+            _with_decoded_path(app),
+            numthreads=SERVER_THREADS,
+            max=SERVER_THREADS,
+            request_queue_size=128,
+            timeout=SERVER_SOCKET_TIMEOUT,
+            server_name="devstack",
+        )
+        # cheroot keeps at most 10 idle keep-alive connections by default (it closes the others
+        # after their answer): every warm Lambda worker holds one (its boto3 pool), besides the
+        # clients'. None: no limit, and no count of the open connections after every request
+        # (documented, https://cheroot.cherrypy.dev/en/latest/pkg/cheroot.server/; its type
+        # stub says int).
+        self._server.keep_alive_conn_limit = None  # type: ignore[assignment]
+        self._server.prepare()
+
+    @property
+    def port(self) -> int:
+        return int(self._server.bind_addr[1])
+
+    def serve_forever(self) -> None:
+        """Serve until :meth:`shutdown` (from another thread)."""
+        self._server.serve()
+
+    def shutdown(self) -> None:
+        self._server.stop()
+
+
+def _with_decoded_path(app: Callable[..., Any]) -> Callable[..., Any]:
+    """PATH_INFO fully percent-decoded, as werkzeug gave it (PEP 3333: bytes as latin-1).
+
+    cheroot leaves ``%2F`` encoded in PATH_INFO, but the AWS APIs put ARNs in path segments
+    (API Gateway's ``/tags/arn%3Aaws%3Aapigateway%3A...%2Fclientcertificates%2Fid``) and moto
+    routes on the decoded path: it is rebuilt from the raw request target.
+    """
+
+    def decoded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:  # noqa: ANN401
+        target = str(environ.get("REQUEST_URI") or "")
+        environ.setdefault("RAW_URI", target)  # werkzeug's name for it (moto reads it)
+        if "%" in target:
+            raw_path = target.partition("?")[0].encode("latin-1")
+            environ["PATH_INFO"] = unquote_to_bytes(raw_path).decode("latin-1")
+        return app(environ, start_response)
+
+    return decoded
+
+
+def main() -> int:
     logging.basicConfig(
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -527,14 +617,11 @@ def main() -> int:
     state_dir = state_dir_from_env()
     state_dir.mkdir(parents=True, exist_ok=True)
     app = DevstackApp(port, state_dir)
-    # The handler logs a client that dropped its connection before the answer was written.
-    server = make_server(
-        "127.0.0.1", port, app, threaded=True, request_handler=LoggingRequestHandler
-    )
+    server = HttpServer("127.0.0.1", port, app)
     from devstack.edge.listener import EdgeApp
 
     edge_port = edge_port_from_env(port)
-    edge_server = make_server("127.0.0.1", edge_port, EdgeApp(app.edge), threaded=True)
+    edge_server = HttpServer("127.0.0.1", edge_port, EdgeApp(app.edge))
     edge_thread = threading.Thread(target=edge_server.serve_forever, daemon=True)
     edge_thread.start()
     (state_dir / "server.json").write_text(
@@ -557,8 +644,6 @@ def main() -> int:
         server.serve_forever()
     finally:
         app.shutdown()
-        server.server_close()
-        edge_server.server_close()
         LOGGER.info("devstack emulator stopped")
     return 0
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import lru_cache
 
 from devstack.iam.policy import AuthzRequest, Decision, Policy, Principal, evaluate
 
@@ -42,7 +43,7 @@ class InvokePermissions:
                 Principal(service=API_GATEWAY, account=account),
                 context={"aws:SourceArn": [source_arn], "aws:SourceAccount": [account]},
             )
-            decision = evaluate(request, [], Policy.parse(function_arn, document))
+            decision = evaluate(request, [], _parsed(function_arn, document))
         if decision is not Decision.ALLOW:
             LOGGER.warning(
                 "Lambda permission: %s may not invoke %s from %s (%s): "
@@ -54,3 +55,9 @@ class InvokePermissions:
             )
             return False
         return True
+
+
+@lru_cache(maxsize=1024)
+def _parsed(function_arn: str, document: str) -> Policy:
+    """Parsed once per (function, policy text), not per request: a changed policy is new text."""
+    return Policy.parse(function_arn, document)

@@ -28,6 +28,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import jwt
@@ -111,13 +113,7 @@ def verify_cognito_token(
     if jwk is None:
         raise unauthorized()
     try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            key=jwt.PyJWK(jwk, algorithm="RS256").key,
-            algorithms=["RS256"],
-            # Expiry is checked below against the injected clock; aud is not checked (see above).
-            options={"verify_exp": False, "verify_aud": False, "verify_iat": False},
-        )
+        claims = dict(_verified_claims(token, json.dumps(jwk, sort_keys=True)))
     except jwt.PyJWTError as exc:
         raise unauthorized() from exc
     expires = claims.get("exp")
@@ -132,6 +128,32 @@ def verify_cognito_token(
     elif token_use not in ("id", "access"):
         raise unauthorized()
     return {name: _claim_string(name, value) for name, value in claims.items()}
+
+
+@lru_cache(maxsize=4096)
+def _verified_claims(token: str, jwk_json: str) -> Mapping[str, Any]:
+    """The token's claims once its RS256 signature verifies with the key (PyJWTError if not).
+
+    Cached per (token, key): a signature check is a pure function of both, and a client sends
+    the same token on every request until it expires (the check was a tenth of the emulator's
+    time on authorised reads). The expiry and the scopes are checked by the caller on every
+    request. A read-only view: callers copy it.
+    """
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        key=_public_key(jwk_json),
+        algorithms=["RS256"],
+        # Expiry is checked by the caller against its clock; aud is not checked (see above).
+        options={"verify_exp": False, "verify_aud": False, "verify_iat": False},
+    )
+    return MappingProxyType(claims)
+
+
+@lru_cache(maxsize=64)
+def _public_key(jwk_json: str) -> Any:  # noqa: ANN401 - a cryptography public key object
+    """The JWK as a key object, built once per key (an RSA key per request was a tenth of the
+    authorizer's time); keyed by the key's own JSON, so a rotated key is a new entry."""
+    return jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
 
 
 def _pool_for_issuer(provider_arns: list[str], issuer: object) -> tuple[str, str] | None:

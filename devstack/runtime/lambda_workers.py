@@ -37,7 +37,12 @@ from devstack.runtime.contracts import FunctionSpec, InvokeResult, LogSink
 LOGGER = logging.getLogger("devstack.runtime.lambda")
 
 WORKER_SCRIPT = Path(__file__).with_name("_worker_main.py")
-DEFAULT_MAX_WORKERS_PER_FUNCTION = 4
+# Warm workers per function version: Lambda runs concurrent invocations in parallel execution
+# environments up to the function's concurrency (1,000 per account by default,
+# https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html); here the bound is the
+# machine. Eight: one per client of the throughput benchmark, so no call waits for a worker
+# another call holds while both spend most of their time in the emulator.
+DEFAULT_MAX_WORKERS_PER_FUNCTION = 8
 # Lambda gives the init phase 10 s of its own before it counts against the invocation.
 INIT_TIMEOUT_SECONDS = 10.0
 LOG_TAIL_BYTES = 4096

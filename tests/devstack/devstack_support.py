@@ -15,9 +15,8 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from werkzeug.serving import make_server
 
-from devstack.server import DevstackApp, configure_moto_environment
+from devstack.server import DevstackApp, HttpServer, configure_moto_environment
 
 configure_moto_environment()
 
@@ -57,13 +56,12 @@ def serving(state_dir: Path) -> Iterator[RunningEmulator]:
     """The emulator on a free port for the duration of the block, then stopped."""
     port = free_port()
     app = DevstackApp(port, state_dir)
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = HttpServer("127.0.0.1", port, app)  # the listener `make up` runs
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield RunningEmulator(app, port)
     finally:
         server.shutdown()
-        server.server_close()
         app.shutdown()
         thread.join(timeout=10)

@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 from ddb_support import PRIMARY, create_table, key
 from moto.core.serialize import ResponseSerializer
+from moto.dynamodb.responses import DynamoHandler
 
 
 def _table(emulator: Any, unique_name: Any) -> tuple[str, Any]:
@@ -72,3 +73,39 @@ def test_reads_skip_motos_generic_serializer(emulator: Any, unique_name: Any) ->
         )
         client.get_item(TableName=name, Key=key("p", "1"))
     assert serializer.call_count == 0
+
+
+def test_a_plain_get_item_skips_motos_request_set_up(emulator: Any, unique_name: Any) -> None:
+    # The hottest call of the API (health probe, profile read, idempotency lookups): answered
+    # from moto's table without moto's per-request handler set-up (devstack.dynamodb.wire).
+    name, client = _table(emulator, unique_name)
+    with mock.patch.object(
+        DynamoHandler, "setup_class", autospec=True, side_effect=DynamoHandler.setup_class
+    ) as set_up:
+        found = client.get_item(TableName=name, Key=key("p", "2"), ConsistentRead=True)
+        missing = client.get_item(TableName=name, Key=key("p", "missing"))
+    assert set_up.call_count == 0
+    assert found["Item"] == {**key("p", "2"), "n": {"N": "-12.50"}}
+    assert "Item" not in missing
+
+
+def test_get_item_outside_the_plain_shape_is_moto_s_answer(emulator: Any, unique_name: Any) -> None:
+    name, client = _table(emulator, unique_name)
+    errors = {}
+    for label, call in {
+        "missing table": {"TableName": "no-such-table", "Key": key("p", "1")},
+        "wrong key": {"TableName": name, "Key": {"nope": {"S": "x"}}},
+        "partial key": {"TableName": name, "Key": {"pk": {"S": "p"}}},
+        "empty key": {"TableName": name, "Key": {"pk": {"S": ""}, "sk": {"S": "1"}}},
+    }.items():
+        with pytest.raises(ClientError) as raised:
+            client.get_item(**call)
+        errors[label] = raised.value.response["Error"]["Code"]
+    assert errors == {
+        "missing table": "ResourceNotFoundException",
+        "wrong key": "ValidationException",
+        "partial key": "ValidationException",
+        "empty key": "ValidationException",
+    }
+    counted = client.get_item(TableName=name, Key=key("p", "1"), ReturnConsumedCapacity="TOTAL")
+    assert counted["ConsumedCapacity"]["TableName"] == name
