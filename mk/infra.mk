@@ -78,7 +78,7 @@ tf-lock: ## terraform providers lock for linux/darwin amd64/arm64 in every lock 
 
 $(CHECKOV_STAMP): requirements/infra.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/infra.txt
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements/infra.txt
 	@rm -f $(CHECKOV_VENV)/.installed-*
 	@touch $@
 
