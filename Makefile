@@ -36,6 +36,9 @@ help: ## list the targets
 
 venv: $(VENV_STAMP) ## create the virtual environment with every pinned tool
 
+# --no-compile: pip would byte-compile every module of every package (moto, botocore, ...: 86 CPU s
+# for a fresh install instead of 32, measured at load ~12); Python compiles and caches what an
+# import needs on first use (https://pip.pypa.io/en/stable/cli/pip_install/#cmdoption-no-compile).
 $(VENV_STAMP): $(REQUIREMENTS)
 	@test -n "$(PYTHON_VERSION)" || { echo "make: no Python found (tried $(PYTHON_CANDIDATES)); install Python $(LAMBDA_PYTHON)" >&2; exit 1; }
 	@if [ "$(PYTHON_VERSION)" != "$(LAMBDA_PYTHON)" ]; then \
@@ -44,16 +47,33 @@ $(VENV_STAMP): $(REQUIREMENTS)
 	@if [ -x $(PY) ] && [ "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then \
 	  echo "make: recreating $(VENV) on Python $(PYTHON_VERSION)"; $(PYTHON) -m venv --clear $(VENV); fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements/dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
 include $(sort $(wildcard mk/*.mk))
 
+# The prerequisites the suites share are made first, on their own. GNU make starts a ready job that
+# finds no free slot later, first come first served: with the venv and the zips still pending, every
+# quick suite queued up behind them and test-stack, whose prerequisites finished last, waited
+# ~7.5 minutes for a slot (CI run F). Once they are made, the second make takes them as they are
+# (-o, "do not remake": https://www.gnu.org/software/make/manual/make.html#Options-Summary) and
+# the first goal, test-stack, starts at once. -o is not passed on to sub-makes.
+# The checkov venv, the docs and load tools and terraform init need no zips: they use the second
+# core while the venv installs and the zips build.
+TEST_PREREQUISITES := venv build browser tf-init $(CHECKOV_STAMP) docs-deps load-deps
+
+# Beside the stack lane, the suites with the most CPU go first (the zips' build proof ~150 CPU s in
+# one process, the Terraform files ~400 CPU s), so that the quick ones fill in at the end instead of
+# a long one starting last.
+TEST_LONGEST_FIRST := test-build test-infra test-unit
+
 test: ## run every test suite (what CI runs), TEST_JOBS (3) at a time; each suite's output in one block
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target $(TEST_TARGETS_LAST) $(TEST_TARGETS); \
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target $(TEST_PREREQUISITES); \
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target $(addprefix -o ,$(TEST_PREREQUISITES)) \
+	  $(TEST_TARGETS_LAST) $(filter $(TEST_TARGETS),$(TEST_LONGEST_FIRST)) $(filter-out $(TEST_LONGEST_FIRST),$(TEST_TARGETS)); \
 	echo "make test: all suites passed in $$(( $$(date +%s) - start )) s ($(TEST_TARGETS_LAST) $(TEST_TARGETS))"
 
 clean: ## remove build outputs and caches (keeps the virtual environment)

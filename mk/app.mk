@@ -10,8 +10,9 @@ lint: venv ## ruff and mypy --strict over src/
 test-unit: venv ## unit tests (moto in-process) with line coverage of src/ >= 90 %
 	$(PY) -m pytest tests/unit -m "not build" --cov --cov-report=term-missing --cov-fail-under=90
 
-# After `build`: the suite's first build then reuses its installed trees and zips (unchanged
-# inputs are not zipped again), and the two never write build/ at the same time under make -j.
+# After `build`: the suite's first build then reuses its installed trees and a copy of its zips
+# (unchanged inputs are not zipped again), and the two never write build/ at the same time under
+# make -j. The suite never writes build/lambda: Terraform reads it beside it (make up, tf-test-*).
 test-build: venv build ## build the zips twice: identical SHA-256, <= 5 MiB, handlers run from them
 	$(PY) -m pytest tests/unit -m build
 

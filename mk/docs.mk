@@ -7,7 +7,7 @@ DOCS_STAMP := $(VENV)/.docs-installed-$(shell cat requirements/docs.txt | sha256
 TEST_TARGETS += test-docs
 
 $(DOCS_STAMP): requirements/docs.txt $(VENV_STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/docs.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements/docs.txt
 	@rm -f $(VENV)/.docs-installed-*
 	@touch $@
 

@@ -20,7 +20,7 @@ LOAD_STAMP := $(VENV)/.load-installed-$(shell cat requirements/load.txt | sha256
 load-deps: $(LOAD_STAMP) ## install Locust and matplotlib (requirements/load.txt) into the venv
 
 $(LOAD_STAMP): requirements/load.txt $(VENV_STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/load.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements/load.txt
 	@rm -f $(VENV)/.load-installed-*
 	@touch $@
 

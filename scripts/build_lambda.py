@@ -26,7 +26,8 @@ metadata, so the same sources give a byte-identical zip and Terraform's source_c
 shows a false change.
 
 Fast and offline-safe on the second run: wheels are cached in build/wheels and each function's
-installed dependency tree in build/site/<function> (reused while its pins are unchanged).
+installed dependency tree in build/site/<target>/<function> (reused while its pins are unchanged;
+functions with the same dependencies share one).
 """
 
 from __future__ import annotations
@@ -280,6 +281,13 @@ def ensure_wheels(wheels: Path, pins: dict[str, str], options: tuple[str, ...]) 
     _pip("download", "--dest", str(wheels), *options, *missing)
 
 
+def shared_site(function: str) -> str:
+    """Functions with the same dependencies share one installed tree: pip runs once for them (the
+    tree is installed untrimmed; each zip leaves out its own TRIMMED_PATHS)."""
+    dependencies = FUNCTION_DEPENDENCIES[function]
+    return min(name for name, deps in FUNCTION_DEPENDENCIES.items() if deps == dependencies)
+
+
 def install_function_dependencies(
     function: str,
     pins: dict[str, str],
@@ -293,7 +301,7 @@ def install_function_dependencies(
     the runtime's bytecode beside every module (pip's own compile is off: it would use this
     interpreter, and timestamp-based .pyc)."""
     requirements = [f"{name}=={pins[name]}" for name in FUNCTION_DEPENDENCIES[function]]
-    site = build_dir / "site" / target / function
+    site = build_dir / "site" / target / shared_site(function)
     stamp = site / ".meridian-stamp"
     install_args = ["install", "--no-compile", "--no-index", *options, *requirements]
     strip_tool = find_strip_tool()
@@ -463,6 +471,9 @@ def main() -> int:
         bytecode,
         [(n, p) for n, p in _tree(ROOT / "src" / "meridian", "meridian/") if n.endswith(".py")],
     )
+    # Equal entries give byte-identical zips: a zip with the inputs of one written in this run is
+    # a copy of it (the REST functions share their code and dependencies).
+    written: dict[str, Path] = {}
     for function in functions:
         site = install_function_dependencies(
             function, pins, args.build_dir, build_target, options, runtime=args.runtime
@@ -473,13 +484,17 @@ def main() -> int:
         unchanged = recorded.get(function) == inputs and is_zip(target)
         if not unchanged:
             recorded.pop(function, None)
-            write_zip(target, entries)
+            if inputs in written:
+                shutil.copyfile(written[inputs], target)
+            else:
+                write_zip(target, entries)
             recorded[function] = inputs
             args.out.mkdir(parents=True, exist_ok=True)
             (args.out / INPUTS_RECORD).write_text(
                 json.dumps({"functions": recorded}, indent=2, sort_keys=True) + "\n",
                 encoding="utf-8",
             )
+        written.setdefault(inputs, target)
         size = target.stat().st_size
         digest = hashlib.sha256(target.read_bytes()).hexdigest()
         note = "  (unchanged)" if unchanged else ""

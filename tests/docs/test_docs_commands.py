@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from pathlib import Path
@@ -47,7 +48,10 @@ def make_targets_in(text: str) -> set[str]:
     return targets
 
 
-def defined_make_targets() -> set[str]:
+# Read once per session: each `make -p` parses the Makefile and runs its $(shell ...) probes
+# (the Python candidates, the requirement hashes), ~0.7 s of CPU, and every document asked again.
+@functools.cache
+def defined_make_targets() -> frozenset[str]:
     """Targets known to make itself (Makefile + mk/*.mk), from its rule database."""
     database = subprocess.run(  # noqa: S603 - fixed argv
         ["make", "-C", str(REPO_ROOT), "-pRrq", "__meridian_no_such_target__"],  # noqa: S607
@@ -60,7 +64,7 @@ def defined_make_targets() -> set[str]:
         match = re.match(r"^([A-Za-z0-9_.-][^:=#\s]*):(?!=)", line)
         if match and not match.group(1).startswith("."):
             targets.add(match.group(1))
-    return targets
+    return frozenset(targets)
 
 
 def test_make_mention_parser() -> None:

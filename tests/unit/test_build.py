@@ -43,13 +43,24 @@ def build(out: Path, build_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> tuple[Path, Path]:
+def fresh_build_dir(tmp_path_factory) -> Path:
+    """A build directory with the cached wheels (offline) but no installed dependency tree."""
+    fresh = tmp_path_factory.mktemp("fresh-build")
+    shutil.copytree(ROOT / "build" / "wheels", fresh / "wheels")
+    return fresh
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory, fresh_build_dir) -> tuple[Path, Path]:
     """The same sources built twice: once with the shared cache, once with fresh installs."""
-    first = ROOT / "build" / "lambda"
+    # build/lambda itself stays untouched: under `make test` Terraform reads it beside this suite
+    # (the stack's apply and the tf-test-* plans read build.json, which a build rewrites). The
+    # first build starts from a copy of `make build`'s output, so unchanged zips are not rewritten.
+    first = tmp_path_factory.mktemp("first") / "lambda"
+    if (ROOT / "build" / "lambda").is_dir():
+        shutil.copytree(ROOT / "build" / "lambda", first)
     build(first, ROOT / "build")
-    fresh_build_dir = tmp_path_factory.mktemp("fresh-build")
-    # Same cached wheels (offline), but every dependency tree is installed anew.
-    shutil.copytree(ROOT / "build" / "wheels", fresh_build_dir / "wheels")
+    # Same cached wheels, but every dependency tree is installed anew.
     second = tmp_path_factory.mktemp("second") / "lambda"
     build(second, fresh_build_dir)
     return first, second
@@ -121,6 +132,25 @@ def test_zip_is_deterministic_and_small(builds, function) -> None:
     first, second = (directory / f"{function}.zip" for directory in builds)
     assert sha256(first) == sha256(second)
     assert first.stat().st_size <= MAX_ZIP_BYTES
+
+
+# The REST functions need the same packages: pip installs them once per runtime and architecture,
+# and their zips (same code, same trimming) are one zip written once and copied.
+REST_FUNCTIONS = ("health", "profiles", "transactions")
+
+
+def test_functions_with_the_same_dependencies_share_one_install_and_one_zip(
+    builds, fresh_build_dir
+) -> None:
+    (site,) = (fresh_build_dir / "site").iterdir()
+    assert sorted(tree.name for tree in site.iterdir()) == [
+        "authorizer",
+        "health",
+        "transaction_events",
+    ]
+    for directory in builds:
+        assert len({sha256(directory / f"{function}.zip") for function in REST_FUNCTIONS}) == 1
+        assert len({sha256(directory / f"{function}.zip") for function in FUNCTIONS}) == 3
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
@@ -323,6 +353,7 @@ def test_handler_runs_from_its_zip(builds, tmp_path, function) -> None:
 # machine) by importing every function with that CPython version.
 
 RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13")
+DEFAULT_RUNTIME = "python3.13"
 
 
 def load_build_script():  # type: ignore[no-untyped-def]
@@ -357,6 +388,7 @@ def test_build_accepts_exactly_the_runtimes_terraform_accepts() -> None:
     assert accepted is not None
     terraform_runtimes = tuple(name.strip().strip('"') for name in accepted.group(1).split(","))
     assert terraform_runtimes == load_build_script().SUPPORTED_RUNTIMES == RUNTIMES
+    assert load_build_script().DEFAULT_RUNTIME == DEFAULT_RUNTIME
 
 
 def extension_suffix_ok(name: str, runtime: str, machine: str) -> bool:
@@ -365,9 +397,12 @@ def extension_suffix_ok(name: str, runtime: str, machine: str) -> bool:
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
-def test_arm64_zips_are_built_for_the_runtime(tmp_path, runtime) -> None:
-    out = tmp_path / "lambda"
-    build_for(runtime, "arm64", out)
+def test_arm64_zips_are_built_for_the_runtime(builds, tmp_path, runtime) -> None:
+    if runtime == DEFAULT_RUNTIME:
+        out = builds[0]  # the default runtime on arm64: `make build`'s zips, built once
+    else:
+        out = tmp_path / "lambda"
+        build_for(runtime, "arm64", out)
     assert json.loads((out / "build.json").read_text()) == {
         "runtime": runtime,
         "architecture": "arm64",
