@@ -493,7 +493,7 @@ def _compress(
         return headers, body
     if encoding == "br":
         try:
-            import brotli  # type: ignore[import-not-found]  # noqa: PLC0415 - optional
+            import brotli  # type: ignore[import-not-found,import-untyped,unused-ignore]  # noqa: PLC0415 - optional
 
             compressed = bytes(brotli.compress(body))
         except ImportError:
