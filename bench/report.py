@@ -10,10 +10,13 @@ from typing import Any
 # Issue 15: "the import-and-init time per function" within 1.15x of the bare
 # `import boto3; boto3.client("dynamodb")`, judged on CPU time (the wall clock of a machine shared
 # with other jobs measures the neighbours), the fastest of the interleaved runs on each side.
-# Import + init + first request, against a baseline that also makes its first call, is reported
-# beside it (what a user feels) but not judged: the issue's measure is import and init.
+# The REST functions create their DynamoDB client on the first request, so import + init alone
+# compares our init without a client to a baseline with one: init + first request, against the
+# baseline plus its own first call (what a user feels), is judged too, with the same ratio, so
+# work moved out of init into the first request gains nothing (the lead's decision, issue 15).
 COLD_START_RATIO = 1.15
 COLD_START_BUDGET = f"import + init ≤ {COLD_START_RATIO}x baseline (CPU)"
+FIRST_REQUEST_BUDGET = f"init + first request ≤ {COLD_START_RATIO}x baseline + its first call (CPU)"
 # Issue 15 retired the warm budgets ("<= 5x a bare handler", and with it the p99 <= 500 µs that
 # only restated it for this machine): the figures stay in the warm table, no verdict judges them.
 # The erasure (DELETE /profiles/me) is budgeted as docs/data-model.md designs it: the mark, the
@@ -75,17 +78,19 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
     for function, row in cold.items():
         if function in {"baseline", "runs", "reference"}:
             continue
-        ratio = row["init_cpu_ratio"]
-        found.append(
-            Verdict(
-                "cold start",
-                function,
-                COLD_START_BUDGET,
-                f"{ratio:.2f}x ({_ms(row['init_cpu_ms'])} CPU); with the first request "
-                f"{row['cpu_ratio']:.2f}x (not judged)",
-                ratio <= COLD_START_RATIO,
+        for budget, ratio, cpu_ms in (
+            (COLD_START_BUDGET, row["init_cpu_ratio"], row["init_cpu_ms"]),
+            (FIRST_REQUEST_BUDGET, row["cpu_ratio"], row["cpu_ms"]),
+        ):
+            found.append(
+                Verdict(
+                    "cold start",
+                    function,
+                    budget,
+                    f"{ratio:.2f}x ({_ms(cpu_ms)} CPU)",
+                    ratio <= COLD_START_RATIO,
+                )
             )
-        )
     for function, data in results.get("warm", {}).items():
         for route in data["routes"]:
             subject = f"{function}: {route['route']}"
@@ -181,16 +186,16 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
         "boto3 client is created by its first request. Baseline: "
         '`import boto3; boto3.client("dynamodb")` = '
         f"**{_ms(baseline['init_cpu_ms'])} CPU** (fastest run; median "
-        f"{_ms(baseline['init_cpu_median_ms'])}). **Judged (issue 15):** import + init CPU ÷ "
-        f"baseline ≤ {COLD_START_RATIO}x. **What a user feels** is init + first request: that "
-        "ratio is against the baseline plus its own first call (one GetItem on the same fake, "
-        f"{_ms(baseline['cpu_ms'])} CPU), so work moved from init into the first request shows "
-        "there and is no win. CPU time, fastest run (the other jobs on this shared machine only "
-        "add time); wall clock, median.",
+        f"{_ms(baseline['init_cpu_median_ms'])}). **Both figures are judged (issue 15), each "
+        f"≤ {COLD_START_RATIO}x:** (1) import + init CPU ÷ that baseline (the issue's words); "
+        "(2) init + first request (what a user feels) ÷ the baseline plus its own first call "
+        f"(one GetItem on the same fake, {_ms(baseline['cpu_ms'])} CPU), so work moved from "
+        "init into the first request shows there and is no win. CPU time, fastest run (the "
+        "other jobs on this shared machine only add time); wall clock, median.",
         "",
-        "| function | first request | import + init CPU | **ratio (judged)** | median ratio | "
-        "init + first request CPU | ratio vs baseline + GetItem | wall: init + first request "
-        "| whole process (wall) |",
+        "| function | first request | import + init CPU | **(1) ratio** | median ratio | "
+        "init + first request CPU | **(2) ratio vs baseline + GetItem** | "
+        "wall: init + first request | whole process (wall) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     diagnosis = []
@@ -200,7 +205,7 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {function} | {row['route']} | {_ms(row['init_cpu_ms'])} | "
             f"**{row['init_cpu_ratio']:.2f}x** | {row['init_cpu_median_ratio']:.2f}x | "
-            f"{_ms(row['cpu_ms'])} | {row['cpu_ratio']:.2f}x | "
+            f"{_ms(row['cpu_ms'])} | **{row['cpu_ratio']:.2f}x** | "
             f"{_ms(row['init_ms'])} + {_ms(row['first_request_ms'])} | "
             f"{_ms(row['wall_ms'])} ({row['wall_ratio']:.2f}x) |"
         )

@@ -15,35 +15,41 @@ import base64
 import binascii
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer  # type: ignore[import-untyped]
+from boto3.dynamodb.types import TypeSerializer  # type: ignore[import-untyped]
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 
 from meridian import aws, errors, ids
+from meridian.events.items import from_ddb as _from_ddb
+from meridian.events.items import transaction_from_item as _transaction
 from meridian.identity import Caller
-from meridian.profiles.model import ExportPage, Profile, ProfileChanges, Session
-from meridian.regions import REGION_PATTERN
-from meridian.transactions.model import Transaction, TransactionPage, WrittenTransaction
+from meridian.keys import (
+    AFTER_EVERY_ULID,
+    IDEMPOTENCY_GUARD_PREFIX,
+    PROFILE_SK,
+    SESSION_PREFIX,
+    TRANSACTION_PREFIX,
+    caller_pk,
+    user_pk,
+)
+from meridian.transactions.model import Transaction, TransactionPage
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    # Only the profile methods build these: the transactions function never defines them
+    # (imported where they are constructed; tests/unit/test_cold_start_imports.py).
+    from meridian.profiles.model import ExportPage, Profile, ProfileChanges, Session
+
 
 Item = dict[str, Any]
 Key = dict[str, str]
 T = TypeVar("T")
 
-PROFILE_SK = "PROFILE"
-SESSION_PREFIX = "SESSION#"
-TRANSACTION_PREFIX = "TXN#"
-IDEMPOTENCY_GUARD_PREFIX = "IDEMKEY#"
-PARTITION_PREFIX = {"user": "USER#", "partner": "PARTNER#"}
-# "~" sorts after every ULID character (0-9, A-Z): PREFIX + "~" is above every PREFIX{ULID} key.
-AFTER_EVERY_ULID = "~"
 BATCH_WRITE_LIMIT = 25
 BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
 # TransactionConflict: another transaction touched one of our items at the same moment. AWS
@@ -65,19 +71,9 @@ NOT_YET_REPLICATED = (
 )
 
 _SERIALIZER = TypeSerializer()
-_DESERIALIZER = TypeDeserializer()
 
 
 # -- keys (the only place that knows them) ---------------------------------------------------
-def user_pk(user_id: str) -> str:
-    return PARTITION_PREFIX["user"] + user_id
-
-
-def caller_pk(caller: Caller) -> str:
-    """``USER#<sub>`` or ``PARTNER#<name>``: caller kinds never share a partition."""
-    return PARTITION_PREFIX[caller.kind] + caller.id
-
-
 def _guard_sk(key_digest: str) -> str:
     return IDEMPOTENCY_GUARD_PREFIX + key_digest
 
@@ -87,11 +83,9 @@ def _to_ddb(item: Item) -> dict[str, Any]:
     return {name: _SERIALIZER.serialize(value) for name, value in item.items()}
 
 
-def _from_ddb(item: dict[str, Any]) -> Item:
-    return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
-
-
 def _profile(item: Item) -> Profile:
+    from meridian.profiles.model import Profile  # noqa: PLC0415 - profiles only (see imports)
+
     return Profile(
         user_id=str(item["user_id"]),
         display_name=str(item["display_name"]),
@@ -104,24 +98,14 @@ def _profile(item: Item) -> Profile:
 
 
 def _session(item: Item) -> Session:
+    from meridian.profiles.model import Session  # noqa: PLC0415 - profiles only (see imports)
+
     return Session(
         session_id=str(item["session_id"]),
         device_name=str(item["device_name"]),
         platform=str(item["platform"]),
         created_at=str(item["created_at"]),
         expires_at=int(item["expires_at"]),
-    )
-
-
-def _transaction(item: Item) -> Transaction:
-    return Transaction(
-        transaction_id=str(item["transaction_id"]),
-        amount=Decimal(item["amount"]),
-        currency=str(item["currency"]),
-        type=str(item["type"]),
-        status=str(item["status"]),
-        created_at=str(item["created_at"]),
-        reference=str(item["reference"]) if item.get("reference") else None,
     )
 
 
@@ -148,51 +132,6 @@ def _transaction_item(
     if transaction.reference:
         item["reference"] = transaction.reference
     return item
-
-
-class MalformedItemError(ValueError):
-    """A stream image that claims to be a transaction (``TXN#`` sort key) but cannot be read."""
-
-
-def _owner(pk: str) -> Caller:
-    """The caller whose partition ``pk`` is (the inverse of ``caller_pk``)."""
-    for prefix, make in (
-        (PARTITION_PREFIX["user"], Caller.user),
-        (PARTITION_PREFIX["partner"], Caller.partner),
-    ):
-        if pk.startswith(prefix) and len(pk) > len(prefix):
-            return make(pk[len(prefix) :])
-    raise MalformedItemError("the partition key names no caller")
-
-
-def written_transaction(image: Mapping[str, Any]) -> WrittenTransaction | None:
-    """The transaction a DynamoDB stream record's ``NewImage`` (DynamoDB JSON) holds.
-
-    None when the item is not a transaction (a profile, a session, an idempotency guard or
-    record). A ``TXN#`` item that cannot be read raises ``MalformedItemError``: the caller
-    must not skip it silently.
-    """
-    try:
-        item = _from_ddb(dict(image))
-    except (TypeError, ValueError, AttributeError) as error:
-        raise MalformedItemError("the image is not DynamoDB JSON") from error
-    sk = item.get("sk")
-    if not isinstance(sk, str) or not sk.startswith(TRANSACTION_PREFIX):
-        return None
-    pk, region = item.get("pk"), item.get("written_region")
-    if not isinstance(pk, str):
-        raise MalformedItemError("the item has no partition key")
-    if not isinstance(region, str) or not REGION_PATTERN.fullmatch(region):
-        raise MalformedItemError("the item has no written_region")
-    try:
-        transaction = _transaction(item)
-    except (KeyError, TypeError, ArithmeticError) as error:
-        raise MalformedItemError(f"the item lacks a transaction attribute ({error})") from error
-    if not ids.is_ulid(transaction.transaction_id) or sk != TRANSACTION_PREFIX + (
-        transaction.transaction_id
-    ):
-        raise MalformedItemError("the sort key and transaction_id disagree")
-    return WrittenTransaction(owner=_owner(pk), transaction=transaction, written_region=region)
 
 
 # -- cursors (opaque to services and clients) ------------------------------------------------
@@ -636,6 +575,8 @@ class Repository:
         """One page of everything stored about the user: one strongly consistent Query over
         ``PROFILE`` .. ``TXN#~`` (adjacent sort keys; the ``IDEMKEY#`` guards sort before
         ``PROFILE`` and are not read). Expired sessions are left out (TTL deletes lazily)."""
+        from meridian.profiles.model import ExportPage  # noqa: PLC0415 - profiles only
+
         pk = user_pk(user_id)
         request: dict[str, Any] = {
             "TableName": self.table_name,

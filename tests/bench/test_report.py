@@ -69,10 +69,13 @@ def test_budgets() -> None:
         _route("write", [["dynamodb", "GetItem", False], ["dynamodb", "BatchWriteItem", False]]),
     ]
     verdicts = report.verdicts(_results(routes))
-    # Issue 15: every function's cold start <= 1.15x the boto3 baseline.
-    # Judged on import + init only: health's slow first request (1.6x) is reported, not judged.
-    assert _by_measure(verdicts, "cold start") == [True, False]
-    assert {v.budget for v in verdicts if v.measure == "cold start"} == {report.COLD_START_BUDGET}
+    # Issue 15: every function's cold start <= 1.15x the boto3 baseline, judged on both figures:
+    # import + init (health 1.14x, profiles 1.16x) and init + first request (health 1.6x).
+    assert _by_measure(verdicts, "cold start") == [True, False, False, True]
+    assert [v.budget for v in verdicts if v.measure == "cold start"] == [
+        report.COLD_START_BUDGET,
+        report.FIRST_REQUEST_BUDGET,
+    ] * 2
     assert _by_measure(verdicts, "DynamoDB calls") == [True, False, True, False]
     # Issue 15 retired the warm budgets ("<= 5x a bare handler", p99 <= 500 µs): the figures stay
     # in the report's table, no verdict judges them.
@@ -83,21 +86,27 @@ def test_budgets() -> None:
     assert _by_measure(verdicts, "no Scan") == [True]
 
 
-def test_cold_start_budget_is_import_and_init_at_most_115_percent() -> None:
+def test_cold_start_budget_is_both_figures_at_most_115_percent() -> None:
+    """Import + init vs the boto3 baseline AND init + first request vs the baseline + its first
+    call: either over 1.15x fails the function (moving work out of init gains nothing)."""
     results = _results([])
     cold = results["cold_start"]
     cold["health"] = _cold(init_cpu_ratio=1.15, cpu_ratio=9.0)
     cold["profiles"] = _cold(init_cpu_ratio=1.1501, cpu_ratio=0.5)
-    cold["transactions"] = _cold(init_cpu_ratio=0.4, cpu_ratio=0.4)
+    cold["transactions"] = _cold(init_cpu_ratio=0.4, cpu_ratio=1.15)
     verdicts = [v for v in report.verdicts(results) if v.measure == "cold start"]
-    assert [(v.subject, v.ok) for v in verdicts] == [
-        ("health", True),
-        ("profiles", False),
-        ("transactions", True),
+    assert [(v.subject, v.budget, v.ok) for v in verdicts] == [
+        ("health", report.COLD_START_BUDGET, True),
+        ("health", report.FIRST_REQUEST_BUDGET, False),
+        ("profiles", report.COLD_START_BUDGET, False),
+        ("profiles", report.FIRST_REQUEST_BUDGET, True),
+        ("transactions", report.COLD_START_BUDGET, True),
+        ("transactions", report.FIRST_REQUEST_BUDGET, True),
     ]
-    # The informational ratio with the first request is shown beside the judged one.
-    assert "9.00x" in verdicts[0].value
-    assert "1.15x" in verdicts[0].value
+    assert verdicts[0].value.startswith("1.15x")
+    assert verdicts[1].value.startswith("9.00x")
+    # A function over on either figure makes `make bench` exit non-zero.
+    assert not all(v.ok for v in verdicts)
 
 
 def test_erasure_is_budgeted_as_designed() -> None:

@@ -63,3 +63,44 @@ def test_the_events_publisher_imports_no_batch_utility() -> None:
     assert not [name for name in loaded if name.startswith("aws_lambda_powertools.utilities.batch")]
     assert "asyncio" not in loaded
     assert {"aws_lambda_powertools.logging", "aws_lambda_powertools.metrics"} <= loaded
+
+
+def test_the_events_publisher_reads_items_without_the_repository() -> None:
+    """The publisher reads one stream image: a small item reader (meridian.events.items) and the
+    key constants (meridian.keys), not the repository with both item models and its marshalling
+    (bench/findings.md)."""
+    loaded = _modules_after_import("meridian.handlers.transaction_events")
+    assert {"meridian.events.items", "meridian.keys"} <= loaded
+    assert not {"meridian.repository", "meridian.profiles.model"} & loaded
+
+
+@pytest.mark.parametrize(
+    ("function", "config_module"),
+    [
+        ("health", "meridian.health_config"),
+        ("profiles", "meridian.profiles.config"),
+        ("transactions", "meridian.transactions.config"),
+        ("transaction_events", "meridian.events.config"),
+        ("authorizer", "meridian.auth.config"),
+    ],
+)
+def test_each_function_defines_only_its_own_configuration(
+    function: str, config_module: str
+) -> None:
+    """Each function builds its own configuration class, not all five (~1.5 ms each)."""
+    loaded = _modules_after_import(f"meridian.handlers.{function}")
+    configs = {
+        "meridian.health_config",
+        "meridian.profiles.config",
+        "meridian.transactions.config",
+        "meridian.events.config",
+        "meridian.auth.config",
+    }
+    assert loaded & configs == {config_module}
+
+
+def test_transactions_init_leaves_out_the_profiles_model() -> None:
+    """Only the repository's profile methods construct profiles: the transactions function never
+    defines their dataclasses."""
+    loaded = _modules_after_import("meridian.handlers.transactions")
+    assert "meridian.profiles.model" not in loaded

@@ -9,16 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from meridian.config import (
-    AuthorizerConfig,
-    HealthConfig,
-    ProfilesConfig,
-    TransactionEventsConfig,
-    TransactionsConfig,
-    load_at_cold_start,
-)
+from meridian.auth.config import AuthorizerConfig
+from meridian.config import load_at_cold_start
 from meridian.errors import ConfigError
+from meridian.events.config import TransactionEventsConfig
+from meridian.health_config import HealthConfig
 from meridian.money import DEFAULT_MAX_AMOUNTS, AmountLimits
+from meridian.profiles.config import ProfilesConfig
+from meridian.transactions.config import TransactionsConfig
 
 AUTHORIZER_ENV = {
     "ENVIRONMENT": "dev",

@@ -12,10 +12,11 @@ from data_helpers import PAYMENT, get_transactions, post_transaction, record_cal
 from data_helpers import profile_call as call
 from unit_support import REGION, TABLE_NAME
 
-from meridian.config import ProfilesConfig, TransactionsConfig
 from meridian.errors import ConfigError
 from meridian.handlers import profiles, transactions
+from meridian.profiles.config import ProfilesConfig
 from meridian.regions import WriteFence
+from meridian.transactions.config import TransactionsConfig
 
 STANDBY = "us-west-2"
 SESSION = {"device_name": "Alice's phone", "platform": "ios"}

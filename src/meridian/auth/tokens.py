@@ -21,10 +21,10 @@ from typing import Any, Literal
 
 import jwt
 
+from meridian.auth.config import AuthorizerConfig
 from meridian.auth.errors import TokenRejectedError
 from meridian.auth.jwks import JwksCache
 from meridian.auth.partner import PartnerKeyId, PartnerKeyStore
-from meridian.config import AuthorizerConfig
 
 READ_SCOPE = "transactions:read"
 WRITE_SCOPE = "transactions:write"

@@ -21,8 +21,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
 from meridian import ids
+from meridian.events.items import MalformedItemError, written_transaction
 from meridian.events.model import TransactionCreated
-from meridian.repository import MalformedItemError, written_transaction
 
 INSERT = "INSERT"
 

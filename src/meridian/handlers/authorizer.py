@@ -21,12 +21,13 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from meridian.auth.config import AuthorizerConfig
 from meridian.auth.errors import DependencyUnavailableError, TokenRejectedError
 from meridian.auth.jwks import JwksCache
 from meridian.auth.partner import PartnerKeyStore
 from meridian.auth.policy import build_result
 from meridian.auth.tokens import TokenVerifier
-from meridian.config import AuthorizerConfig, load_at_cold_start
+from meridian.config import load_at_cold_start
 from meridian.observability import logger, metrics, tracer
 
 CONFIG = load_at_cold_start(AuthorizerConfig.from_env, os.environ)

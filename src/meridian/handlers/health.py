@@ -8,7 +8,8 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 
 from meridian import errors, http
-from meridian.config import HealthConfig, load_at_cold_start
+from meridian.config import load_at_cold_start
+from meridian.health_config import HealthConfig
 from meridian.observability import logger, metrics, tracer
 from meridian.repository import Repository
 

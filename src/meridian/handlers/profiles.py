@@ -10,9 +10,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from meridian import http
-from meridian.config import ProfilesConfig, load_at_cold_start
+from meridian.config import load_at_cold_start
 from meridian.identity import cognito_caller
 from meridian.observability import logger, metrics, tracer
+from meridian.profiles.config import ProfilesConfig
 from meridian.profiles.service import ProfileService
 from meridian.repository import Repository
 

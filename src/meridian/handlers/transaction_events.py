@@ -19,7 +19,8 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from meridian import aws
-from meridian.config import TransactionEventsConfig, load_at_cold_start
+from meridian.config import load_at_cold_start
+from meridian.events.config import TransactionEventsConfig
 from meridian.events.publisher import TransactionEventPublisher
 from meridian.observability import logger, metrics, tracer
 

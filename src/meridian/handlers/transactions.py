@@ -9,10 +9,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from meridian import http
-from meridian.config import TransactionsConfig, load_at_cold_start
+from meridian.config import load_at_cold_start
 from meridian.identity import Caller, lambda_authorizer_caller
 from meridian.observability import logger, metrics, tracer
 from meridian.repository import Repository
+from meridian.transactions.config import TransactionsConfig
 from meridian.transactions.service import TransactionService, parse_limit
 
 CONFIG = load_at_cold_start(TransactionsConfig.from_env, os.environ)
