@@ -23,7 +23,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from devstack.wsgi import AwsRequest, Response
 
@@ -44,6 +44,14 @@ class Attempt:
     status: int | None  # None: not answered (yet)
     error_code: str | None
     at: float  # time.monotonic() of the answer (or of the arrival while unanswered)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """An SDK attempt being served: its invocation id and what was known when it arrived."""
+
+    invocation: str
+    attempt: Attempt
 
 
 def operation_of(request: AwsRequest) -> str:
@@ -96,42 +104,37 @@ class RetryLog:
         self._lock = threading.Lock()
         self._last: OrderedDict[str, Attempt] = OrderedDict()
 
-    def arrived(self, request: AwsRequest) -> None:
-        """Before the request is served: an attempt > 1 is logged with the previous answer."""
+    def arrived(self, request: AwsRequest) -> Arrival | None:
+        """Before the request is served: an attempt > 1 is logged with the previous answer.
+        Returns what :meth:`answered` needs (None: not an SDK request)."""
         identity = sdk_attempt(request.headers)
         if identity is None:
-            return
+            return None
         invocation, attempt, maximum = identity
-        operation = operation_of(request)
+        pending = Attempt(operation_of(request), attempt, maximum, None, None, _now())
         with self._lock:
             previous = self._last.get(invocation)
-            self._remember(invocation, Attempt(operation, attempt, maximum, None, None, _now()))
+            self._remember(invocation, pending)
         if attempt > 1:
             LOGGER.warning(
                 "SDK retry: %s attempt %d/%s (invocation %s); %s",
-                operation,
+                pending.operation,
                 attempt,
                 maximum or "?",
                 invocation,
                 _describe(previous, attempt),
             )
+        return Arrival(invocation, pending)
 
-    def answered(self, request: AwsRequest, response: Response) -> None:
-        """After the request is served: remember the answer of this attempt."""
-        identity = sdk_attempt(request.headers)
-        if identity is None:
+    def answered(self, arrival: Arrival | None, response: Response) -> None:
+        """After the request is served: remember the answer of the attempt ``arrived`` saw."""
+        if arrival is None:
             return
-        invocation, attempt, maximum = identity
-        answer = Attempt(
-            operation_of(request),
-            attempt,
-            maximum,
-            response.status,
-            error_code_of(response),
-            _now(),
+        answer = replace(
+            arrival.attempt, status=response.status, error_code=error_code_of(response), at=_now()
         )
         with self._lock:
-            self._remember(invocation, answer)
+            self._remember(arrival.invocation, answer)
 
     def last(self, invocation: str) -> Attempt | None:
         with self._lock:

@@ -242,7 +242,7 @@ class DevstackApp:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         request = read_request(environ)
-        self.retries.arrived(request)
+        arrival = self.retries.arrived(request)
         began = time.perf_counter()
         try:
             response = self.dispatch(request)
@@ -254,7 +254,7 @@ class DevstackApp:
                 traceback.format_exc(),
             )
             response = aws_json_error(500, "InternalFailure", "devstack internal error (see log)")
-        self.retries.answered(request, response)
+        self.retries.answered(arrival, response)
         if not request.path.startswith("/restapis/") or "/_user_request_" not in request.path:
             # One access line per request (a stage request has the runtime's line instead). A
             # function's successful AWS call (it carries the invocation's trace header) is a debug

@@ -149,8 +149,7 @@ def test_the_log_forgets_the_oldest_invocations_first() -> None:
             b"",
             {},
         )
-        log.arrived(request)
-        log.answered(request, Response(200, [], b"{}"))
+        log.answered(log.arrived(request), Response(200, [], b"{}"))
     assert log.last("a") is None
     last = log.last("c")
     assert last is not None
