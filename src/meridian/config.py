@@ -91,13 +91,11 @@ class Reader:
     def cors_allow_origin(self) -> str:
         return self.text("CORS_ALLOW_ORIGIN", CORS_ORIGIN)
 
-    def log_level(self) -> str:
-        level = self.env.get("LOG_LEVEL", "INFO").upper()
-        if level not in _LOG_LEVELS:
-            self.problems.append(f"LOG_LEVEL must be one of {sorted(_LOG_LEVELS)}")
-        return level
-
     def done(self, function: str) -> None:
+        """Raise ``ConfigError`` with every problem found. LOG_LEVEL (Powertools reads it; every
+        function has it) is checked here, once for all of them."""
+        if self.env.get("LOG_LEVEL", "INFO").upper() not in _LOG_LEVELS:
+            self.problems.append(f"LOG_LEVEL must be one of {sorted(_LOG_LEVELS)}")
         if self.problems:
             raise ConfigError(f"invalid {function} configuration: " + "; ".join(self.problems))
 

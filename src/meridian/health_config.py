@@ -24,6 +24,5 @@ class HealthConfig:
             region=read.text("AWS_REGION", REGION),
             cors_allow_origin=read.cors_allow_origin(),
         )
-        read.log_level()
         read.done("health")
         return config

@@ -71,6 +71,5 @@ class AuthorizerConfig:
             partner_audience=read.text("PARTNER_AUDIENCE"),
             usage_key_prefix=read.text("USAGE_KEY_PREFIX", _USAGE_KEY_PREFIX),
         )
-        read.log_level()
         read.done("authorizer")
         return config

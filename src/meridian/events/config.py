@@ -31,6 +31,5 @@ class TransactionEventsConfig:
         if config.region and config.topic_arn and f":sns:{config.region}:" not in config.topic_arn:
             # The publisher only ever publishes to its own region's topic (contract F).
             read.problems.append("EVENTS_TOPIC_ARN must be a topic of this function's region")
-        read.log_level()
         read.done("transaction_events")
         return config

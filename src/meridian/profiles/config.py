@@ -27,6 +27,5 @@ class ProfilesConfig:
             cors_allow_origin=read.cors_allow_origin(),
             write_fence=read.write_fence(),
         )
-        read.log_level()
         read.done("profiles")
         return config

@@ -30,6 +30,5 @@ class TransactionsConfig:
             cors_allow_origin=read.cors_allow_origin(),
             write_fence=read.write_fence(),
         )
-        read.log_level()
         read.done("transactions")
         return config
