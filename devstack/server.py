@@ -245,7 +245,9 @@ class DevstackApp:
         arrival = self.retries.arrived(request)
         began = time.perf_counter()
         try:
-            response = self.dispatch(request)
+            # A resend of a call already answered 2xx gets that answer (devstack.retries).
+            replay = arrival.replay if arrival is not None else None
+            response = replay if replay is not None else self.dispatch(request)
         except Exception:
             LOGGER.error(
                 "unhandled error for %s %s\n%s",
@@ -538,8 +540,12 @@ def edge_port_from_env(port: int) -> int:
 # DynamoDB calls come back to this server), so the pool is sized far above what the Lambda runtime
 # runs at once; a request beyond it waits in cheroot's queue, it is not refused.
 SERVER_THREADS = 128
-# Seconds a connection may sit between requests (keep-alive) or stall mid-request.
-SERVER_SOCKET_TIMEOUT = 30
+# Seconds a connection may sit between requests (keep-alive) or stall mid-request. Longer than
+# the clients' own idle limit (aws-sdk-go-v2, i.e. the Terraform provider: 90 s,
+# DefaultHTTPTransportIdleConnTimeout in aws/transport/http/client.go), so that the client, not the
+# server, closes an idle connection: when the server closes it (cheroot then writes a 408) while
+# the client is sending a request on it, that request is reset (cherrypy/cheroot#282).
+SERVER_SOCKET_TIMEOUT = 120
 
 
 class HttpServer:

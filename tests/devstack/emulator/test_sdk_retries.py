@@ -5,11 +5,12 @@ CreateWebACL of the primary region's web ACL while the secondary's was created a
 instant. Either moto's duplicate check is wrong under two regions' concurrent creates, or the
 SDK sent the create again after losing the first answer (what AWS also answers "duplicate").
 These tests pin both: concurrent creates never collide, and a resent create is logged with the
-answer its first attempt got.
+answer its first attempt got and, when that was a 2xx, gets it again instead of running twice.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import urllib.error
@@ -75,11 +76,9 @@ def test_two_regions_create_their_web_acls_at_the_same_instant(
     assert failures == []
 
 
-def test_a_resent_create_is_a_duplicate_and_the_log_says_what_the_first_attempt_got(
-    emulator: Any, unique_name: Any, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The SDK resends a create whose answer it lost: AWS (and the emulator) answer duplicate,
-    and devstack.log names the retry and the 200 its first attempt was answered."""
+def _first_attempt_of_a_create(emulator: Any, name: str) -> tuple[str, dict[str, str], bytes, str]:
+    """Create a web ACL through botocore; return what it sent (url, headers, body) and the
+    invocation id, as the SDK would resend them."""
     client = emulator.client("wafv2", "us-east-1")
     sent: dict[str, Any] = {}
 
@@ -87,28 +86,68 @@ def test_a_resent_create_is_a_duplicate_and_the_log_says_what_the_first_attempt_
         sent.update(url=request.url, headers=dict(request.headers.items()), body=request.body)
 
     client.meta.events.register("before-send.wafv2.CreateWebACL", keep)
-    caplog.set_level(logging.INFO, logger="devstack.retries")
-    client.create_web_acl(**web_acl(unique_name("resent")))
-
+    client.create_web_acl(**web_acl(name))
     headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in sent["headers"].items()}
     identity = sdk_attempt({k.lower(): v for k, v in headers.items()})
     assert identity is not None, "botocore sends amz-sdk-invocation-id and amz-sdk-request"
-    invocation = identity[0]
-    headers["amz-sdk-request"] = "attempt=2; max=3"
-    resend = urllib.request.Request(  # noqa: S310 - local http
-        sent["url"], data=sent["body"], headers=headers, method="POST"
-    )
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(resend, timeout=30)  # noqa: S310 - local http
-    assert refused.value.code == 400
-    # moto 5.2.1 names it WafV2DuplicateItem (AWS: WAFDuplicateItemException), as in the CI log.
-    assert b"DuplicateItem" in refused.value.read()
+    return sent["url"], headers, sent["body"], identity[0]
 
+
+def _resend(url: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+    # urllib sets the length of the body it sends (another body has another length).
+    again = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+    again["amz-sdk-request"] = "attempt=2; max=3"
+    request = urllib.request.Request(url, data=body, headers=again, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - local http
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
+
+
+def _acls_named(emulator: Any, name: str) -> list[dict[str, Any]]:
+    listed = emulator.client("wafv2", "us-east-1").list_web_acls(Scope="REGIONAL")["WebACLs"]
+    return [acl for acl in listed if acl["Name"] == name]
+
+
+def test_a_resent_create_gets_its_first_answer_again_and_runs_once(
+    emulator: Any, unique_name: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The SDK resends a create whose 200 it lost: the emulator answers that 200 again instead
+    of creating twice (AWS would run it and answer duplicate; devstack.retries says why), and
+    devstack.log names the retry, the 200 of its first attempt and the replay."""
+    name = unique_name("resent")
+    caplog.set_level(logging.INFO, logger="devstack.retries")
+    url, headers, body, invocation = _first_attempt_of_a_create(emulator, name)
+
+    status, answer = _resend(url, headers, body)
+
+    assert status == 200, answer
+    created = json.loads(answer)["Summary"]
+    assert created["Name"] == name
+    assert [acl["Id"] for acl in _acls_named(emulator, name)] == [created["Id"]]
     retries = [r.getMessage() for r in caplog.records if r.name == "devstack.retries"]
     assert len(retries) == 1, retries
     assert "wafv2 us-east-1 CreateWebACL attempt 2/3" in retries[0]
     assert invocation in retries[0]
     assert "attempt 1 was answered 200" in retries[0]
+    assert "replayed that answer" in retries[0]
+
+
+def test_a_retry_with_another_body_runs_again(emulator: Any, unique_name: Any) -> None:
+    """Only a resend of the same request is answered from the first attempt: the same
+    invocation id with another body runs (and here is refused as the duplicate it is)."""
+    name = unique_name("changed")
+    url, headers, body, _ = _first_attempt_of_a_create(emulator, name)
+    document = json.loads(body)
+    document["Description"] = "changed"
+
+    status, answer = _resend(url, headers, json.dumps(document).encode())
+
+    assert status == 400
+    # moto 5.2.1 names it WafV2DuplicateItem (AWS: WAFDuplicateItemException), as in the CI log.
+    assert b"DuplicateItem" in answer
+    assert len(_acls_named(emulator, name)) == 1
 
 
 def test_a_retry_after_an_injected_503_is_logged_with_that_answer(
