@@ -21,10 +21,16 @@ deviation: on AWS the retry would run again (a create then fails as a duplicate)
 Terraform provider (aws-sdk-go-v2) resends, ~0.1 s later on a new connection, about one call in a
 few hundred that the emulator had answered 200 on loopback (plan and apply, reads and creates
 alike; 3 to 17 per CI run), and a resent create then failed ``make up`` (``CreateStage`` 409,
-``WafV2DuplicateItem``). The loss disappears when the client is slowed (through a TCP proxy,
-under strace): not found yet. The functions' botocore retries the same way when the emulator is
-too slow for its 3 s read timeout, which AWS answering in milliseconds would not be. The
-warning line stays, with "replayed" in it, so every occurrence is still visible.
+``WafV2DuplicateItem``). A packet capture of two such calls (tcpdump on ``lo``, 2026-12-02)
+shows the same sequence both times: the provider sent the request's headers, then its body 13-20
+ms later in a second segment (a loaded machine; Go flushes the headers first when the body is
+not an in-memory reader); the emulator answered ~3 ms after the body; the provider closed the
+connection (FIN) 0.2 ms after the answer's headers arrived, before its body, reset it when the
+body came, and resent the call. The client gives up on an answer that reached it; nothing the
+emulator writes differs from the calls that succeed. Through a TCP proxy or under strace (a
+slower client) it did not occur. The functions' botocore resends the same way when the emulator
+is too slow for their 3 s read timeout, which AWS answering in milliseconds would not be. The
+warning line stays, with "replayed that answer" in it, so every occurrence is still visible.
 """
 
 from __future__ import annotations
