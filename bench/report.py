@@ -180,9 +180,12 @@ def _cold_start_section(cold: dict[str, Any]) -> list[str]:
         "Each function runs from its zip **as deployed**: `build/lambda/<function>.zip` extracted, "
         "read-only, `PYTHONDONTWRITEBYTECODE=1`, no warm-up run (on Lambda `/var/task` is "
         "read-only: a module the zip ships without bytecode is compiled again at every cold "
-        "start). Each run is a fresh interpreter; functions and baseline are interleaved, "
+        "start); boto3 (the runtime's, never in a zip) is given its bytecode before the runs, "
+        "as the managed runtime is assumed to ship it. Each run is a fresh interpreter; "
+        "functions and baseline are interleaved, "
         f"{runs} runs each. **Import + init** = `import boto3` + the handler module's import "
-        "(configuration, service, router, Powertools logger/metrics/tracer); the function's "
+        "(configuration, service, router, meridian.observability's logger/metrics/tracer); "
+        "the function's "
         "boto3 client is created by its first request. Baseline: "
         '`import boto3; boto3.client("dynamodb")` = '
         f"**{_ms(baseline['init_cpu_ms'])} CPU** (fastest run; median "
@@ -279,7 +282,8 @@ def _warm_section(warm: dict[str, Any]) -> list[str]:
             "### The framework's floor",
             "",
             "GET /health answered with a constant (no Meridian code, no DynamoDB) by Powertools "
-            "alone, adding the decorators every handler uses one at a time:",
+            "alone, adding the decorators the handlers used before meridian.observability "
+            "replaced them, one at a time:",
             "",
             "| variant | p50 | p99 | CPU p50 | CPU p99 |",
             "|---|---|---|---|---|",

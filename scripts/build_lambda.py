@@ -77,67 +77,44 @@ def platform_args(runtime: str, architecture: str = "arm64") -> tuple[str, ...]:
     )  # fmt: skip
 
 
-# Every function logs, emits metrics and traces (Powertools + X-Ray SDK).
-_OBSERVABILITY = ("aws-lambda-powertools", "jmespath", "typing-extensions", "aws-xray-sdk", "wrapt")
-_REST = (*_OBSERVABILITY, "fastjsonschema")
+# Logs, metrics and traces are meridian.observability's (standard library + botocore's events):
+# no function ships Powertools' logger/metrics/tracer, the X-Ray SDK or wrapt; request validators
+# are generated ahead of time (meridian.validators): no fastjsonschema either (bench/findings.md).
+# Powertools' idempotency utility (and what it imports): the transactions function only.
+_IDEMPOTENCY = ("aws-lambda-powertools", "jmespath", "typing-extensions")
 FUNCTION_DEPENDENCIES: dict[str, tuple[str, ...]] = {
-    "profiles": _REST,
-    "transactions": _REST,
-    "health": _REST,
-    "authorizer": (*_OBSERVABILITY, "pyjwt", "cryptography", "cffi"),
-    # Stream consumer: Powertools' batch utility, no request validation.
-    "transaction_events": _OBSERVABILITY,
+    "profiles": (),
+    "transactions": _IDEMPOTENCY,
+    "health": (),
+    "authorizer": ("pyjwt", "cryptography", "cffi"),
+    "transaction_events": (),
 }
 
-# Powertools ships utilities we never import; leaving them out keeps zips and cold starts small.
-_UNUSED_POWERTOOLS = tuple(
-    f"aws_lambda_powertools/utilities/{name}/"
-    for name in (
-        "auth_alpha", "batch", "circuit_breaker", "data_masking", "feature_flags", "kafka",
-        "metadata", "parameters", "parser", "streaming", "validation",
-    )
-)  # fmt: skip
-# Tracer patches botocore only, so the SDK's other library integrations are dead weight.
-_UNUSED_XRAY = tuple(
-    f"aws_xray_sdk/ext/{name}"
-    for name in (
-        "aiobotocore/", "aiohttp/", "bottle/", "dbapi2.py", "django/", "flask/",
-        "flask_sqlalchemy/", "httplib/", "httpx/", "mysql/", "pg8000/", "psycopg/", "psycopg2/",
-        "pymongo/", "pymysql/", "pynamodb/", "requests/", "sqlalchemy/", "sqlalchemy_core/",
-        "sqlite3/",
-    )
-)  # fmt: skip
-_UNUSED_EVERYWHERE = (*_UNUSED_POWERTOOLS, *_UNUSED_XRAY, "wrapt-stubs/")
-# The events publisher is the one function that uses the batch utility (and the DynamoDB stream
-# data classes it hands each record in): everything else unused stays out.
-_UNUSED_BY_EVENTS = (
-    *(path for path in _UNUSED_POWERTOOLS if not path.endswith("/batch/")),
-    *_UNUSED_XRAY,
-    "wrapt-stubs/",
+# Powertools ships utilities and modules the idempotency utility never imports; leaving them out
+# keeps the transactions zip small.
+_UNUSED_POWERTOOLS = (
+    *(
+        f"aws_lambda_powertools/utilities/{name}/"
+        for name in (
+            "auth_alpha", "batch", "circuit_breaker", "data_classes", "data_masking",
+            "feature_flags", "kafka", "metadata", "parameters", "parser", "streaming",
+            "validation",
+        )
+    ),
     "aws_lambda_powertools/event_handler/",
-    "aws_lambda_powertools/utilities/idempotency/",
-)
+    "aws_lambda_powertools/metrics/provider/datadog/",
+    "aws_lambda_powertools/logging/formatters/datadog.py",
+)  # fmt: skip
 TRIMMED_PATHS: dict[str, tuple[str, ...]] = {
-    "profiles": _UNUSED_EVERYWHERE,
-    "transactions": _UNUSED_EVERYWHERE,
-    "health": _UNUSED_EVERYWHERE,
+    "transactions": _UNUSED_POWERTOOLS,
     # cryptography alone is ~4.6 MB zipped, so the authorizer sheds everything it can to stay
-    # under 5 MB: it is no REST resolver, keeps no idempotency records; cffi's Python package
-    # only builds bindings (cryptography needs just the _cffi_backend module at run time); and
-    # wrapt falls back to its pure-Python implementation without its C extension.
+    # under 5 MB: cffi's Python package only builds bindings (cryptography needs just the
+    # _cffi_backend module at run time).
     "authorizer": (
-        *_UNUSED_EVERYWHERE,
-        "aws_lambda_powertools/event_handler/",
-        "aws_lambda_powertools/utilities/data_classes/",
-        "aws_lambda_powertools/utilities/idempotency/",
         "cffi/",
-        "wrapt/_wrappers.",
-        # Never imported by PyJWT's HS256/RS256 verification nor by Powertools' EMF metrics and
-        # JSON logs (checked by importing them: tests/unit/test_build.py runs the handler from the
-        # zip, `make bench` serves both token kinds from it); they keep the zip, bytecode included,
-        # under 5 MB.
-        "aws_lambda_powertools/metrics/provider/datadog/",
-        "aws_lambda_powertools/logging/formatters/datadog.py",
+        # Never imported by PyJWT's HS256/RS256 verification (checked by importing them:
+        # tests/unit/test_build.py runs the handler from the zip, `make bench` serves both token
+        # kinds from it); they keep the zip, bytecode included, under 5 MB.
         "cryptography/fernet.py",
         "cryptography/hazmat/primitives/twofactor/",
         "cryptography/hazmat/primitives/serialization/pkcs7.py",
@@ -145,7 +122,6 @@ TRIMMED_PATHS: dict[str, tuple[str, ...]] = {
         "cryptography/hazmat/primitives/keywrap.py",
         "jwt/help.py",
     ),
-    "transaction_events": _UNUSED_BY_EVENTS,
 }
 # The authorizer's zip is the one near the 5 MB budget (cryptography): it ships only the meridian
 # modules it imports (all at module level; tests/unit/test_build.py checks the closure), not the
@@ -318,6 +294,10 @@ def install_function_dependencies(
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
         return site
     shutil.rmtree(site, ignore_errors=True)
+    if not requirements:  # the standard library and the runtime's boto3 are all it needs
+        site.mkdir(parents=True)
+        stamp.write_text(fingerprint, encoding="utf-8")
+        return site
     wheels = build_dir / "wheels" / target
     _pip(*install_args, "--find-links", str(wheels), "--target", str(site))
     strip_symbols(site, strip_tool)
@@ -363,7 +343,7 @@ def zip_entries(
     """The zip's (name, file) pairs: ``meridian`` from src/ (its bytecode from ``bytecode``, where
     compile_bytecode put it) and the function's dependency tree, each .py with its
     ``__pycache__/<name>.<cache_tag>.pyc``; no other bytecode."""
-    trimmed = TRIMMED_PATHS[function]
+    trimmed = TRIMMED_PATHS.get(function, ())
     meridian = MERIDIAN_MODULES.get(function, ("meridian/",))
     sources = [
         (name, path)

@@ -9,6 +9,8 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]
 from botocore.config import Config  # type: ignore[import-untyped]
 
+from meridian.observability import tracer
+
 CLIENT_CONFIG = Config(
     connect_timeout=1,
     read_timeout=3,
@@ -18,7 +20,8 @@ CLIENT_CONFIG = Config(
 
 @functools.cache
 def _cached_client(service_name: str) -> Any:  # noqa: ANN401
-    return boto3.client(service_name, config=CLIENT_CONFIG)
+    # Every AWS SDK call of a function goes through these clients: each gets its X-Ray subsegment.
+    return tracer.instrument(boto3.client(service_name, config=CLIENT_CONFIG))
 
 
 def client(service_name: str) -> Any:  # noqa: ANN401 - boto3 clients are dynamically typed

@@ -5,7 +5,7 @@ The router is ours, not Powertools' ``APIGatewayRestResolver`` (issue 15, measur
 ``make bench``): importing ``aws_lambda_powertools.event_handler`` loads every resolver it ships
 (AppSync, Bedrock, VPC Lattice, ...) and ``utilities.data_classes`` about forty event classes,
 ~10 % of a bare ``import boto3; boto3.client("dynamodb")`` at every cold start, for a dozen
-static routes. Logging, metrics and tracing stay Powertools' (``meridian.observability``).
+static routes. Logging, metrics and tracing are ``meridian.observability``'s.
 It keeps the resolver's observable behaviour: REST proxy responses with ``multiValueHeaders``,
 ``/v1`` stripped, ``<name>`` path parameters, CORS headers on every response to an allowed
 Origin, 404 for a route it does not serve.
@@ -25,8 +25,7 @@ from meridian import errors
 from meridian.validation import validate
 
 if TYPE_CHECKING:  # typing only: the logger is passed in, never imported here
-    from aws_lambda_powertools import Logger
-
+    from meridian.observability import Logger
     from meridian.regions import WriteFence
 
 MAX_BODY_BYTES = 16 * 1024

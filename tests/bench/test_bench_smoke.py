@@ -85,7 +85,12 @@ def test_every_present_function_is_measured(quick_run: tuple[str, Any]) -> None:
         # runtime's boto3 from the environment.
         origins = cold["origins"]
         assert "/meridian-deployed-" in origins["meridian"], origins
-        assert "/meridian-deployed-" in origins["aws_lambda_powertools"], origins
+        # Every bundled library too (Powertools: transactions only, for idempotency), and no
+        # tracer SDK at all (meridian.observability).
+        for library in set(origins) - {"meridian", "boto3"}:
+            assert "/meridian-deployed-" in origins[library], origins
+        assert ("aws_lambda_powertools" in origins) == (function == "transactions"), origins
+        assert not {"aws_xray_sdk", "wrapt"} & set(origins), origins
         assert "/meridian-deployed-" not in origins["boto3"], origins
         assert cold["top_imports"], "the -X importtime diagnosis found no imports"
         assert f"| {function} | {cold['route']} |" in report

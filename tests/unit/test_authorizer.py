@@ -15,9 +15,14 @@ import base64
 import dataclasses
 import hashlib
 import hmac
+import http.server
 import io
 import json
+import ssl
+import threading
 import time
+import urllib.error
+from collections.abc import Iterator
 
 import jwt
 import pytest
@@ -469,8 +474,8 @@ def test_fetch_jwks_reads_the_document(monkeypatch) -> None:
         return FakeResponse(json.dumps({"keys": []}).encode())
 
     monkeypatch.setattr(jwks_module.urllib.request, "urlopen", fake_urlopen)
-    assert fetch_jwks("http://127.0.0.1:4566/pool/.well-known/jwks.json") == {"keys": []}
-    assert seen == {"url": "http://127.0.0.1:4566/pool/.well-known/jwks.json", "timeout": 2.0}
+    assert fetch_jwks("https://cognito.example/pool/.well-known/jwks.json") == {"keys": []}
+    assert seen == {"url": "https://cognito.example/pool/.well-known/jwks.json", "timeout": 2.0}
     monkeypatch.setattr(
         jwks_module.urllib.request, "urlopen", lambda request, timeout: FakeResponse(b"[1]")
     )
@@ -478,6 +483,46 @@ def test_fetch_jwks_reads_the_document(monkeypatch) -> None:
         fetch_jwks("https://example.com/jwks.json")
     with pytest.raises(ValueError, match="http"):
         fetch_jwks("file:///etc/passwd")
+
+
+@pytest.fixture
+def local_jwks_endpoint() -> Iterator[str]:
+    """A real HTTP server answering the JWKS path with an empty key set, 404 elsewhere."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"keys": []}).encode()
+            self.send_response(200 if self.path == "/pool/.well-known/jwks.json" else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_plain_http_jwks_fetch_builds_no_tls_context(monkeypatch, local_jwks_endpoint) -> None:
+    """The emulator's http:// endpoint: loading the CA store for a TLS context that an http
+    request never uses cost ~50 ms CPU of the authorizer's first request (bench/findings.md)."""
+
+    def no_tls(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a TLS context was built for an http:// URL")
+
+    monkeypatch.setattr(ssl, "create_default_context", no_tls)
+    monkeypatch.setattr(ssl, "_create_default_https_context", no_tls)
+    url = f"{local_jwks_endpoint}/pool/.well-known/jwks.json"
+    assert fetch_jwks(url) == {"keys": []}
+    # An error status still fails the fetch (the cache keeps its keys and retries later).
+    with pytest.raises(urllib.error.HTTPError):
+        fetch_jwks(f"{local_jwks_endpoint}/elsewhere")
 
 
 # -- partners: identity comes from the key's kid (issue 11 item 1) -------------------------

@@ -13,9 +13,11 @@ import os
 import platform
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -143,13 +145,12 @@ def test_functions_with_the_same_dependencies_share_one_install_and_one_zip(
     builds, fresh_build_dir
 ) -> None:
     (site,) = (fresh_build_dir / "site").iterdir()
-    assert sorted(tree.name for tree in site.iterdir()) == [
-        "authorizer",
-        "health",
-        "transaction_events",
-    ]
+    # No third-party package but Powertools' idempotency (transactions) and PyJWT + cryptography
+    # (authorizer): health, profiles and the publisher ship the same zip (all of meridian).
+    assert sorted(tree.name for tree in site.iterdir()) == ["authorizer", "health", "transactions"]
+    same_zip = ("health", "profiles", "transaction_events")
     for directory in builds:
-        assert len({sha256(directory / f"{function}.zip") for function in REST_FUNCTIONS}) == 1
+        assert len({sha256(directory / f"{function}.zip") for function in same_zip}) == 1
         assert len({sha256(directory / f"{function}.zip") for function in FUNCTIONS}) == 3
 
 
@@ -170,22 +171,47 @@ def test_zip_contents(builds, function) -> None:
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
     top_level = {name.split("/")[0] for name in names}
     assert not top_level & {"boto3", "botocore", "s3transfer"}
-    assert {"aws_lambda_powertools", "aws_xray_sdk", "wrapt", "jmespath"} <= top_level
-    # RECORD tells the devstack which files to swap for the host's copy of a native distribution.
-    assert any(n.startswith("wrapt-") and n.endswith(".dist-info/RECORD") for n in names)
+    # Logs, metrics and traces are meridian.observability's: no tracer SDK in any zip.
+    assert not top_level & {"aws_xray_sdk", "wrapt"}
+    if function == "transactions":  # Powertools' idempotency utility, and only that function
+        assert {"aws_lambda_powertools", "jmespath"} <= top_level
+        assert not [n for n in names if n.startswith("aws_lambda_powertools/event_handler/")]
+    else:
+        assert "aws_lambda_powertools" not in top_level
     if function == "authorizer":
         assert {"jwt", "cryptography"} <= top_level
         assert "cryptography-48.0.0.dist-info/RECORD" in names
-        assert "fastjsonschema" not in top_level
     elif function == "transaction_events":
-        # The stream consumer: Powertools' batch utility, no REST resolver, no request schemas.
-        assert not top_level & {"jwt", "cryptography", "cffi", "fastjsonschema"}
-        assert "aws_lambda_powertools/utilities/batch/__init__.py" in names
-        assert not [n for n in names if n.startswith("aws_lambda_powertools/event_handler/")]
+        # The stream consumer: its own partial batch response, no request schemas.
+        assert not top_level & {"jwt", "cryptography", "cffi"}
     else:
         assert not top_level & {"jwt", "cryptography", "cffi"}
-        assert "fastjsonschema" in top_level
-        assert any(n.endswith("-aarch64-linux-gnu.so") for n in names)  # wrapt, for arm64
+        assert "meridian/validators/generated/transaction_create.py" in names
+    # The request validators are generated ahead of time (meridian.validators).
+    assert "fastjsonschema" not in top_level
+
+
+@pytest.fixture
+def daemon() -> Iterator[socket.socket]:
+    """A UDP socket standing in for the X-Ray daemon (AWS_XRAY_DAEMON_ADDRESS)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    yield listener
+    listener.close()
+
+
+def received_subsegments(listener: socket.socket) -> list[dict]:
+    """The segment documents sent so far: each datagram is the daemon header line + one JSON."""
+    documents = []
+    while True:
+        try:
+            datagram = listener.recv(65535).decode()
+        except TimeoutError:
+            return documents
+        header, _, body = datagram.partition("\n")
+        assert json.loads(header) == {"format": "json", "version": 1}
+        documents.append(json.loads(body))
 
 
 SMOKE = r"""
@@ -201,9 +227,10 @@ try:
     result = module.handler(event, Context())
 except Exception as error:
     result = {"raised": str(error)}
-loaded = sorted(m for m in sys.modules if m.startswith(("aws_xray_sdk.ext.botocore", "meridian")))
+loaded = sorted(m for m in sys.modules if m.startswith(("aws_", "wrapt", "meridian")))
+powertools = sys.modules.get("aws_lambda_powertools")
 print("SMOKE" + json.dumps({"result": result, "loaded": loaded,
-                            "powertools": import_module("aws_lambda_powertools").__file__}))
+                            "powertools": getattr(powertools, "__file__", None)}))
 """
 
 
@@ -276,7 +303,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
-def test_handler_runs_from_its_zip(builds, tmp_path, function) -> None:
+def test_handler_runs_from_its_zip(builds, tmp_path, function, daemon) -> None:
     with zipfile.ZipFile(builds[0] / f"{function}.zip") as archive:
         for name in archive.namelist():
             if not name.startswith(NATIVE_PREFIXES):
@@ -285,12 +312,12 @@ def test_handler_runs_from_its_zip(builds, tmp_path, function) -> None:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": f"{tmp_path}:{venv_site}",
-        "LAMBDA_TASK_ROOT": str(tmp_path),  # tracing on, as in Lambda: the X-Ray SDK must load
+        "LAMBDA_TASK_ROOT": str(tmp_path),
+        # A sampled invocation, as Lambda announces it: subsegments go to the daemon address.
         "AWS_LAMBDA_FUNCTION_NAME": "smoke",
         "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;"
         "Sampled=1",
-        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:5147",
-        "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
+        "AWS_XRAY_DAEMON_ADDRESS": f"127.0.0.1:{daemon.getsockname()[1]}",
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "testing",
@@ -329,8 +356,23 @@ def test_handler_runs_from_its_zip(builds, tmp_path, function) -> None:
     )
     line = next(line for line in completed.stdout.splitlines() if line.startswith("SMOKE"))
     report = json.loads(line.removeprefix("SMOKE"))
-    assert report["powertools"].startswith(str(tmp_path))
-    assert "aws_xray_sdk.ext.botocore" in report["loaded"]
+    if function == "transactions":
+        assert report["powertools"].startswith(str(tmp_path))
+    else:
+        assert report["powertools"] is None
+    assert "meridian.observability" in report["loaded"]
+    assert not [name for name in report["loaded"] if name.startswith(("aws_xray_sdk", "wrapt"))]
+    # The sampled invocation's subsegments reached the daemon address: the handler's, and one per
+    # AWS SDK call (nothing listens on the endpoint, so the calls health and the publisher make
+    # are faults; the other cases answer before any call).
+    subsegments = received_subsegments(daemon)
+    assert "## handler" in {document["name"] for document in subsegments}
+    calls = {document["name"]: document for document in subsegments if "namespace" in document}
+    expected_call = {"health": "dynamodb", "transaction_events": "sns"}.get(function)
+    assert set(calls) == ({expected_call} if expected_call else set())
+    if expected_call:
+        assert calls[expected_call]["fault"] is True
+        assert calls[expected_call]["namespace"] == "aws"
     if expected_status is None:
         assert report["result"] == {"raised": "Unauthorized"}
     elif expected_status == "raised":
@@ -412,7 +454,8 @@ def test_arm64_zips_are_built_for_the_runtime(builds, tmp_path, runtime) -> None
         with zipfile.ZipFile(out / f"{function}.zip") as archive:
             names = archive.namelist()
             extensions = [n for n in names if n.endswith(".so")]
-            assert extensions, function  # wrapt everywhere, cffi + cryptography in the authorizer
+            # cffi + cryptography in the authorizer; no other zip ships a compiled extension.
+            assert bool(extensions) == (function == "authorizer"), function
             wrong = [n for n in extensions if not extension_suffix_ok(n, runtime, "aarch64")]
             assert not wrong, f"{function} ({runtime}) has extensions for another ABI: {wrong}"
             for wheel in (n for n in names if n.endswith(".dist-info/WHEEL")):
@@ -434,10 +477,10 @@ def test_arm64_zips_are_built_for_the_runtime(builds, tmp_path, runtime) -> None
             assert f"_cffi_backend.cpython-{version}-aarch64-linux-gnu.so" in names
         # Bytecode for this runtime's CPython (compiled by that interpreter), valid as shipped.
         assert_ships_valid_bytecode(out / f"{function}.zip", f"cpython-{version}")
-    # The three REST zips hold the same files from three separately compiled dependency trees:
-    # equal bytes show that the bytecode is deterministic on this runtime too.
-    rest_zips = {sha256(out / f"{name}.zip") for name in ("health", "profiles", "transactions")}
-    assert len(rest_zips) == 1
+    # health, profiles and the publisher ship the same files (meridian and no third-party
+    # package): equal bytes on this runtime too.
+    same_files = ("health", "profiles", "transaction_events")
+    assert len({sha256(out / f"{name}.zip") for name in same_files}) == 1
 
 
 IMPORT_EVERY_FUNCTION = r"""
@@ -503,11 +546,12 @@ def test_every_function_imports_with_its_runtime(tmp_path, runtime) -> None:
         pytest.skip("the import proof builds x86_64 zips")
     out = tmp_path / "lambda"
     build_for(runtime, "x86_64", out)
-    # boto3/botocore come from the Lambda runtime, not the zip: take the test venv's pure-Python
-    # copies, after the zip on the path (the zip's own packages win).
+    # boto3/botocore (and their dependencies, jmespath included) come from the Lambda runtime, not
+    # the zip: take the test venv's pure-Python copies, after the zip on the path (the zip's own
+    # packages win).
     venv_site = next(Path(sys.prefix, "lib").glob("python3*/site-packages"))
     runtime_libs = tmp_path / "runtime-libs"
-    for package in ("boto3", "botocore", "s3transfer", "dateutil", "urllib3", "six.py"):
+    for package in ("boto3", "botocore", "s3transfer", "dateutil", "urllib3", "jmespath", "six.py"):
         source = venv_site / package
         target = runtime_libs / package
         if source.is_dir():

@@ -24,8 +24,17 @@ NEVER_AT_INIT = (
     "aws_lambda_powertools.event_handler",
     "aws_lambda_powertools.utilities.data_classes",
 )
-# fastjsonschema compiles a schema on first use: a function that validates no body never pays.
-NOT_AT_INIT = ("fastjsonschema",)
+# A validator is imported on first use: a function that validates no body never pays.
+NOT_AT_INIT = ("fastjsonschema", "meridian.validators.generated")
+# Logs, metrics and traces are meridian.observability's: Powertools' logger, metrics and tracer,
+# the X-Ray SDK and wrapt were ~96 modules at every cold start (bench/findings.md).
+NO_OBSERVABILITY_LIBRARIES = (
+    "aws_lambda_powertools.logging",
+    "aws_lambda_powertools.metrics",
+    "aws_lambda_powertools.tracing",
+    "aws_xray_sdk",
+    "wrapt",
+)
 
 PROBE = """
 import json, sys
@@ -51,8 +60,10 @@ def test_init_imports_no_powertools_event_handler(function: str) -> None:
     loaded = _modules_after_import(f"meridian.handlers.{function}")
     assert not [name for name in loaded if name.startswith(NEVER_AT_INIT)]
     assert not [name for name in loaded if name.startswith(NOT_AT_INIT)]
-    # Logging, metrics and tracing stay Powertools'.
-    assert {"aws_lambda_powertools.logging", "aws_lambda_powertools.metrics"} <= loaded
+    assert not [name for name in loaded if name.startswith(("aws_xray_sdk", "wrapt"))]
+    if function != "transactions":  # Powertools' package __init__ loads them with idempotency
+        assert not [name for name in loaded if name.startswith(NO_OBSERVABILITY_LIBRARIES)]
+    assert "meridian.observability" in loaded
 
 
 def test_the_events_publisher_imports_no_batch_utility() -> None:
@@ -62,7 +73,8 @@ def test_the_events_publisher_imports_no_batch_utility() -> None:
     assert not [name for name in loaded if name.startswith(NEVER_AT_INIT)]
     assert not [name for name in loaded if name.startswith("aws_lambda_powertools.utilities.batch")]
     assert "asyncio" not in loaded
-    assert {"aws_lambda_powertools.logging", "aws_lambda_powertools.metrics"} <= loaded
+    assert not [name for name in loaded if name.startswith("aws_lambda_powertools")]
+    assert not [name for name in loaded if name.startswith(NO_OBSERVABILITY_LIBRARIES)]
 
 
 def test_the_events_publisher_reads_items_without_the_repository() -> None:
@@ -104,3 +116,39 @@ def test_transactions_init_leaves_out_the_profiles_model() -> None:
     defines their dataclasses."""
     loaded = _modules_after_import("meridian.handlers.transactions")
     assert "meridian.profiles.model" not in loaded
+
+
+@pytest.mark.parametrize("function", ["health", "profiles", "authorizer", "transaction_events"])
+def test_only_transactions_imports_powertools(function: str) -> None:
+    """Powertools stays for its idempotency utility (transactions) only."""
+    loaded = _modules_after_import(f"meridian.handlers.{function}")
+    assert not [name for name in loaded if name.startswith("aws_lambda_powertools")]
+
+
+VALIDATE_PROBE = """
+import json, sys
+from meridian.validation import validate
+from meridian.errors import ValidationError
+validate("transaction_create", {"amount": "1.00", "currency": "USD", "type": "debit"})
+try:
+    validate("profile_create", {"display_name": ""})
+except ValidationError as error:
+    print(str(error), file=sys.stderr)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_request_validation_needs_no_fastjsonschema_at_run_time() -> None:
+    """The validators are generated ahead of time (meridian.validators): importing fastjsonschema
+    and compiling a schema at the first request cost ~30 ms CPU (bench/findings.md)."""
+    completed = subprocess.run(  # noqa: S603 - our interpreter running our probe
+        [sys.executable, "-c", VALIDATE_PROBE],
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = set(json.loads(completed.stdout.splitlines()[-1]))
+    assert "meridian.validators.generated.transaction_create" in loaded
+    assert not [name for name in loaded if name.startswith("fastjsonschema")]
+    assert "display_name" in completed.stderr  # the failure still names the field

@@ -135,7 +135,7 @@ def test_successful_requests_log_nothing_at_info(log_output) -> None:
 
 @pytest.fixture
 def debug_logging() -> Iterator[None]:
-    previous = logger.log_level
+    previous = logger.level
     logger.setLevel("DEBUG")
     yield
     logger.setLevel(previous)

@@ -331,11 +331,6 @@ def test_concurrent_duplicates_create_one_transaction_and_agree(monkeypatch, dyn
 
     monkeypatch.setattr(repository, "create_transaction", slow_create)
     monkeypatch.setattr(transactions.service, "sleep", sleep_and_signal)
-    # Lambda runs one invocation at a time per execution environment; five threads of one process
-    # share Powertools' metric set, and one thread's flush can empty it under another's ("Must
-    # contain at least one metric"). Metrics are not what this test checks: Powertools' own switch
-    # turns their flush off.
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     with ThreadPoolExecutor(max_workers=5) as pool:
         replies = list(pool.map(lambda _: post(), range(5)))
     assert waited.is_set()

@@ -20,6 +20,7 @@ Rules (docs/security.md states the same windows):
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import urllib.request
@@ -38,12 +39,29 @@ MIN_REFRESH_INTERVAL_SECONDS = 60.0
 RETRY_AFTER_FAILURE_SECONDS = 5.0
 
 
+@functools.cache
+def _plain_http_opener() -> urllib.request.OpenerDirector:
+    """An opener for http:// only. ``urlopen``'s default opener also builds an HTTPS handler,
+    whose TLS context loads the CA store (~50 ms CPU on a cold start, bench/findings.md) even
+    for a plain http request; the local emulator's endpoint is http."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPRedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
 def fetch_jwks(url: str) -> dict[str, Any]:
     """GET the JWKS document (https on AWS; http only for the local emulator endpoint)."""
     if not url.startswith(("https://", "http://")):
         raise ValueError("JWKS URL must be http(s)")
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
+    open_url = urllib.request.urlopen if url.startswith("https://") else _plain_http_opener().open
+    with open_url(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
         document = json.loads(response.read(MAX_JWKS_BYTES))
     if not isinstance(document, dict):
         raise ValueError("JWKS document is not an object")

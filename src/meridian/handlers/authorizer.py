@@ -19,8 +19,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
-
 from meridian.auth.config import AuthorizerConfig
 from meridian.auth.errors import DependencyUnavailableError, TokenRejectedError
 from meridian.auth.jwks import JwksCache
@@ -28,7 +26,7 @@ from meridian.auth.partner import PartnerKeyStore
 from meridian.auth.policy import build_result
 from meridian.auth.tokens import TokenVerifier
 from meridian.config import load_at_cold_start
-from meridian.observability import logger, metrics, tracer
+from meridian.observability import MetricUnit, logger, metrics, tracer
 
 CONFIG = load_at_cold_start(AuthorizerConfig.from_env, os.environ)
 verifier = TokenVerifier(
@@ -60,9 +58,9 @@ def _failure() -> AuthorizerFailureError:
     return AuthorizerFailureError("authorizer failure")
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context()
 # Responses hold personal data (profiles, policies): keep them out of X-Ray metadata.
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
     try:

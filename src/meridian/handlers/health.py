@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
-
 from meridian import errors, http
 from meridian.config import load_at_cold_start
 from meridian.health_config import HealthConfig
@@ -30,9 +28,9 @@ def health() -> http.Response:
     return http.json_response(200, {"status": "ok", "region": CONFIG.region})
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_from_api_gateway=True)
 # Like every function: response bodies stay out of X-Ray metadata.
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
     return http.resolve(app, logger, event, context)

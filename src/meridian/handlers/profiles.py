@@ -6,13 +6,10 @@ import os
 import time
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
-
 from meridian import http
 from meridian.config import load_at_cold_start
 from meridian.identity import cognito_caller
-from meridian.observability import logger, metrics, tracer
+from meridian.observability import MetricUnit, logger, metrics, tracer
 from meridian.profiles.config import ProfilesConfig
 from meridian.profiles.service import ProfileService
 from meridian.repository import Repository
@@ -88,9 +85,9 @@ def delete_session(session_id: str) -> http.Response:
     return http.json_response(204)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_from_api_gateway=True)
 # Responses hold personal data (profiles, policies): keep them out of X-Ray metadata.
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
     return http.resolve(app, logger, event, context)

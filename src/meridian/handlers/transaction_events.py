@@ -16,13 +16,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
-
 from meridian import aws
 from meridian.config import load_at_cold_start
 from meridian.events.config import TransactionEventsConfig
 from meridian.events.publisher import TransactionEventPublisher
-from meridian.observability import logger, metrics, tracer
+from meridian.observability import MetricUnit, logger, metrics, tracer
 
 CONFIG = load_at_cold_start(TransactionEventsConfig.from_env, os.environ)
 publisher = TransactionEventPublisher(CONFIG.topic_arn, CONFIG.region, aws.client("sns"))
@@ -63,9 +61,9 @@ def record_handler(record: Mapping[str, Any]) -> None:
     )
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context()
 # Stream records carry table items: keep them out of X-Ray metadata like every response.
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
     records = event.get("Records") or []

@@ -5,13 +5,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
-
 from meridian import http
 from meridian.config import load_at_cold_start
 from meridian.identity import Caller, lambda_authorizer_caller
-from meridian.observability import logger, metrics, tracer
+from meridian.observability import MetricUnit, logger, metrics, tracer
 from meridian.repository import Repository
 from meridian.transactions.config import TransactionsConfig
 from meridian.transactions.service import TransactionService, parse_limit
@@ -54,9 +51,9 @@ def get_transaction(transaction_id: str) -> http.Response:
     return http.json_response(200, service.get(_caller(), transaction_id))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_from_api_gateway=True)
 # Responses hold personal data (profiles, policies): keep them out of X-Ray metadata.
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
     return http.resolve(app, logger, event, context)

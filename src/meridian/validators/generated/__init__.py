@@ -1,0 +1,1 @@
+"""Generated validators, one module per schema (see meridian.validators)."""
