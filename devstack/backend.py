@@ -52,6 +52,10 @@ def parse_openapi(body: bytes) -> dict[str, Any] | None:
 class MotoBackend:
     """Implements ``Backend`` for the runtimes, plus the log sink the Lambda runtime writes to."""
 
+    # remember_document stores the dict parse_openapi made of each body and nothing changes it
+    # afterwards: a redeployed body is a new object (see ``Backend``).
+    documents_replaced = True
+
     def __init__(self, account_id: str, log_path: Path) -> None:
         self.account_id = account_id
         self.log_path = log_path
