@@ -11,7 +11,11 @@ req/s, p50/p95/p99 and errors per route. ``--save`` keeps the numbers (JSON) for
 ``<!-- devstack-throughput:begin -->`` and ``<!-- devstack-throughput:end -->``.
 
 The machine is shared: the table records the 1-minute load average before each run, and only
-ratios measured in the same conditions mean anything. It measures; it asserts nothing.
+ratios measured in the same conditions mean anything. So it also records the CPU time the stack
+spent per request on each route (Linux: ``/proc/<pid>/stat`` utime + stime of the emulator,
+whose process id ``server.json`` next to ``stack.json`` gives, and of its descendants, the Lambda
+workers, before and after the route's run), a figure that neighbours' load disturbs far less
+than rates and latencies. It measures; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -62,6 +66,10 @@ class RouteResult:
     p95_ms: float
     p99_ms: float
     max_ms: float
+    # CPU milliseconds per request of the emulator process and of its descendants (the Lambda
+    # workers); None when they could not be read (no /proc, no server.json).
+    emulator_cpu_ms: float | None = None
+    functions_cpu_ms: float | None = None
 
 
 @dataclass
@@ -119,6 +127,65 @@ def _e2e_support() -> tuple[Any, Any, Any]:
     return target, users, api
 
 
+class CpuMeter:
+    """CPU seconds (user + system) of a process and its descendants, from ``/proc``."""
+
+    def __init__(self, root_pid: int, proc: Path = Path("/proc")) -> None:
+        self.root_pid = root_pid
+        self._proc = proc
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def sample(self) -> dict[int, float]:
+        """Process id -> CPU seconds, for the root and every descendant alive now."""
+        parents: dict[int, int] = {}
+        seconds: dict[int, float] = {}
+        for entry in self._proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # ended while listed
+            # The command name (field 2) may hold spaces and parentheses: split after its end.
+            fields = stat.rpartition(")")[2].split()
+            parents[int(entry.name)] = int(fields[1])
+            seconds[int(entry.name)] = (int(fields[11]) + int(fields[12])) / self._tick
+        tree = {self.root_pid}
+        grown = True
+        while grown:
+            grown = False
+            for pid, parent in parents.items():
+                if parent in tree and pid not in tree:
+                    tree.add(pid)
+                    grown = True
+        return {pid: seconds[pid] for pid in tree if pid in seconds}
+
+    def per_request(
+        self, before: dict[int, float], after: dict[int, float], requests: int
+    ) -> tuple[float, float]:
+        """(root, descendants) CPU milliseconds per request between two samples. A process
+        started meanwhile counts whole; one that ended meanwhile is lost (its time unknown)."""
+        if requests <= 0:
+            return 0.0, 0.0
+        root = after.get(self.root_pid, 0.0) - before.get(self.root_pid, 0.0)
+        others = sum(
+            value - before.get(pid, 0.0) for pid, value in after.items() if pid != self.root_pid
+        )
+        return round(root * 1000 / requests, 2), round(others * 1000 / requests, 2)
+
+
+def cpu_meter_for(stack_json: Path) -> CpuMeter | None:
+    """The meter of the emulator that wrote ``server.json`` beside ``stack_json``, if readable."""
+    server_json = stack_json.parent / "server.json"
+    try:
+        pid = int(json.loads(server_json.read_text(encoding="utf-8"))["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not Path(f"/proc/{pid}/stat").is_file():
+        return None
+    return CpuMeter(pid)
+
+
 def _percentile(ordered: list[float], fraction: float) -> float:
     if not ordered:
         return 0.0
@@ -127,7 +194,13 @@ def _percentile(ordered: list[float], fraction: float) -> float:
 
 
 def measure_route(
-    route: str, make_client: Callable[[], Client], token: str, clients: int, seconds: float
+    route: str,
+    make_client: Callable[[], Client],
+    token: str,
+    clients: int,
+    seconds: float,
+    *,
+    cpu: CpuMeter | None = None,
 ) -> RouteResult:
     method, _, path = route.partition(" ")
     path = path.removeprefix("/v1")
@@ -166,19 +239,26 @@ def measure_route(
         thread.start()
     start.wait()
     began = stop_at[0] - seconds
+    cpu_before = cpu.sample() if cpu is not None else {}
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    cpu_after = cpu.sample() if cpu is not None else {}
     ordered = sorted(value for per_client in latencies for value in per_client)
     merged: dict[str, int] = {}
     for per_client in errors:
         for key, count in per_client.items():
             merged[key] = merged.get(key, 0) + count
+    emulator_cpu_ms = functions_cpu_ms = None
+    if cpu is not None:
+        emulator_cpu_ms, functions_cpu_ms = cpu.per_request(cpu_before, cpu_after, len(ordered))
     return RouteResult(
         route=route,
         clients=clients,
         seconds=round(elapsed, 1),
         requests=len(ordered),
+        emulator_cpu_ms=emulator_cpu_ms,
+        functions_cpu_ms=functions_cpu_ms,
         errors=merged,
         rate=round(len(ordered) / elapsed, 1),
         p50_ms=round(statistics.median(ordered), 1) if ordered else 0.0,
@@ -218,10 +298,17 @@ def run(args: argparse.Namespace) -> Run:
             load_average=round(os.getloadavg()[0], 2),
             cpus=os.cpu_count() or 0,
         )
+        stack_json = Path(os.environ.get("E2E_STACK_JSON", ROOT / ".devstack" / "stack.json"))
+        cpu = cpu_meter_for(stack_json)
         for route in args.routes:
             load = os.getloadavg()[0]
             measured = measure_route(
-                route, lambda: Client(base_url, headers), user.id_token, args.clients, args.seconds
+                route,
+                lambda: Client(base_url, headers),
+                user.id_token,
+                args.clients,
+                args.seconds,
+                cpu=cpu,
             )
             print(f"{route}: {measured.rate} req/s (load average {load:.2f})", file=sys.stderr)
             result.results.append(measured)
@@ -249,7 +336,26 @@ def table(runs: list[Run]) -> str:
         f"{one.load_average:g} at the start"
         for one in runs
     ]
-    return "\n".join([*lines, "", *notes])
+    return "\n".join([*lines, "", *notes, *cpu_table(runs)])
+
+
+def cpu_table(runs: list[Run]) -> list[str]:
+    """The stack's CPU time per request, for the runs that measured it (none: no lines)."""
+    rows = [
+        f"| {one.label} | `{r.route}` | {r.emulator_cpu_ms:g} | {r.functions_cpu_ms:g} | "
+        f"{r.emulator_cpu_ms + r.functions_cpu_ms:.2f} |"
+        for one in runs
+        for r in one.results
+        if r.emulator_cpu_ms is not None and r.functions_cpu_ms is not None
+    ]
+    if not rows:
+        return []
+    return [
+        "",
+        "| run | route | emulator CPU ms/request | functions CPU ms/request | total |",
+        "|---|---|---|---|---|",
+        *rows,
+    ]
 
 
 def ratios(before: Run, after: Run) -> str:

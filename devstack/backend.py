@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 import yaml  # type: ignore[import-untyped]
 from moto.apigateway.models import apigateway_backends
@@ -52,6 +52,10 @@ def parse_openapi(body: bytes) -> dict[str, Any] | None:
 class MotoBackend:
     """Implements ``Backend`` for the runtimes, plus the log sink the Lambda runtime writes to."""
 
+    # remember_document stores the dict parse_openapi made of each body and nothing changes it
+    # afterwards: a redeployed body is a new object (see ``Backend``).
+    documents_replaced = True
+
     def __init__(self, account_id: str, log_path: Path) -> None:
         self.account_id = account_id
         self.log_path = log_path
@@ -61,6 +65,7 @@ class MotoBackend:
         self._documents: dict[tuple[str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._log_lock = threading.Lock()
+        self._log_file: TextIO | None = None
         self._stream_suffix = uuid.uuid4().hex
         self._jwks: dict[str, Any] | None = None
         # The Lambda runtime calls the log sink from the invoking thread; this tells it the region.
@@ -197,6 +202,13 @@ class MotoBackend:
         finally:
             self._invocation.region = previous
 
+    def close(self) -> None:
+        """Close the log file (the emulator is stopping)."""
+        with self._log_lock:
+            if self._log_file is not None:
+                self._log_file.close()
+                self._log_file = None
+
     # -- Cognito ----------------------------------------------------------------------------------
     def user_pool_jwks(self, region: str, user_pool_id: str) -> dict[str, Any] | None:
         backend = cognitoidp_backends[self.account_id][region]
@@ -223,8 +235,15 @@ class MotoBackend:
     def __call__(self, log_group: str, lines: list[str]) -> None:
         """The LogSink: the devstack log file and the function's log group in the emulator."""
         region = getattr(self._invocation, "region", None)
-        with self._log_lock, self.log_path.open("a", encoding="utf-8") as log:
-            log.write("".join(f"{log_group} {line.rstrip()}\n" for line in lines))
+        text = "".join(f"{log_group} {line.rstrip()}\n" for line in lines)
+        with self._log_lock:
+            if self._log_file is None:
+                # Opened once and kept (append mode): opening the file for every invocation
+                # was a few percent of the emulator's time per API request under load.
+                self._log_file = self.log_path.open("a", encoding="utf-8")
+            self._log_file.write(text)
+            # Whole invocations, at once: `make logs` and the tests read the file meanwhile.
+            self._log_file.flush()
         if region is None:
             return
         backend = logs_backends[self.account_id][region]

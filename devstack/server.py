@@ -236,6 +236,7 @@ class DevstackApp:
         self.dynamodb.shutdown()
         if self.lambda_runtime is not None:
             self.lambda_runtime.shutdown()
+        self.backend.close()
 
     # -- WSGI -----------------------------------------------------------------------------------
     def __call__(

@@ -24,7 +24,9 @@ import binascii
 import io
 import json
 import os
+import random
 import re
+import string
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +34,6 @@ from moto.core.responses import ActionResult
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.iam.models import get_account_id_from
-from moto.utilities.aws_headers import gen_amzn_requestid_long
 from werkzeug.wrappers import Request
 
 from devstack.wsgi import AwsRequest, Response
@@ -42,6 +43,9 @@ DIRECT_OPERATIONS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem"})
 _CONTENT_TYPE = "application/x-amz-json-1.0"
 _PLAIN_GET_ITEM_FIELDS = frozenset({"TableName", "Key", "ConsistentRead", "ReturnConsumedCapacity"})
 _ACCESS_KEY = re.compile(r"Credential=([^/]+)/")
+# moto's request ids (gen_amzn_requestid_long): 52 letters and digits.
+_REQUEST_ID_CHARACTERS = string.ascii_letters + string.digits
+_REQUEST_ID_LENGTH = 52
 
 
 def _default(value: object) -> object:
@@ -121,7 +125,15 @@ def _plain_get_item(request: AwsRequest) -> Response | None:
     headers = [
         ("Content-Type", _CONTENT_TYPE),
         ("server", "amazon.com"),
-        ("x-amzn-requestid", gen_amzn_requestid_long()),
+        ("x-amzn-requestid", _request_id()),
         ("x-amz-crc32", str(binascii.crc32(body))),
     ]
     return Response(200, headers, body)
+
+
+def _request_id() -> str:
+    """An id of the shape moto's handler answers, drawn in one call. moto's own
+    (``gen_amzn_requestid_long``) draws each of its 52 characters with a ``random.choice`` call
+    of its own: 40 µs against 10 µs here (measured on the 2-core dev machine), about half of a
+    plain GetItem's time in the emulator. An identifier, not a secret: ``random`` will do."""
+    return "".join(random.choices(_REQUEST_ID_CHARACTERS, k=_REQUEST_ID_LENGTH))  # noqa: S311

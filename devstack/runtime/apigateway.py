@@ -189,7 +189,11 @@ class RestApiRuntime:
         self._lambda_authorizers = LambdaAuthorizers(backend, clock, may_invoke)
         self._usage_plans = UsagePlans(clock, wall_clock)
         self._lock = threading.Lock()
-        self._documents: dict[tuple[str, str], tuple[dict[str, Any], ApiDocument]] = {}
+        # (region, api id) -> (the backend's document, a copy of it, what was compiled from it)
+        self._documents: dict[
+            tuple[str, str], tuple[dict[str, Any], dict[str, Any], ApiDocument]
+        ] = {}
+        self._documents_replaced = getattr(backend, "documents_replaced", False) is True
 
     def handle(self, region: str, api_id: str, stage: str, request: HttpRequest) -> HttpResponse:
         call = self._new_call(region, api_id, stage, request)
@@ -305,13 +309,18 @@ class RestApiRuntime:
     def _compiled(self, region: str, api_id: str, document: dict[str, Any]) -> ApiDocument:
         with self._lock:
             cached = self._documents.get((region, api_id))
-            # A copy is kept and compared, so a document changed in place is noticed too.
-            if cached is not None and cached[0] == document:
-                return cached[1]
+            if cached is not None:
+                source, snapshot, compiled = cached
+                # A backend that replaces its documents, never changing one in place
+                # (``documents_replaced``, see Backend), hands out a new object for a new body.
+                # Otherwise a copy is kept and compared, so a change in place is noticed too
+                # (comparing the whole document on every request cost the stage runtime time).
+                if (source is document and self._documents_replaced) or snapshot == document:
+                    return compiled
         snapshot = copy.deepcopy(document)
         compiled = compile_document(snapshot)
         with self._lock:
-            self._documents[(region, api_id)] = (snapshot, compiled)
+            self._documents[(region, api_id)] = (document, snapshot, compiled)
         return compiled
 
     def _gateway_response(self, call: _Call, error: GatewayError) -> HttpResponse:

@@ -94,7 +94,13 @@ class LogSink(Protocol):
 
 
 class Backend(Protocol):
-    """What the runtimes need from the emulator. Implemented by the devstack server over moto."""
+    """What the runtimes need from the emulator. Implemented by the devstack server over moto.
+
+    A backend whose OpenAPI documents are replaced, never changed in place (a new body is a new
+    object), says so with a ``documents_replaced = True`` attribute: the API Gateway runtime then
+    keeps what it compiled from a document for as long as ``openapi_document`` returns that same
+    object, without comparing the document's content on every request.
+    """
 
     account_id: str
 

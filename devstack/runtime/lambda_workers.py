@@ -92,6 +92,25 @@ class _Worker:
     log_lines: list[str] = field(default_factory=list)
     log_open: bool = True
     sentinel_seen: bool = False
+    # Kept for the worker's life (two per invocation, created and closed each time, were an
+    # epoll instance and three system calls more per wait): both pipes, and the log pipe alone
+    # (once the worker has answered, or is dead).
+    frames_and_log: selectors.BaseSelector = field(default_factory=selectors.DefaultSelector)
+    log_only: selectors.BaseSelector = field(default_factory=selectors.DefaultSelector)
+
+    def __post_init__(self) -> None:
+        assert self.process.stdout is not None  # noqa: S101 - set by Popen(stdout=PIPE)
+        self.frames_and_log.register(self.from_worker, selectors.EVENT_READ)
+        for selector in (self.frames_and_log, self.log_only):
+            selector.register(self.process.stdout.fileno(), selectors.EVENT_READ)
+
+    def log_closed(self) -> None:
+        """The log pipe reached its end: nothing more to wait for on it."""
+        self.log_open = False
+        assert self.process.stdout is not None  # noqa: S101 - set by Popen(stdout=PIPE)
+        for selector in (self.frames_and_log, self.log_only):
+            with contextlib.suppress(KeyError):
+                selector.unregister(self.process.stdout.fileno())
 
     def feed_log(self, data: bytes) -> None:
         self.log_partial.extend(data)
@@ -124,6 +143,8 @@ class _Worker:
 
     def close(self) -> None:
         self.kill()
+        self.frames_and_log.close()
+        self.log_only.close()
         for fd in (self.to_worker, self.from_worker):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -552,31 +573,26 @@ class LambdaRuntime:
         """
         assert worker.process.stdout is not None  # noqa: S101 - set by Popen(stdout=PIPE)
         log_fd = worker.process.stdout.fileno()
-        with selectors.DefaultSelector() as selector:
-            if frames:
-                selector.register(worker.from_worker, selectors.EVENT_READ)
-            elif not worker.log_open:
-                return
-            if worker.log_open:
-                selector.register(log_fd, selectors.EVENT_READ)
-            while not done():
-                remaining = deadline - self._clock()
-                if remaining <= 0:
-                    raise _DeadlineExceededError
-                for selected, _ in selector.select(remaining):
-                    data = os.read(selected.fd, _READ_SIZE)
-                    if selected.fd == log_fd:
-                        if data:
-                            worker.feed_log(data)
-                        else:
-                            worker.log_open = False
-                            selector.unregister(log_fd)
-                            if not frames:
-                                return
-                    elif data:
-                        worker.frame_buffer.extend(data)
+        if not frames and not worker.log_open:
+            return
+        selector = worker.frames_and_log if frames else worker.log_only
+        while not done():
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise _DeadlineExceededError
+            for selected, _ in selector.select(remaining):
+                data = os.read(selected.fd, _READ_SIZE)
+                if selected.fd == log_fd:
+                    if data:
+                        worker.feed_log(data)
                     else:
-                        raise _WorkerGoneError
+                        worker.log_closed()
+                        if not frames:
+                            return
+                elif data:
+                    worker.frame_buffer.extend(data)
+                else:
+                    raise _WorkerGoneError
 
     @staticmethod
     def _frame_complete(worker: _Worker) -> bool:
@@ -610,7 +626,7 @@ class LambdaRuntime:
         """Collect what a dead worker printed, up to its pipe's end."""
         with contextlib.suppress(_DeadlineExceededError, _WorkerGoneError):
             self._pump(worker, self._clock() + 1.0, lambda: not worker.log_open, frames=False)
-        worker.log_open = False
+        worker.log_closed()
 
 
 def _trace_header() -> str:

@@ -109,3 +109,20 @@ def test_get_item_outside_the_plain_shape_is_moto_s_answer(emulator: Any, unique
     }
     counted = client.get_item(TableName=name, Key=key("p", "1"), ReturnConsumedCapacity="TOTAL")
     assert counted["ConsumedCapacity"]["TableName"] == name
+
+
+def test_a_plain_get_item_has_a_request_id_of_motos_shape_drawn_at_once(
+    emulator: Any, unique_name: Any
+) -> None:
+    # moto's gen_amzn_requestid_long draws each of the 52 characters with a random.choice of
+    # its own: that was most of the plain GetItem's time. The id keeps its shape.
+    name, client = _table(emulator, unique_name)
+    with mock.patch(
+        "moto.moto_api._internal.mock_random.choice",
+        side_effect=AssertionError("one draw per character"),
+    ):
+        answers = [client.get_item(TableName=name, Key=key("p", "2")) for _ in range(2)]
+    ids = [answer["ResponseMetadata"]["RequestId"] for answer in answers]
+    assert all(len(value) == 52 and value.isalnum() and value.isascii() for value in ids)
+    assert ids[0] != ids[1]
+    assert answers[0]["Item"] == {**key("p", "2"), "n": {"N": "-12.50"}}

@@ -29,3 +29,17 @@ def test_the_pool_signing_keys_are_read_from_moto_once(tmp_path: Path) -> None:
     assert documents[0]["keys"]
     assert all(document == documents[0] for document in documents)
     assert backend.user_pool_jwks("eu-west-3", "eu-west-3_nosuchpool") is None
+
+
+def test_the_log_sink_writes_each_invocation_to_the_file_at_once(tmp_path: Path) -> None:
+    """The devstack log stays open between invocations; each one is readable once written."""
+    log_path = tmp_path / "devstack.log"
+    backend = backend_module.MotoBackend(DEFAULT_ACCOUNT_ID, log_path)
+    backend("/aws/lambda/first", ["START RequestId: 1", "hello\n"])
+    assert log_path.read_text() == "/aws/lambda/first START RequestId: 1\n/aws/lambda/first hello\n"
+    backend("/aws/lambda/second", ["END RequestId: 2"])
+    assert log_path.read_text().endswith("/aws/lambda/second END RequestId: 2\n")
+    backend.close()
+    backend("/aws/lambda/first", ["after close"])  # reopened: nothing is lost
+    assert log_path.read_text().count("\n") == 4
+    backend.close()

@@ -215,3 +215,13 @@ def test_lambda_resource_policy_decides_api_gateway_invocations(iam_app: Devstac
     assert not may_invoke(arn, f"arn:aws:execute-api:{REGION}:{ACCOUNT}:zzz999/v1/GET/health")
     awslambda.remove_permission(FunctionName=name, StatementId="AllowApiGatewayInvoke")
     assert not may_invoke(arn, source)
+    # Decisions are kept per policy text: a new statement decides the same sources anew.
+    awslambda.add_permission(
+        FunctionName=name,
+        StatementId="AllowOtherApi",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:{REGION}:{ACCOUNT}:zzz999/v1/*",
+    )
+    assert may_invoke(arn, f"arn:aws:execute-api:{REGION}:{ACCOUNT}:zzz999/v1/GET/health")
+    assert not may_invoke(arn, source)

@@ -710,3 +710,51 @@ def test_header_key_source_reads_x_api_key(backend: FakeBackend, clock: FakeCloc
     assert send(runtime, request("GET", "/metered-open")).status == 403
     unknown = request("GET", "/metered-open", headers=[("X-API-Key", "not-a-key-of-any-plan")])
     assert send(runtime, unknown).status == 403
+
+
+# -- compiled documents -------------------------------------------------------------------------
+
+
+class _ComparedDocument(dict[str, Any]):
+    """A document that counts how often its content is compared with another."""
+
+    comparisons = 0
+
+    def __eq__(self, other: object) -> bool:
+        type(self).comparisons += 1
+        return dict.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _ReplacingBackend(FakeBackend):
+    """A backend that replaces its documents and never changes one in place (as MotoBackend)."""
+
+    documents_replaced = True
+
+
+def test_a_backend_that_replaces_documents_is_not_compared_per_request(
+    lambda_runtime: LambdaRuntime, sample_zip: bytes, tokens: TokenFactory
+):
+    backend = _ReplacingBackend(lambda_runtime, sample_zip, tokens.jwks)
+    first = _ComparedDocument(backend.documents[(REGION, API_ID)])
+    backend.documents[(REGION, API_ID)] = first
+    runtime = RestApiRuntime(backend)
+    for _ in range(3):
+        assert echoed(send(runtime, request("GET", "/")))["resource"] == "/"
+    assert _ComparedDocument.comparisons == 0
+    # A redeployment is a new object: it is served at once.
+    redeployed = json.loads(json.dumps(first))
+    redeployed["paths"]["/renamed"] = redeployed["paths"].pop("/")
+    backend.documents[(REGION, API_ID)] = redeployed
+    assert send(runtime, request("GET", "/")).status == 403
+    assert echoed(send(runtime, request("GET", "/renamed")))["resource"] == "/renamed"
+
+
+def test_a_document_changed_in_place_is_noticed(backend: FakeBackend, runtime: RestApiRuntime):
+    """The FakeBackend does not promise documents_replaced: its content is compared."""
+    assert echoed(send(runtime, request("GET", "/")))["resource"] == "/"
+    document = backend.documents[(REGION, API_ID)]
+    document["paths"]["/renamed"] = document["paths"].pop("/")
+    assert send(runtime, request("GET", "/")).status == 403
+    assert echoed(send(runtime, request("GET", "/renamed")))["resource"] == "/renamed"

@@ -146,6 +146,39 @@ def test_worker_exit_is_reported_and_replaced(lambda_runtime: LambdaRuntime, spe
     assert lambda_runtime.worker_count(spec.function_arn) == 0
 
 
+def _open_epoll_instances() -> int:
+    fd_dir = Path("/proc/self/fd")
+    count = 0
+    for entry in fd_dir.iterdir():
+        try:
+            count += "eventpoll" in str(entry.readlink())
+        except OSError:
+            continue  # closed while listed
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc (Linux)")
+def test_a_worker_waits_on_its_own_selectors_and_closes_them(
+    lambda_runtime: LambdaRuntime, spec_for: SpecFactory
+):
+    """Each worker keeps its selectors (no epoll instance per invocation); a dead or timed-out
+    worker's are closed with it."""
+    spec = spec_for("counter", name="selector-counter")
+    invoke_json(lambda_runtime, spec)
+    before = _open_epoll_instances()
+    for _ in range(5):
+        invoke_json(lambda_runtime, spec)
+    assert _open_epoll_instances() == before
+    exits = spec_for("exit_abruptly", name="selector-exits")
+    assert lambda_runtime.invoke(exits, b"{}").function_error == "Unhandled"
+    assert lambda_runtime.worker_count(exits.function_arn) == 0
+    assert _open_epoll_instances() == before
+    sleepy = spec_for("sleep", name="selector-sleepy", timeout_seconds=1)
+    timed_out = lambda_runtime.invoke(sleepy, json.dumps({"seconds": 60}).encode())
+    assert timed_out.function_error == "Unhandled"
+    assert _open_epoll_instances() == before
+
+
 def test_unserializable_result(lambda_runtime: LambdaRuntime, spec_for: SpecFactory):
     result = lambda_runtime.invoke(spec_for("not_serializable", name="unser"), b"{}")
     assert result.function_error == "Unhandled"
