@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from unit_support import received_segment_documents, xray_daemon_socket
 
 pytestmark = pytest.mark.build
 
@@ -193,25 +194,9 @@ def test_zip_contents(builds, function) -> None:
 
 @pytest.fixture
 def daemon() -> Iterator[socket.socket]:
-    """A UDP socket standing in for the X-Ray daemon (AWS_XRAY_DAEMON_ADDRESS)."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.settimeout(0.5)
+    listener = xray_daemon_socket()
     yield listener
     listener.close()
-
-
-def received_subsegments(listener: socket.socket) -> list[dict]:
-    """The segment documents sent so far: each datagram is the daemon header line + one JSON."""
-    documents = []
-    while True:
-        try:
-            datagram = listener.recv(65535).decode()
-        except TimeoutError:
-            return documents
-        header, _, body = datagram.partition("\n")
-        assert json.loads(header) == {"format": "json", "version": 1}
-        documents.append(json.loads(body))
 
 
 SMOKE = r"""
@@ -365,7 +350,7 @@ def test_handler_runs_from_its_zip(builds, tmp_path, function, daemon) -> None:
     # The sampled invocation's subsegments reached the daemon address: the handler's, and one per
     # AWS SDK call (nothing listens on the endpoint, so the calls health and the publisher make
     # are faults; the other cases answer before any call).
-    subsegments = received_subsegments(daemon)
+    subsegments = received_segment_documents(daemon)
     assert "## handler" in {document["name"] for document in subsegments}
     calls = {document["name"]: document for document in subsegments if "namespace" in document}
     expected_call = {"health": "dynamodb", "transaction_events": "sns"}.get(function)

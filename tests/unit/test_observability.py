@@ -21,6 +21,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
+from unit_support import received_segment_documents, xray_daemon_socket
 
 from meridian import observability
 from meridian.observability import Logger, Metrics, MetricUnit, Tracer, daemon_address
@@ -180,27 +181,11 @@ def test_log_lines_carry_the_fields_the_runbooks_query(monkeypatch) -> None:
 # -- X-Ray ---------------------------------------------------------------------------------
 @pytest.fixture
 def daemon(monkeypatch) -> Iterator[socket.socket]:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.settimeout(0.5)
+    listener = xray_daemon_socket()
     monkeypatch.setenv("AWS_XRAY_DAEMON_ADDRESS", f"127.0.0.1:{listener.getsockname()[1]}")
     monkeypatch.delenv("POWERTOOLS_TRACE_DISABLED", raising=False)
     yield listener
     listener.close()
-
-
-def received(listener: socket.socket) -> list[dict[str, Any]]:
-    documents = []
-    while True:
-        try:
-            datagram = listener.recv(65535).decode()
-        except TimeoutError:
-            return documents
-        header, newline, body = datagram.partition("\n")
-        assert newline
-        assert json.loads(header) == {"format": "json", "version": 1}
-        assert len(datagram.encode()) <= 64 * 1024
-        documents.append(json.loads(body))
 
 
 def assert_valid_subsegment(document: dict[str, Any]) -> None:
@@ -244,7 +229,7 @@ def test_a_sampled_invocation_sends_the_handler_and_each_sdk_call(monkeypatch, d
 
     with stubber:
         handler({}, Context())
-    get_item, put_item, handler_segment = received(daemon)
+    get_item, put_item, handler_segment = received_segment_documents(daemon)
     for document in (get_item, put_item, handler_segment):
         assert_valid_subsegment(document)
         assert document["trace_id"] == TRACE_ROOT
@@ -282,7 +267,7 @@ def test_a_handler_error_is_a_fault_with_its_cause(monkeypatch, daemon) -> None:
 
     with pytest.raises(RuntimeError):
         handler({}, Context())
-    (document,) = received(daemon)
+    (document,) = received_segment_documents(daemon)
     assert_valid_subsegment(document)
     assert document["fault"] is True
     assert document["cause"]["exceptions"][0]["type"] == "RuntimeError"
@@ -304,7 +289,7 @@ def test_an_unsampled_invocation_sends_nothing(monkeypatch, daemon, header) -> N
 
     with stubber:
         handler({}, Context())
-    assert received(daemon) == []
+    assert received_segment_documents(daemon) == []
 
 
 def test_tracing_can_be_switched_off(monkeypatch, daemon) -> None:
@@ -317,7 +302,7 @@ def test_tracing_can_be_switched_off(monkeypatch, daemon) -> None:
         pass
 
     handler({}, Context())
-    assert received(daemon) == []
+    assert received_segment_documents(daemon) == []
 
 
 def test_no_daemon_never_fails_a_request(monkeypatch) -> None:

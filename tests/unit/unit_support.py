@@ -1,9 +1,11 @@
-"""Helpers for the unit tests: API Gateway REST (v1) proxy events and a Lambda context."""
+"""Helpers for the unit tests: API Gateway REST (v1) proxy events, a Lambda context and a stand-in
+X-Ray daemon."""
 
 from __future__ import annotations
 
 import base64
 import json
+import socket
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,3 +138,27 @@ def invoke(handler: Any, event: dict[str, Any]) -> Reply:
             **(result.get("headers") or {}),
         },
     )
+
+
+def xray_daemon_socket() -> socket.socket:
+    """A UDP socket standing in for the X-Ray daemon (what AWS_XRAY_DAEMON_ADDRESS names)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    return listener
+
+
+def received_segment_documents(listener: socket.socket) -> list[dict[str, Any]]:
+    """The segment documents sent so far: each datagram is the daemon's header line and one JSON
+    document, at most 64 KB (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-sendingdata.html)."""
+    documents = []
+    while True:
+        try:
+            datagram = listener.recv(65535).decode()
+        except TimeoutError:
+            return documents
+        header, newline, body = datagram.partition("\n")
+        assert newline
+        assert json.loads(header) == {"format": "json", "version": 1}
+        assert len(datagram.encode()) <= 64 * 1024
+        documents.append(json.loads(body))
