@@ -35,7 +35,6 @@ warning line stays, with "replayed that answer" in it, so every occurrence is st
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import threading
@@ -50,6 +49,8 @@ LOGGER = logging.getLogger("devstack.retries")
 _ATTEMPT = re.compile(r"attempt=(?P<attempt>\d+)(?:;\s*max=(?P<max>\d+))?")
 # Enough for the ~1,000 calls of a `make up`; the oldest are forgotten first.
 DEFAULT_CAPACITY = 4096
+# Method, path, query string and body of a request.
+RequestKey = tuple[str, str, str, bytes]
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,6 @@ class Attempt:
     status: int | None  # None: not answered (yet)
     error_code: str | None
     at: float  # time.monotonic() of the answer (or of the arrival while unanswered)
-    request: str = ""  # fingerprint of method, path, query and body (the same on every attempt)
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class Arrival:
 
     invocation: str
     attempt: Attempt
+    request: RequestKey
     # The previous attempt's 2xx answer when this attempt resends the same request: served again.
     replay: Response | None = None
 
@@ -102,14 +103,9 @@ def sdk_attempt(headers: dict[str, str]) -> tuple[str, int, int | None] | None:
     return invocation, int(match.group("attempt")), int(maximum) if maximum else None
 
 
-def fingerprint_of(request: AwsRequest) -> str:
+def request_key(request: AwsRequest) -> RequestKey:
     """What stays the same on every attempt of one call (the signature and date do not)."""
-    digest = hashlib.sha256()
-    for part in (request.method, request.path, request.query_string):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    digest.update(request.body)
-    return digest.hexdigest()
+    return request.method, request.path, request.query_string, request.body
 
 
 def error_code_of(response: Response) -> str | None:
@@ -134,8 +130,8 @@ class RetryLog:
         self._capacity = capacity
         self._lock = threading.Lock()
         self._last: OrderedDict[str, Attempt] = OrderedDict()
-        # The last 2xx answer of each invocation with its request's fingerprint (bounded alike).
-        self._answers: OrderedDict[str, tuple[str, Response]] = OrderedDict()
+        # The last 2xx answer of each invocation with its request (bounded alike).
+        self._answers: OrderedDict[str, tuple[RequestKey, Response]] = OrderedDict()
 
     def arrived(self, request: AwsRequest) -> Arrival | None:
         """Before the request is served: an attempt > 1 is logged with the previous answer.
@@ -145,15 +141,14 @@ class RetryLog:
         if identity is None:
             return None
         invocation, attempt, maximum = identity
-        pending = Attempt(
-            operation_of(request), attempt, maximum, None, None, _now(), fingerprint_of(request)
-        )
+        pending = Attempt(operation_of(request), attempt, maximum, None, None, _now())
+        key = request_key(request)
         with self._lock:
             previous = self._last.get(invocation)
             kept = self._answers.get(invocation)
             self._remember(invocation, pending)
         replay = None
-        if attempt > 1 and kept is not None and kept[0] == pending.request:
+        if attempt > 1 and kept is not None and kept[0] == key:
             replay = kept[1]
         if attempt > 1:
             LOGGER.warning(
@@ -165,7 +160,7 @@ class RetryLog:
                 _describe(previous, attempt),
                 "; replayed that answer" if replay is not None else "",
             )
-        return Arrival(invocation, pending, replay)
+        return Arrival(invocation, pending, key, replay)
 
     def answered(self, arrival: Arrival | None, response: Response) -> None:
         """After the request is served: remember the answer of the attempt ``arrived`` saw
@@ -178,7 +173,7 @@ class RetryLog:
         with self._lock:
             self._remember(arrival.invocation, answer)
             if 200 <= response.status < 300:
-                self._answers[arrival.invocation] = (answer.request, response)
+                self._answers[arrival.invocation] = (arrival.request, response)
                 self._answers.move_to_end(arrival.invocation)
                 while len(self._answers) > self._capacity:
                     self._answers.popitem(last=False)
