@@ -388,21 +388,17 @@ class Subsegment:
 
     def add_exception(self, error: BaseException, *, remote: bool = False) -> None:
         self.document["fault"] = True
-        self.document["cause"] = {
-            "working_directory": os.getcwd(),
-            "exceptions": [
-                {
-                    "id": new_id(),
-                    "type": type(error).__name__,
-                    "message": str(error)[:250],
-                    "remote": remote,
-                    "stack": [
-                        {"path": frame.filename, "line": frame.lineno, "label": frame.name}
-                        for frame in traceback.extract_tb(error.__traceback__)[-10:]
-                    ],
-                }
-            ],
-        }
+        entry = exception_entry(type(error).__name__, str(error), remote=remote)
+        entry["stack"] = [
+            {"path": frame.filename, "line": frame.lineno, "label": frame.name}
+            for frame in traceback.extract_tb(error.__traceback__)[-10:]
+        ]
+        self.document["cause"] = {"working_directory": os.getcwd(), "exceptions": [entry]}
+
+
+def exception_entry(type_name: str, message: str, *, remote: bool) -> dict[str, Any]:
+    """One entry of a segment's ``cause.exceptions`` (xray-api-segmentdocuments.html)."""
+    return {"id": new_id(), "type": type_name, "message": message[:250], "remote": remote}
 
 
 class Tracer:
@@ -577,16 +573,10 @@ class Tracer:
                 subsegment.document["fault"] = True
             error = parsed.get("Error")
             if status >= 400 and isinstance(error, Mapping):
-                subsegment.document["cause"] = {
-                    "exceptions": [
-                        {
-                            "id": new_id(),
-                            "type": str(error.get("Code", "")),
-                            "message": str(error.get("Message", ""))[:250],
-                            "remote": True,
-                        }
-                    ]
-                }
+                entry = exception_entry(
+                    str(error.get("Code", "")), str(error.get("Message", "")), remote=True
+                )
+                subsegment.document["cause"] = {"exceptions": [entry]}
         self.end(subsegment)
 
     def _after_call_error(self, exception: BaseException, **kwargs: Any) -> None:  # noqa: ANN401
