@@ -12,18 +12,16 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from meridian.errors import ValidationError
 from meridian.validators import JsonSchemaValueException
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 SCHEMA_NAMES = ("profile_create", "profile_update", "session_create", "transaction_create")
 
 
 @functools.cache
-def _compile(name: str) -> Callable[[Any], Any]:
+def _validator(name: str) -> Callable[[Any], Any]:
     """The schema's generated ``validate`` (imported on first use, see the module docstring)."""
     if name not in SCHEMA_NAMES:
         raise KeyError(name)
@@ -34,7 +32,7 @@ def _compile(name: str) -> Callable[[Any], Any]:
 
 def validate(schema_name: str, document: Any) -> dict[str, Any]:  # noqa: ANN401 - any JSON value
     """Return ``document`` if it matches the schema, else raise ValidationError naming the field."""
-    validator = _compile(schema_name)
+    validator = _validator(schema_name)
     try:
         validator(document)
     except JsonSchemaValueException as error:
