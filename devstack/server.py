@@ -46,10 +46,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
-from urllib.parse import unquote, unquote_to_bytes, urlencode
+from urllib.parse import unquote, urlencode
 
 from devstack import timings
 from devstack.faults import FaultRegistry
+from devstack.listener import HttpListener
 from devstack.retries import RetryLog
 from devstack.runtime.contracts import FunctionSpec, HttpRequest, HttpResponse, InvokeResult
 from devstack.waf import WafBlock, WafGate, WafRequest
@@ -59,6 +60,7 @@ from devstack.wsgi import (
     WsgiApp,
     aws_json_error,
     call_wsgi,
+    environ_for,
     json_response,
     read_request,
     status_line,
@@ -217,8 +219,27 @@ class DevstackApp:
             extra_env,
             role_credentials=role_credentials,
             invocation_scope=self.timings.invocation,
+            aws_calls=self.answer_function_call,
         )
         return runtime
+
+    def answer_function_call(self, call: dict[str, Any]) -> dict[str, Any]:
+        """A function's AWS call that its worker sent through the pipe (devstack.runtime's
+        ``_worker_main``), served as if it had come over HTTP from 127.0.0.1: the same
+        dispatch (retries, faults, IAM, fillers, moto) and the same access line."""
+        environ = environ_for(
+            str(call["method"]),
+            str(call["url"]),
+            [(str(name), str(value)) for name, value in call["headers"]],
+            base64.b64decode(call["body"]),
+            "127.0.0.1",
+        )
+        answer = call_wsgi(self, read_request(environ))
+        return {
+            "status": answer.status,
+            "headers": [list(header) for header in answer.headers],
+            "body": base64.b64encode(answer.body).decode("ascii"),
+        }
 
     def _make_stage_runtime(self) -> StageRuntime | None:
         try:
@@ -537,81 +558,12 @@ def edge_port_from_env(port: int) -> int:
     return int(os.environ.get("DEVSTACK_EDGE_PORT", str(port + 1)))
 
 
-# Worker threads of each listener. Requests nest (a stage request waits for its function, whose
-# DynamoDB calls come back to this server), so the pool is sized far above what the Lambda runtime
-# runs at once; a request beyond it waits in cheroot's queue, it is not refused.
-SERVER_THREADS = 128
-# Seconds a connection may sit between requests (keep-alive) or stall mid-request. Longer than
-# the clients' own idle limit (aws-sdk-go-v2, i.e. the Terraform provider: 90 s,
-# DefaultHTTPTransportIdleConnTimeout in aws/transport/http/client.go), so that the client, not the
-# server, closes an idle connection: when the server closes it (cheroot then writes a 408) while
-# the client is sending a request on it, that request is reset (cherrypy/cheroot#282).
+# Seconds a connection may sit between requests (keep-alive). Longer than the clients' own idle
+# limit (aws-sdk-go-v2, i.e. the Terraform provider: 90 s, DefaultHTTPTransportIdleConnTimeout in
+# aws/transport/http/client.go), so that the client, not the server, closes an idle connection:
+# a server that closes it while the client is sending a request on it resets that request
+# (cherrypy/cheroot#282, when the listener was cheroot).
 SERVER_SOCKET_TIMEOUT = 120
-
-
-class HttpServer:
-    """A threaded HTTP/1.1 listener for a WSGI app: cheroot (CherryPy's server).
-
-    Why cheroot (https://pypi.org/project/cheroot/, https://cheroot.cherrypy.dev/): werkzeug's
-    development server answers every request with ``Connection: close`` and starts a thread per
-    connection, so each client call and each DynamoDB call a function made paid a TCP connect, a
-    thread start and a second access-log line (a quarter of the emulator's CPU per request, and
-    a fresh connection per call in the Lambda workers' boto3). cheroot keeps HTTP/1.1 connections
-    alive (idle ones wait in a selector, not in a thread) and serves requests from a fixed pool
-    of threads. waitress was the other candidate: it reads and buffers every request on one I/O
-    thread before a worker sees it, one more hand-off per request for no gain here.
-    The socket is bound when this is constructed (as werkzeug's ``make_server`` does).
-    """
-
-    def __init__(self, host: str, port: int, app: Callable[..., Any]) -> None:
-        from cheroot import wsgi
-
-        self._server = wsgi.Server(
-            (host, port),
-            _with_decoded_path(app),
-            numthreads=SERVER_THREADS,
-            max=SERVER_THREADS,
-            request_queue_size=128,
-            timeout=SERVER_SOCKET_TIMEOUT,
-            server_name="devstack",
-        )
-        # cheroot keeps at most 10 idle keep-alive connections by default (it closes the others
-        # after their answer): every warm Lambda worker holds one (its boto3 pool), besides the
-        # clients'. None: no limit, and no count of the open connections after every request
-        # (documented, https://cheroot.cherrypy.dev/en/latest/pkg/cheroot.server/; its type
-        # stub says int).
-        self._server.keep_alive_conn_limit = None  # type: ignore[assignment]
-        self._server.prepare()
-
-    @property
-    def port(self) -> int:
-        return int(self._server.bind_addr[1])
-
-    def serve_forever(self) -> None:
-        """Serve until :meth:`shutdown` (from another thread)."""
-        self._server.serve()
-
-    def shutdown(self) -> None:
-        self._server.stop()
-
-
-def _with_decoded_path(app: Callable[..., Any]) -> Callable[..., Any]:
-    """PATH_INFO fully percent-decoded, as werkzeug gave it (PEP 3333: bytes as latin-1).
-
-    cheroot leaves ``%2F`` encoded in PATH_INFO, but the AWS APIs put ARNs in path segments
-    (API Gateway's ``/tags/arn%3Aaws%3Aapigateway%3A...%2Fclientcertificates%2Fid``) and moto
-    routes on the decoded path: it is rebuilt from the raw request target.
-    """
-
-    def decoded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:  # noqa: ANN401
-        target = str(environ.get("REQUEST_URI") or "")
-        environ.setdefault("RAW_URI", target)  # werkzeug's name for it (moto reads it)
-        if "%" in target:
-            raw_path = target.partition("?")[0].encode("latin-1")
-            environ["PATH_INFO"] = unquote_to_bytes(raw_path).decode("latin-1")
-        return app(environ, start_response)
-
-    return decoded
 
 
 def main() -> int:
@@ -624,11 +576,13 @@ def main() -> int:
     state_dir = state_dir_from_env()
     state_dir.mkdir(parents=True, exist_ok=True)
     app = DevstackApp(port, state_dir)
-    server = HttpServer("127.0.0.1", port, app)
+    server = HttpListener("127.0.0.1", port, app, idle_timeout=SERVER_SOCKET_TIMEOUT)
     from devstack.edge.listener import EdgeApp
 
     edge_port = edge_port_from_env(port)
-    edge_server = HttpServer("127.0.0.1", edge_port, EdgeApp(app.edge))
+    edge_server = HttpListener(
+        "127.0.0.1", edge_port, EdgeApp(app.edge), idle_timeout=SERVER_SOCKET_TIMEOUT
+    )
     edge_thread = threading.Thread(target=edge_server.serve_forever, daemon=True)
     edge_thread.start()
     (state_dir / "server.json").write_text(

@@ -13,17 +13,30 @@ Frames, parent → worker: ``{"request_id", "payload", "deadline_epoch_ms", "tra
 Frames, worker → parent: first ``{"ready": true, "init_ms"}`` or ``{"ready": false, "error"}``,
 then per invocation ``{"ok": true, "result": <json text>}`` or ``{"ok": false, "error": {...}}``
 plus ``max_rss_mb``.
+
+The function's AWS calls: when the parent sets ``DEVSTACK_AWS_CALLS_ENDPOINT`` (the emulator's
+URL, the function's ``AWS_ENDPOINT_URL``), every botocore session the function makes sends a
+call for that endpoint as a frame ``{"aws_call": {"method", "url", "headers", "body"}}`` (body in
+base64) and takes the parent's answer ``{"status", "headers", "body"}`` as the HTTP response,
+instead of a loopback HTTP round trip (one at a time: the parent answers them in turn on the
+invoking thread). botocore has built, signed and will parse and retry the
+call exactly as over HTTP: only the socket is skipped (``before-send``, the hook botocore offers
+for answering a request in process, and what moto's own ``mock_aws`` uses). A call with a
+streaming body, or for another endpoint, still goes over HTTP.
 """
 
 from __future__ import annotations
 
+import base64
 import decimal
 import importlib
+import io
 import json
 import os
 import resource
 import struct
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -80,6 +93,59 @@ def _send(fd: int, message: dict[str, Any]) -> None:
     while data:
         written = os.write(fd, data)
         data = data[written:]
+
+
+def _send_aws_calls_through_parent(read_fd: int, write_fd: int, endpoint: str) -> None:
+    """Answer the function's botocore calls to ``endpoint`` through the parent (see above).
+
+    Registered in ``botocore.handlers.BUILTIN_HANDLERS``, the handlers every new botocore
+    session registers, so clients made from any session (boto3's default one, Powertools'
+    own) are covered. No botocore in the function's path: nothing to do.
+    """
+    try:  # the function's botocore, found on its path: imported only when asked for
+        from botocore.awsrequest import AWSResponse, HeadersDict  # type: ignore[import-untyped]  # noqa: PLC0415
+        from botocore.handlers import BUILTIN_HANDLERS  # type: ignore[import-untyped]  # noqa: PLC0415
+    except ImportError:
+        return
+
+    prefix = endpoint.rstrip("/") + "/"
+    round_trip = threading.Lock()
+
+    class _Body(io.BytesIO):
+        def stream(self, **_kwargs: Any) -> Any:  # noqa: ANN401 - urllib3's generator protocol
+            yield self.getvalue()
+
+    def send(request: Any, **_kwargs: Any) -> Any:  # noqa: ANN401 - botocore's request/response
+        body = request.body
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        elif body is None:
+            body = b""
+        url = str(request.url)
+        if not isinstance(body, bytes | bytearray) or not (url + "/").startswith(prefix):
+            return None  # over HTTP as usual
+        headers = [
+            [str(key), value.decode("latin-1") if isinstance(value, bytes) else str(value)]
+            for key, value in request.headers.items()
+        ]
+        call = {
+            "method": request.method,
+            "url": url,
+            "headers": headers,
+            "body": base64.b64encode(body).decode("ascii"),
+        }
+        with round_trip:  # one call at a time on the pipe (a function may call from threads)
+            _send(write_fd, {"aws_call": call})
+            answer = _receive(read_fd)
+        if answer is None:
+            raise ConnectionError("the Lambda runtime closed the worker's pipe")
+        response_headers = HeadersDict()
+        for key, value in answer["headers"]:
+            response_headers[key] = value
+        content = base64.b64decode(answer["body"])
+        return AWSResponse(url, int(answer["status"]), response_headers, _Body(content))
+
+    BUILTIN_HANDLERS.append(("before-send", send))
 
 
 def _json_default(value: object) -> object:
@@ -143,8 +209,13 @@ def _invoke(
 def main() -> int:
     task_root, handler_path = sys.argv[1], sys.argv[2]
     read_fd, write_fd = (int(part) for part in os.environ.pop("DEVSTACK_WORKER_FDS").split(","))
+    aws_calls_endpoint = os.environ.pop("DEVSTACK_AWS_CALLS_ENDPOINT", None)
     sys.path.insert(0, task_root)
     os.chdir(task_root)
+    if aws_calls_endpoint:
+        # After the task root is on the path (a botocore the function bundles is the one it
+        # gets, as on Lambda), before the init is timed (the runtime's work, not the function's).
+        _send_aws_calls_through_parent(read_fd, write_fd, aws_calls_endpoint)
     started = time.monotonic()
     try:
         handler = _load_handler(handler_path)

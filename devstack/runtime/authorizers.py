@@ -99,8 +99,7 @@ def verify_cognito_token(
         raise unauthorized()
     token = raw_token[7:] if raw_token[:7].lower() == "bearer " else raw_token
     try:
-        header = jwt.get_unverified_header(token)
-        unverified = jwt.decode(token, options={"verify_signature": False})
+        header, unverified = _unverified(token)
     except jwt.PyJWTError as exc:
         raise unauthorized() from exc
     if header.get("alg") != "RS256":
@@ -128,6 +127,19 @@ def verify_cognito_token(
     elif token_use not in ("id", "access"):
         raise unauthorized()
     return {name: _claim_string(name, value) for name, value in claims.items()}
+
+
+@lru_cache(maxsize=4096)
+def _unverified(token: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """The token's header and claims before any check (PyJWTError when it is not a JWT).
+
+    Cached per token like the signature check below: parsing is a pure function of the token,
+    and PyJWT's strict base64url checks (two parses per request) cost the emulator about as
+    much as the rest of an authorised read. Read-only views: callers copy what they keep.
+    """
+    header = jwt.get_unverified_header(token)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return MappingProxyType(header), MappingProxyType(claims)
 
 
 @lru_cache(maxsize=4096)

@@ -11,6 +11,7 @@ of its own and leaves the new configuration's warm workers alone (``FunctionSpec
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
@@ -57,6 +58,10 @@ RoleCredentials = Callable[[FunctionSpec], dict[str, str]]
 # Entered around each invocation with its X-Amzn-Trace-Id (devstack.timings counts the
 # function's AWS calls, which carry it, for the API request being served).
 InvocationScope = Callable[[str], contextlib.AbstractContextManager[None]]
+# Answers one of a function's AWS calls that its worker sent as a frame instead of over HTTP
+# (see _worker_main): {"method", "url", "headers": [[k, v]], "body": base64} in,
+# {"status", "headers": [[k, v]], "body": base64} out.
+AwsCallAnswerer = Callable[[dict[str, Any]], dict[str, Any]]
 
 PoolKey = tuple[str, str, str, int, int, tuple[tuple[str, str], ...]]
 
@@ -165,12 +170,16 @@ class LambdaRuntime:
         *,
         role_credentials: RoleCredentials | None = None,
         invocation_scope: InvocationScope | None = None,
+        aws_calls: AwsCallAnswerer | None = None,
     ) -> None:
         """``role_credentials(spec)`` gives the execution role's AWS_ACCESS_KEY_ID /
         AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, as Lambda sets them from the function's role
         (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
         They are part of the worker's environment, hence of its pool key: a renewed session (or a
-        new role) starts fresh workers and the old ones retire. None: ``extra_env`` only."""
+        new role) starts fresh workers and the old ones retire. None: ``extra_env`` only.
+
+        ``aws_calls``: the functions' AWS calls to ``extra_env["AWS_ENDPOINT_URL"]`` reach it
+        through the worker's pipe (answered on the invoking thread) instead of over HTTP."""
         if max_workers_per_function < 1:
             raise ValueError("max_workers_per_function must be at least 1")
         self._work_dir = work_dir
@@ -178,6 +187,7 @@ class LambdaRuntime:
         self._extra_env = dict(extra_env)
         self._role_credentials = role_credentials
         self._invocation_scope = invocation_scope
+        self._aws_calls = aws_calls if extra_env.get("AWS_ENDPOINT_URL") else None
         self._max_workers = max_workers_per_function
         self._clock = clock
         self._code = CodeCache(work_dir)
@@ -364,6 +374,8 @@ class LambdaRuntime:
         env = dict(environment)
         env["AWS_LAMBDA_LOG_STREAM_NAME"] = log_stream_name
         env["DEVSTACK_WORKER_FDS"] = f"{child_read},{child_write}"
+        if self._aws_calls is not None:
+            env["DEVSTACK_AWS_CALLS_ENDPOINT"] = self._extra_env["AWS_ENDPOINT_URL"]
         try:
             process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
                 [sys.executable, "-I", "-u", str(WORKER_SCRIPT), str(code.root), spec.handler],
@@ -603,12 +615,33 @@ class LambdaRuntime:
         )
 
     def _receive(self, worker: _Worker, deadline: float) -> dict[str, Any]:
-        self._pump(worker, deadline, lambda: self._frame_complete(worker))
-        size = _LENGTH.unpack(worker.frame_buffer[: _LENGTH.size])[0]
-        body = bytes(worker.frame_buffer[_LENGTH.size : _LENGTH.size + size])
-        del worker.frame_buffer[: _LENGTH.size + size]
-        message: dict[str, Any] = json.loads(body)
-        return message
+        """The worker's next answer (ready or invocation result), serving its AWS calls first:
+        they come while it works, and the time they take counts against the deadline."""
+        while True:
+            self._pump(worker, deadline, lambda: self._frame_complete(worker))
+            size = _LENGTH.unpack(worker.frame_buffer[: _LENGTH.size])[0]
+            body = bytes(worker.frame_buffer[_LENGTH.size : _LENGTH.size + size])
+            del worker.frame_buffer[: _LENGTH.size + size]
+            message: dict[str, Any] = json.loads(body)
+            call = message.get("aws_call")
+            if call is None:
+                return message
+            self._send(worker, self._answer_aws_call(call))
+
+    def _answer_aws_call(self, call: dict[str, Any]) -> dict[str, Any]:
+        if self._aws_calls is None:  # the worker was not told to send any: a protocol error
+            raise _WorkerGoneError
+        try:
+            return self._aws_calls(call)
+        except Exception:
+            # What the emulator's HTTP server answers when its application fails.
+            LOGGER.exception("a function's AWS call failed in the emulator")
+            body = b'{"__type":"InternalFailure","message":"devstack internal error (see log)"}'
+            return {
+                "status": 500,
+                "headers": [["Content-Type", "application/x-amz-json-1.0"]],
+                "body": base64.b64encode(body).decode("ascii"),
+            }
 
     def _drain_log_until_sentinel(self, worker: _Worker) -> None:
         try:

@@ -16,7 +16,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from devstack.server import DevstackApp, HttpServer, configure_moto_environment
+from devstack.listener import HttpListener
+from devstack.server import DevstackApp, configure_moto_environment
 
 configure_moto_environment()
 
@@ -56,7 +57,7 @@ def serving(state_dir: Path) -> Iterator[RunningEmulator]:
     """The emulator on a free port for the duration of the block, then stopped."""
     port = free_port()
     app = DevstackApp(port, state_dir)
-    server = HttpServer("127.0.0.1", port, app)  # the listener `make up` runs
+    server = HttpListener("127.0.0.1", port, app)  # the listener `make up` runs
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
