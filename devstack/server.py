@@ -234,7 +234,7 @@ class DevstackApp:
             base64.b64decode(call["body"]),
             "127.0.0.1",
         )
-        answer = call_wsgi(self, read_request(environ))
+        answer = self.serve(read_request(environ))
         return {
             "status": answer.status,
             "headers": [list(header) for header in answer.headers],
@@ -263,7 +263,14 @@ class DevstackApp:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        request = read_request(environ)
+        response = self.serve(read_request(environ))
+        headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(response.body))))
+        start_response(status_line(response.status), headers)
+        return [response.body]
+
+    def serve(self, request: AwsRequest) -> Response:
+        """One request, read: SDK retry bookkeeping, dispatch, the access line."""
         arrival = self.retries.arrived(request)
         began = time.perf_counter()
         try:
@@ -296,10 +303,7 @@ class DevstackApp:
                 response.status,
                 (time.perf_counter() - began) * 1000,
             )
-        headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
-        headers.append(("Content-Length", str(len(response.body))))
-        start_response(status_line(response.status), headers)
-        return [response.body]
+        return response
 
     def dispatch(self, request: AwsRequest) -> Response:  # noqa: PLR0911 - one return per route
         path = request.path

@@ -19,10 +19,11 @@ URL, the function's ``AWS_ENDPOINT_URL``), every botocore session the function m
 call for that endpoint as a frame ``{"aws_call": {"method", "url", "headers", "body"}}`` (body in
 base64) and takes the parent's answer ``{"status", "headers", "body"}`` as the HTTP response,
 instead of a loopback HTTP round trip (one at a time: the parent answers them in turn on the
-invoking thread). botocore has built, signed and will parse and retry the
-call exactly as over HTTP: only the socket is skipped (``before-send``, the hook botocore offers
-for answering a request in process, and what moto's own ``mock_aws`` uses). A call with a
-streaming body, or for another endpoint, still goes over HTTP.
+invoking thread). botocore has built and signed the call, and parses and retries its answer,
+exactly as over HTTP: only the socket is skipped. ``before-send`` is botocore's documented hook
+for that ("allows a response to be returned that fulfills the request",
+https://docs.aws.amazon.com/botocore/latest/topics/events.html); moto's ``mock_aws`` registers
+it the same way. A call with a streaming body, or for another endpoint, still goes over HTTP.
 """
 
 from __future__ import annotations
@@ -241,9 +242,30 @@ def main() -> int:
         if request is None:
             return 0
         response = _invoke(handler, request)
-        response["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        response["max_rss_mb"] = _max_rss_mb()
         _flush_with_sentinel(request["request_id"])
         _send(write_fd, response)
+
+
+_STATUS_FD: list[int] = []
+
+
+def _max_rss_mb() -> int:
+    """The worker's peak resident set (REPORT's "Max Memory Used"), in MB.
+
+    Linux's VmHWM starts afresh with the program (execve gives a new address space), whereas
+    getrusage's ru_maxrss is preserved across execve (getrusage(2), NOTES): in a worker forked
+    from the emulator it was the emulator's size. ``/proc/self/status`` stays open and is read
+    again from its start each time; getrusage where /proc is not there.
+    """
+    try:
+        if not _STATUS_FD:
+            _STATUS_FD.append(os.open("/proc/self/status", os.O_RDONLY))
+        status = os.pread(_STATUS_FD[0], 8192, 0)
+        line = status[status.index(b"VmHWM:") :].split(b"\n", 1)[0]
+        return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def _flush_with_sentinel(request_id: str) -> None:

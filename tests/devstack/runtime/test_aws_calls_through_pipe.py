@@ -18,7 +18,7 @@ from rt_support import RecordingLogSink, build_zip, make_spec
 from devstack.runtime.lambda_workers import LambdaRuntime
 
 ENDPOINT = "http://127.0.0.1:9"  # discard port: nothing answers HTTP there
-FUNCTION = '''
+FUNCTION = """
 import os
 import threading
 
@@ -63,7 +63,7 @@ def failing(event, context):
     except Exception as exc:
         return str(exc)
     return "no error"
-'''
+"""
 
 
 class Emulator:
@@ -101,7 +101,7 @@ def _runtime(tmp_path: Path, emulator: Emulator) -> LambdaRuntime:
     )
 
 
-def _invoke(runtime: LambdaRuntime, handler: str, event: object) -> Any:  # noqa: ANN401
+def _invoke(runtime: LambdaRuntime, handler: str, event: object) -> Any:
     spec = make_spec(build_zip({"app.py": FUNCTION}), f"app.{handler}")
     result = runtime.invoke(spec, json.dumps(event).encode())
     assert result.function_error is None, result.log_tail

@@ -286,3 +286,19 @@ def test_a_call_with_the_previous_configuration_keeps_the_new_workers(
         assert runtime.worker_count() == 1  # the V=2 workers retired
     finally:
         runtime.shutdown()
+
+
+def test_max_memory_used_is_the_functions_own_not_the_emulators(tmp_path: Path, sample_zip: bytes):
+    # getrusage's ru_maxrss survives execve (getrusage(2), NOTES), so a worker forked from a
+    # large emulator reported the emulator's size as its own "Max Memory Used".
+    ballast = b"x" * (400 * 1024 * 1024)  # the parent's resident set, touched
+    sink = RecordingLogSink()
+    runtime = LambdaRuntime(tmp_path, sink, {})
+    try:
+        runtime.invoke(make_spec(sample_zip, "samples.handlers.counter", name="small"), b"{}")
+    finally:
+        runtime.shutdown()
+    del ballast
+    report = next(line for _, lines in sink.records for line in lines if line.startswith("REPORT"))
+    used_mb = int(report.split("Max Memory Used: ")[1].split(" MB")[0])
+    assert 0 < used_mb < 200, report
