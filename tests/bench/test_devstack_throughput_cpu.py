@@ -54,9 +54,13 @@ def test_the_cpu_table_lists_only_runs_that_measured_it() -> None:
     measured.results.append(
         RouteResult("GET /v1/health", 8, 20.0, 100, {}, 5.0, 20.0, 30.0, 40.0, 50.0, 2.5, 3.25)
     )
+    measured.results.append(
+        RouteResult("GET /v1/x", 8, 20.0, 100, {}, 5.0, 20.0, 30.0, 40.0, 50.0, 2.5, 3.25, 0.4)
+    )
     old = Run(label="old", started_at="2026-12-01 12:00 UTC", load_average=1.0, cpus=2)
     old.results.append(RouteResult("GET /v1/health", 8, 20.0, 100, {}, 5.0, 20.0, 30.0, 40.0, 50.0))
     rendered = table([old, measured])
-    assert "| after | `GET /v1/health` | 2.5 | 3.25 | 5.75 |" in rendered
+    assert "| after | `GET /v1/health` | 2.5 | 3.25 | 5.75 | - |" in rendered
+    assert "| after | `GET /v1/x` | 2.5 | 3.25 | 5.75 | 0.4 |" in rendered
     assert "| old | `GET /v1/health` | -" not in rendered
     assert "CPU ms/request" not in table([old])
