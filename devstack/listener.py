@@ -30,16 +30,16 @@ import socket
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import httptools  # type: ignore[import-untyped]  # no type information published
 
-LOGGER = logging.getLogger("devstack.listener")
+from devstack.wsgi import WsgiApp, run_wsgi
 
-WsgiApplication = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+LOGGER = logging.getLogger("devstack.listener")
 
 _READ_SIZE = 262144
 _NO_BODY_STATUSES = frozenset({204, 304})
@@ -97,9 +97,7 @@ class HttpListener:
     """Serves a WSGI application on ``host:port`` (bound when constructed, like werkzeug's
     ``make_server``; port 0 picks a free one) until :meth:`shutdown`."""
 
-    def __init__(
-        self, host: str, port: int, app: WsgiApplication, *, idle_timeout: float = 120.0
-    ) -> None:
+    def __init__(self, host: str, port: int, app: WsgiApp, *, idle_timeout: float = 120.0) -> None:
         self._app = app
         self._idle_timeout = idle_timeout
         self._socket = socket.create_server((host, port), backlog=128)
@@ -132,6 +130,17 @@ class HttpListener:
                 name=f"http-{self.port}-{peer[1]}",
                 daemon=True,
             ).start()
+
+    @contextlib.contextmanager
+    def in_background(self) -> Iterator[HttpListener]:
+        """Serve from a daemon thread for the ``with`` block, then shut down (tests, tools)."""
+        thread = threading.Thread(target=self.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.shutdown()
+            thread.join(timeout=10)
 
     def shutdown(self) -> None:
         """Stop accepting, close every connection (their threads end) and the socket."""
@@ -182,24 +191,8 @@ class HttpListener:
     def _answer(self, connection: socket.socket, peer: tuple[Any, ...], request: _Request) -> bool:
         """Run the application on one request and write its answer; keep the connection?"""
         environ = self._environ(request, peer)
-        answer: dict[str, Any] = {}
-
-        def start_response(
-            status: str,
-            headers: list[tuple[str, str]],
-            exc_info: Any = None,  # noqa: ANN401
-        ) -> Callable[[bytes], None]:
-            answer["status"], answer["headers"] = status, headers
-            return lambda _chunk: None
-
         try:
-            chunks = self._app(environ, start_response)
-            try:
-                body = b"".join(chunks)
-            finally:
-                close = getattr(chunks, "close", None)
-                if close is not None:
-                    close()
+            status, headers, body = run_wsgi(self._app, environ)
         except Exception:
             LOGGER.error(
                 "unhandled error for %s %r\n%s",
@@ -207,16 +200,12 @@ class HttpListener:
                 request.target,
                 traceback.format_exc(),
             )
-            answer = {
-                "status": "500 Internal Server Error",
-                "headers": [("Content-Type", "text/plain")],
-            }
+            status, headers = "500 Internal Server Error", [("Content-Type", "text/plain")]
             body = b"Internal Server Error"
-        status = str(answer.get("status", "500 Internal Server Error"))
         code = int(status.split(" ", 1)[0])
         lines = [f"HTTP/1.1 {status}"]
         has_length = False
-        for name, value in answer.get("headers", []):
+        for name, value in headers:
             if name.lower() == "content-length":
                 has_length = True
             lines.append(f"{name}: {value}")

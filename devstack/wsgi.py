@@ -197,13 +197,19 @@ def call_wsgi(app: WsgiApp, request: AwsRequest, body: bytes | None = None) -> R
     environ = dict(request.environ)
     environ["wsgi.input"] = io.BytesIO(payload)
     environ["CONTENT_LENGTH"] = str(len(payload))
+    status, headers, content = run_wsgi(app, environ)
+    return Response(int(status.split(" ", 1)[0]), headers, content)
+
+
+def run_wsgi(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Run a WSGI application: its status line, headers and whole body (the iterable it returned
+    closed afterwards, as PEP 3333 asks). ``500 Internal Server Error`` if it never started."""
     captured: dict[str, Any] = {}
 
     def start_response(
         status: str, headers: list[tuple[str, str]], exc_info: object = None
     ) -> Callable[[bytes], None]:
-        captured["status"] = int(status.split(" ", 1)[0])
-        captured["headers"] = list(headers)
+        captured["status"], captured["headers"] = status, list(headers)
         return lambda _chunk: None
 
     chunks = app(environ, start_response)
@@ -213,7 +219,8 @@ def call_wsgi(app: WsgiApp, request: AwsRequest, body: bytes | None = None) -> R
         close = getattr(chunks, "close", None)
         if close is not None:
             close()
-    return Response(captured.get("status", 500), captured.get("headers", []), content)
+    status = str(captured.get("status", "500 Internal Server Error"))
+    return status, captured.get("headers", []), content
 
 
 _REASONS = {

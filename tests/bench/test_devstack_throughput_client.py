@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from bench.devstack_throughput import Client
 from devstack.listener import HttpListener
 
 
-@contextmanager
-def _serving(app: Callable[..., Iterable[bytes]]) -> Iterator[HttpListener]:
-    listener = HttpListener("127.0.0.1", 0, app)
-    thread = threading.Thread(target=listener.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield listener
-    finally:
-        listener.shutdown()
-        thread.join(timeout=10)
+def _serving(
+    app: Callable[..., Iterable[bytes]],
+) -> contextlib.AbstractContextManager[HttpListener]:
+    return HttpListener("127.0.0.1", 0, app).in_background()
 
 
 def test_the_client_sends_its_headers_and_body_on_one_kept_alive_connection() -> None:

@@ -3,13 +3,12 @@ pipelined requests, chunked bodies, ``Expect: 100-continue``, malformed requests
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -25,16 +24,10 @@ def _echo_peer(environ: dict[str, Any], start_response: Callable[..., Any]) -> I
     return [body]
 
 
-@contextmanager
-def _listening(app: Callable[..., Iterable[bytes]]) -> Iterator[HttpListener]:
-    server = HttpListener("127.0.0.1", 0, app)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+def _listening(
+    app: Callable[..., Iterable[bytes]],
+) -> contextlib.AbstractContextManager[HttpListener]:
+    return HttpListener("127.0.0.1", 0, app).in_background()
 
 
 def test_a_client_connection_is_kept_alive_across_requests() -> None:
