@@ -35,6 +35,9 @@ Only the candidates moto looks at are sized. Any other shape (an index, a filter
 Select, KeyConditions, a BETWEEN or comparison on the range key, binary keys, a hash-only table),
 a missing table and any exception is moto's answer. ``tests/devstack/dynamodb/
 test_dynamodb_wire_query.py`` holds the two answers byte for byte equal over generated shapes.
+What a Query answers: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html
+(pages of at most 1 MB; a LastEvaluatedKey does not promise more items:
+https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html).
 
 Measured with ``python -m bench.dynamodb_query`` (CPU per Query in process, the request read
 from its bytes, the list route's Query with Limit 20, fastest of 11 interleaved rounds against
