@@ -269,6 +269,8 @@ def _plain_query_partition(  # noqa: PLR0911, PLR0912 - one return per shape lef
     used_values = {token for token in condition.group("value", "prefix") if token}
     if (
         not isinstance(names, dict)
+        # Empty names: moto takes them where DynamoDB refuses them ("must not be empty").
+        or ("ExpressionAttributeNames" in document and not names)
         or set(names) != used_names
         or not isinstance(values, dict)
         or set(values) != used_values

@@ -280,6 +280,7 @@ def _fallback_cases(table: str) -> dict[str, dict[str, Any]]:
         "unused value": plain | {"ExpressionAttributeValues": values | {":extra": {"S": "x"}}},
         "missing value": plain | {"ExpressionAttributeValues": {":pk": {"S": "me"}}},
         "unused name": plain | {"ExpressionAttributeNames": {"#n": "pk"}},
+        "empty names": plain | {"ExpressionAttributeNames": {}},
         "unknown placeholder": plain
         | {"KeyConditionExpression": "#p = :pk AND begins_with(sk, :prefix)"},
         "empty prefix": plain | {"ExpressionAttributeValues": values | {":prefix": {"S": ""}}},
