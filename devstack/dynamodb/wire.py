@@ -207,7 +207,7 @@ def _json_answer(document: object) -> Response:
 def _plain_query(request: AwsRequest) -> Response | None:
     """The answer to a plain Query read from moto's table, or None: moto answers it."""
     document = request.json()
-    found = _plain_query_partition(request, document)
+    found = _plain_query_shape(request, document)
     if found is None:
         return None
     table, query = found
@@ -229,7 +229,7 @@ class _PlainQuery:
     start: str | Decimal | None  # ExclusiveStartKey's range key, as moto compares it
 
 
-def _plain_query_partition(  # noqa: PLR0911, PLR0912 - one return per shape left to moto
+def _plain_query_shape(  # noqa: PLR0911, PLR0912 - one return per shape left to moto
     request: AwsRequest, document: dict[str, Any]
 ) -> tuple[Table, _PlainQuery] | None:
     """The table and the checked shape of a plain Query, or None (any other request)."""
@@ -262,7 +262,8 @@ def _plain_query_partition(  # noqa: PLR0911, PLR0912 - one return per shape lef
         or table.range_key_type not in _KEY_TYPES
     ):
         return None
-    # Every name placeholder and every value used, and only those (moto's own checks).
+    # Exactly the placeholders used: moto refuses an unused name (an unused value, which
+    # DynamoDB refuses, goes to moto as well).
     names = document.get("ExpressionAttributeNames", {})
     values = document.get("ExpressionAttributeValues")
     used_names = {token for token in condition.group("hash", "range") if token and token[0] == "#"}
