@@ -40,11 +40,13 @@ What a Query answers: https://docs.aws.amazon.com/amazondynamodb/latest/APIRefer
 https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html).
 
 Measured with ``python -m bench.dynamodb_query`` (CPU per Query in process, the request read
-from its bytes, the list route's Query with Limit 20, fastest of 11 interleaved rounds against
-moto's handler in the same run, on the shared 2-core machine): 50 items 0.36-0.47 ms against
-moto's 2.4-3.8 ms (6.5-8.4x); 300 items 0.42-0.49 ms against 4.5-5.5 ms (9-11x). The brief's
-harness (200 Queries in a row after one, mean): 8.6 ms → 0.36 ms (50 items), 11.2 ms → 0.58 ms
-(300 items).
+from its bytes, the list route's Query with Limit 20, fastest of 11 rounds interleaved with moto's
+handler in the same run, the shared 2-core machine at load 5-11): 50 items 0.36-0.59 ms against
+moto's 2.4-3.8 ms (5.6-8.4x), 300 items 0.42-0.54 ms against 4.3-5.5 ms (8-11x). The brief's
+harness (the mean of 200 Queries in a row, fastest of 3 runs): 7.4 → 0.36 ms (50 items), 10.8 →
+0.51 ms (300). On the running stack (``make bench-devstack``, 8 clients x 20 s, after / before /
+after): ``GET /v1/transactions`` 6.2 / 14.1 / 5.8 ms of emulator CPU per request, 118 / 59 / 112
+req/s (``bench/devstack_runs/session6-query-*.json``).
 """
 
 from __future__ import annotations
