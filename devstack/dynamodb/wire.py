@@ -208,13 +208,9 @@ def _json_answer(document: object) -> Response:
 
 def _plain_query(request: AwsRequest) -> Response | None:
     """The answer to a plain Query read from moto's table, or None: moto answers it."""
-    document = request.json()
-    found = _plain_query_shape(request, document)
-    if found is None:
-        return None
-    table, query = found
     try:
-        page = _query_page(table, query)
+        found = _plain_query_shape(request, request.json())
+        page = None if found is None else _query_page(*found)
     except Exception:  # whatever moto would object to, its handler answers
         return None
     return None if page is None else _json_answer(page)
