@@ -330,9 +330,9 @@ def _query_page(table: Table, query: _PlainQuery) -> dict[str, Any] | None:
     this candidate would take it over RESULT_SIZE_LIMIT (1 MB); a candidate is kept if it
     begins with the prefix."""
     range_attr = table.range_key_attr
-    partition = table.items.get(query.partition)  # .get: no empty partition left behind
     if range_attr is None:
         return None
+    partition = table.items.get(query.partition)  # .get: no empty partition left behind
     candidates: list[tuple[str | Decimal, DynamoType, Item]] = []
     for item in (partition or {}).values():
         range_key = item.range_key
