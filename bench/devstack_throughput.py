@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httptools  # type: ignore[import-untyped]  # no type information published
+import httptools
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN = "<!-- devstack-throughput:begin -->"

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
-import httptools  # type: ignore[import-untyped]  # no type information published
+import httptools
 
 from devstack.wsgi import WsgiApp, run_wsgi
 
