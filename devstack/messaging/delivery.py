@@ -38,8 +38,11 @@ class SnsDeliveryPermissions:
         topic_arn = fields.get("TopicArn", "")
         backend = sns_backends[self.account_id][request.region]
         # Every subscription a raw SQS one SNS may deliver to: answered without moto's
-        # O(queue length) send_message (devstack.messaging.raw_fanout).
-        published = publish_raw(backend, form, self.refusal)
+        # O(queue length) send_message (devstack.messaging.raw_fanout). Under the lock: while
+        # another publish withholds a refused subscription below, the topic must not look as if
+        # it had only deliverable ones (that message's DLQ copy would be lost).
+        with self._lock:
+            published = publish_raw(backend, form, self.refusal)
         if published is not None:
             return published
         refused: dict[str, tuple[Any, str]] = {}
