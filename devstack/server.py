@@ -84,6 +84,12 @@ _JWKS_PATH = re.compile(
 )
 _INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
 _REST_API_PATH = re.compile(r"^/restapis/(?P<api>[^/]+)$")
+# The SigV4 credential scope moto's dispatcher reads (Credential=AKID/date/region/service/...).
+_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/[^/]+/(?P<region>[^/]+)/(?P<service>[^/]+)/")
+# Signing names moto 5.2.1's dispatcher (infer_service_region_host) also routes by the request's
+# path or Host header, and moto's own paths: no app is kept for those.
+_PATH_ROUTED_SERVICES = frozenset({"s3", "sagemaker", "ses", "bedrock", "execute-api"})
+_MOTO_OWN_PATHS = ("/moto-api", "/favicon.ico", "/latest/meta-data/", "/latest/api/")
 
 
 class StageRuntime(Protocol):
@@ -141,7 +147,10 @@ class DevstackApp:
         self.port = port
         self.state_dir = state_dir
         self.account_id = DEFAULT_ACCOUNT_ID
-        self.moto_app: WsgiApp = DomainDispatcherApplication(create_backend_app)
+        self.moto_dispatcher = DomainDispatcherApplication(create_backend_app)
+        self.moto_app: WsgiApp = self.moto_dispatcher
+        # moto's Flask app per SigV4 credential scope (region, signing name); see _moto_app_for.
+        self._moto_apps: dict[tuple[str, str, str], WsgiApp] = {}
         from devstack.dynamodb import wire
 
         self._direct_dynamodb_reads = wire.DIRECT_OPERATIONS
@@ -373,7 +382,33 @@ class DevstackApp:
         if request.service == "dynamodb" and request.target in self._direct_dynamodb_reads:
             # moto's own handler, its answer written as plain JSON (devstack.dynamodb.wire).
             return self._serve_dynamodb_read(request)
-        return call_wsgi(self.moto_app, request)
+        return call_wsgi(self._moto_app_for(request), request)
+
+    def _moto_app_for(self, request: AwsRequest) -> WsgiApp:
+        """moto's Flask app of the service the request is for.
+
+        moto's ``DomainDispatcherApplication`` works the service out again for every request,
+        and on the way lists moto's package directory (``list_of_moto_modules``: an ``isdir``
+        per service, ~150) twice: ~5 % of the emulator's CPU per ``POST /v1/transactions``
+        (py-spy, issue 15). For a SigV4-signed request moto 5.2.1 decides from the region and
+        signing name of the credential scope and, for DynamoDB (Streams or not) and MediaStore,
+        the ``X-Amz-Target`` prefix (``infer_service_region_host``): the app is kept per those.
+        The services it also routes by path or host (``_PATH_ROUTED_SERVICES``), its own routes
+        (``/moto-api``, instance metadata) and unsigned requests are dispatched by it every time.
+        """
+        match = _CREDENTIAL_SCOPE.search(request.headers.get("authorization", ""))
+        if match is None or request.path.startswith(_MOTO_OWN_PATHS):
+            return self.moto_app
+        service = match.group("service").lower()
+        if service in _PATH_ROUTED_SERVICES:
+            return self.moto_app
+        target_prefix = request.headers.get("x-amz-target", "").partition(".")[0]
+        scope = (match.group("region"), service, target_prefix)
+        app = self._moto_apps.get(scope)
+        if app is None:
+            app = self.moto_dispatcher.get_application(request.environ)
+            self._moto_apps[scope] = app
+        return app
 
     # -- API Gateway ----------------------------------------------------------------------------
     def _capture_openapi(self, request: AwsRequest, response: Response) -> None:

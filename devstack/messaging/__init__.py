@@ -14,7 +14,9 @@ subscription's dead-letter queue when one is set (a client-side delivery error)
 it, so a missing queue or key policy would work locally and lose every event on AWS. The filler in
 ``delivery`` evaluates both policies (``devstack.iam.policy``) before each Publish/PublishBatch and
 withholds the message from the queues AWS would not deliver to. ``sqs`` answers GetQueueAttributes
-as AWS does where moto differs (``RedriveAllowPolicy``, compact ``RedrivePolicy``).
+as AWS does where moto differs (``RedriveAllowPolicy``, compact ``RedrivePolicy``). ``raw_fanout``
+delivers a plain Publish to raw SQS subscriptions itself: moto's ``send_message`` counts every
+message of the queue, so each event cost O(queue length).
 """
 
 from devstack.messaging.delivery import SnsDeliveryPermissions

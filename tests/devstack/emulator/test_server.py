@@ -198,3 +198,44 @@ def test_stage_path_with_a_decoded_line_break_is_still_a_stage_request() -> None
     assert match["path"] == "/profiles/a\nb"
     assert _STAGE_PATH.match("/restapis/abc123/v1/_user_request_/x\n/../y") is not None
     assert _STAGE_PATH.match("/restapis/abc123/v1/other") is None
+
+
+def test_moto_is_asked_for_a_services_app_once_per_credential_scope(
+    emulator: Any, unique_name: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto's dispatcher re-derives the service of every request (listing its own package
+    directory on the way): the emulator asks it once per region and signing name, and each
+    request still reaches its own service and region."""
+    dispatcher = emulator.app.moto_app  # moto's DomainDispatcherApplication
+    asked: list[str] = []
+    original = dispatcher.get_application
+
+    def counting(environ: dict[str, Any]) -> Any:
+        asked.append(str(environ.get("HTTP_AUTHORIZATION", "")).split("/")[3])
+        return original(environ)
+
+    monkeypatch.setattr(dispatcher, "get_application", counting)
+    north = emulator.client("sqs", "eu-north-1")
+    queue = unique_name("scoped")
+    north.create_queue(QueueName=queue)
+    urls = north.list_queues(QueueNamePrefix=queue).get("QueueUrls", [])
+    assert [url.rsplit("/", 1)[-1] for url in urls] == [queue]
+    south = emulator.client("sqs", "sa-east-1")
+    assert south.list_queues(QueueNamePrefix=queue).get("QueueUrls", []) == []
+    topic = emulator.client("sns", "eu-north-1").create_topic(Name=queue)["TopicArn"]
+    assert topic.startswith("arn:aws:sns:eu-north-1:")
+    # DynamoDB and DynamoDB Streams share a signing name; moto tells them by the X-Amz-Target.
+    dynamodb = emulator.client("dynamodb", "eu-north-1")
+    created = dynamodb.create_table(
+        TableName=queue,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )
+    stream_arn = created["TableDescription"]["LatestStreamArn"]
+    assert dynamodb.describe_table(TableName=queue)["Table"]["TableName"] == queue
+    streams = emulator.client("dynamodbstreams", "eu-north-1")
+    described = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]
+    assert described["TableName"] == queue
+    assert asked == ["sqs", "sqs", "sns", "dynamodb", "dynamodb"]

@@ -8,10 +8,13 @@ KMS-encrypted topics and queues, and FIFO topics' deduplication window.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 from es_support import PRIMARY, Emulator, allow_sns, create_queue, receive_all
+from moto.sns.models import sns_backends
+from moto.sqs.models import Message as SqsMessage
 
 ATTRIBUTES = {
     "event_type": {"DataType": "String", "StringValue": "transaction.created"},
@@ -286,3 +289,105 @@ def test_redrive_policy_reads_back_compact_as_aws_returns_it(emulator: Emulator,
     for names in (["RedrivePolicy"], ["All"]):
         attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
         assert attributes["RedrivePolicy"] == sent
+
+
+# -- delivery cost and fidelity of the raw-delivery path (devstack.messaging.raw_fanout) ----------
+
+
+def test_a_publish_does_not_read_every_message_the_queue_holds(
+    emulator: Emulator, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto's send_message counts the queue's messages (three passes, a clock read per message):
+    each event to the never-drained subscriber queue cost O(queue length) (issue 15)."""
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-cost")["TopicArn"]
+    url = subscribed_queue(emulator, topic, f"{name}-cost", RawMessageDelivery="true")
+    for batch in range(5):
+        emulator.client("sqs").send_message_batch(
+            QueueUrl=url,
+            Entries=[{"Id": str(i), "MessageBody": f"old-{batch}-{i}"} for i in range(10)],
+        )
+    reads: list[str] = []
+    for state in ("visible", "delayed"):
+        original = getattr(SqsMessage, state)
+        counted = property(lambda message, o=original, s=state: reads.append(s) or o.fget(message))
+        monkeypatch.setattr(SqsMessage, state, counted)
+    sns.publish(TopicArn=topic, Message="new", MessageAttributes=ATTRIBUTES)
+    assert reads == []
+    monkeypatch.undo()
+    bodies = [m["Body"] for m in receive_all(emulator, url)]
+    assert len(bodies) == 51
+    assert bodies.count("new") == 1
+
+
+def received(emulator: Emulator, url: str) -> list[dict[str, Any]]:
+    """Every message, with what identifies one delivery (ids, receipt, times) left out."""
+    sqs = emulator.client("sqs")
+    answer = sqs.receive_message(
+        QueueUrl=url,
+        MaxNumberOfMessages=10,
+        MessageAttributeNames=["All"],
+        AttributeNames=["All"],
+    )
+    messages = answer.get("Messages", [])
+    for message in messages:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        for key in ("MessageId", "ReceiptHandle"):
+            message.pop(key)
+        for key in ("SentTimestamp", "ApproximateFirstReceiveTimestamp"):
+            message["Attributes"].pop(key)
+    return list(messages)
+
+
+def test_raw_delivery_answers_what_motos_own_delivery_did(emulator: Emulator, name: str) -> None:
+    """The same publishes through the emulator (the raw-delivery path) and through moto's SNS
+    backend (its Subscription.publish and send_message) leave the same messages."""
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-same")["TopicArn"]
+    url = subscribed_queue(
+        emulator,
+        topic,
+        f"{name}-same",
+        RawMessageDelivery="true",
+        FilterPolicy=json.dumps({"currency": ["EUR"], "amount": [{"numeric": [">", 10]}]}),
+    )
+    amount = {"DataType": "Number", "StringValue": "12.5"}
+    published = [
+        ("matches", dict(ATTRIBUTES, amount=amount)),
+        ("too small", dict(ATTRIBUTES, amount={"DataType": "Number", "StringValue": "3"})),
+        ("no attributes", {}),
+    ]
+    for message, attributes in published:
+        answer = sns.publish(TopicArn=topic, Message=message, MessageAttributes=attributes)
+        assert answer["MessageId"]
+    through_emulator = received(emulator, url)
+    backend = sns_backends[emulator.app.account_id][PRIMARY]
+    for message, attributes in published:
+        moto_form = {
+            key: {"Type": value["DataType"], "Value": value["StringValue"]}
+            for key, value in attributes.items()
+        }
+        backend.publish(message, arn=topic, message_attributes=moto_form)
+    through_moto = received(emulator, url)
+    assert [m["Body"] for m in through_emulator] == ["matches"]
+    assert through_emulator == through_moto
+
+
+def test_raw_delivery_keeps_the_queues_delay(emulator: Emulator, name: str) -> None:
+    sns = emulator.client("sns")
+    topic = sns.create_topic(Name=f"{name}-delay")["TopicArn"]
+    sqs = emulator.client("sqs")
+    url = sqs.create_queue(QueueName=f"{name}-delay", Attributes={"DelaySeconds": "30"})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    allow_sns(emulator, url, arn, topic)
+    sns.subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
+    )
+    sns.publish(TopicArn=topic, Message="later")
+    counts = sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesDelayed"]
+    )["Attributes"]
+    assert counts["ApproximateNumberOfMessagesDelayed"] == "1"
+    assert receive_all(emulator, url) == []

@@ -30,6 +30,9 @@ from es_support import (
     receive_all,
     wait_for,
 )
+from moto.dynamodb.models import dynamodb_backends
+
+from devstack.eventsources.runner import MotoShard
 
 
 def stream_record_count(emulator: Emulator, stream_arn: str) -> int:
@@ -297,3 +300,32 @@ def test_sns_fault_makes_the_function_fail_until_it_clears(
         emulator.app.faults.clear()
     messages = wait_for(lambda: receive_all(emulator, queue_url), what="the published event")
     assert [message["Body"] for message in messages] == ["event-1"]
+
+
+class _NotCopiedWhole(list[Any]):
+    """A stream shard's records that refuse to be iterated whole (a list() of them)."""
+
+    def __iter__(self) -> Any:
+        raise AssertionError("the whole stream shard was copied")
+
+
+def test_a_poll_reads_only_the_records_it_asks_for(emulator: Emulator, name: str) -> None:
+    """Lambda reads a shard from its checkpoint on: a poll must not cost the whole stream
+    (each step copied every record the shard ever held, at idle too, 4 times a second)."""
+    client = emulator.client("dynamodb")
+    stream_arn = create_table(client, name)
+    for i in range(30):
+        put(client, name, f"p{i}", value="x")
+    table = dynamodb_backends[emulator.app.account_id][PRIMARY].get_table(name)
+    shard = table.stream_shard
+    assert shard is not None
+    records = shard.items
+    shard.items = _NotCopiedWhole(records)
+    try:
+        reader = MotoShard(emulator.app.account_id, PRIMARY, stream_arn)
+        assert reader.length() == 30
+        batch = reader.read(25, limit=3)
+    finally:
+        shard.items = records
+    assert [record.index for record in batch] == [25, 26, 27]
+    assert [r.event["dynamodb"]["Keys"]["pk"]["S"] for r in batch] == ["p25", "p26", "p27"]
