@@ -16,28 +16,24 @@ keep-alive); pipelined requests answered in order; chunked request bodies decode
 ``Expect: 100-continue`` answered with ``100 Continue``; a request the parser rejects gets
 ``400`` and the connection is closed; an idle connection is closed silently after
 ``idle_timeout`` seconds (longer than aws-sdk-go-v2's 90 s ``IdleConnTimeout``, so the client,
-not the server, ends idle connections). PATH_INFO is the fully percent-decoded path as latin-1
-(PEP 3333), as werkzeug gives it: the AWS APIs put ARNs in path segments (``%2F``) and moto routes
-on the decoded path; ``RAW_URI`` / ``REQUEST_URI`` keep the request target as sent.
+not the server, ends idle connections). The environ is ``devstack.wsgi.wsgi_environ``'s (the
+fully percent-decoded PATH_INFO moto routes on, ``RAW_URI`` kept).
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import socket
-import sys
 import threading
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote_to_bytes, urlsplit
 
 import httptools
 
-from devstack.wsgi import WsgiApp, run_wsgi
+from devstack.wsgi import WsgiApp, run_wsgi, wsgi_environ
 
 LOGGER = logging.getLogger("devstack.listener")
 
@@ -219,40 +215,13 @@ class HttpListener:
         return request.keep_alive
 
     def _environ(self, request: _Request, peer: tuple[Any, ...]) -> dict[str, Any]:
-        target = request.target.decode("latin-1")
-        raw_path, _, query = target.partition("?")
-        if not raw_path.startswith("/"):  # absolute form (RFC 9112, 3.2.2): keep the path
-            raw_path = urlsplit(raw_path).path or "/"
-        body = b"".join(request.body)
-        environ: dict[str, Any] = {
-            "REQUEST_METHOD": request.method,
-            "SCRIPT_NAME": "",
-            "PATH_INFO": unquote_to_bytes(raw_path).decode("latin-1"),
-            "QUERY_STRING": query,
-            "REQUEST_URI": target,
-            "RAW_URI": target,
-            "SERVER_NAME": str(self._address[0]),
-            "SERVER_PORT": str(self._address[1]),
-            "SERVER_PROTOCOL": f"HTTP/{request.version}",
-            "REMOTE_ADDR": str(peer[0]),
-            "REMOTE_PORT": str(peer[1]),
-            "CONTENT_LENGTH": str(len(body)),
-            "wsgi.version": (1, 0),
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(body),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": False,
-            "wsgi.run_once": False,
-        }
-        for raw_name, raw_value in request.headers:
-            name = raw_name.decode("latin-1").upper().replace("-", "_")
-            value = raw_value.decode("latin-1")
-            if name == "CONTENT_TYPE":
-                environ["CONTENT_TYPE"] = value
-            elif name in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):
-                continue  # the body is read whole: CONTENT_LENGTH is its length
-            else:
-                key = f"HTTP_{name}"
-                environ[key] = f"{environ[key]}, {value}" if key in environ else value
-        return environ
+        return wsgi_environ(
+            request.method,
+            request.target.decode("latin-1"),
+            [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers],
+            b"".join(request.body),
+            server=(str(self._address[0]), int(self._address[1])),
+            remote_addr=str(peer[0]),
+            remote_port=int(peer[1]),
+            protocol=f"HTTP/{request.version}",
+        )

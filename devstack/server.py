@@ -84,8 +84,6 @@ _JWKS_PATH = re.compile(
 )
 _INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
 _REST_API_PATH = re.compile(r"^/restapis/(?P<api>[^/]+)$")
-# The SigV4 credential scope moto's dispatcher reads (Credential=AKID/date/region/service/...).
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/[^/]+/(?P<region>[^/]+)/(?P<service>[^/]+)/")
 # Signing names moto 5.2.1's dispatcher (infer_service_region_host) also routes by the request's
 # path or Host header, and moto's own paths: no app is kept for those.
 _PATH_ROUTED_SERVICES = frozenset({"s3", "sagemaker", "ses", "bedrock", "execute-api"})
@@ -396,14 +394,13 @@ class DevstackApp:
         The services it also routes by path or host (``_PATH_ROUTED_SERVICES``), its own routes
         (``/moto-api``, instance metadata) and unsigned requests are dispatched by it every time.
         """
-        match = _CREDENTIAL_SCOPE.search(request.headers.get("authorization", ""))
-        if match is None or request.path.startswith(_MOTO_OWN_PATHS):
+        service, region = request.signing_name, request.region
+        if service is None or region is None or request.path.startswith(_MOTO_OWN_PATHS):
             return self.moto_app
-        service = match.group("service").lower()
         if service in _PATH_ROUTED_SERVICES:
             return self.moto_app
         target_prefix = request.headers.get("x-amz-target", "").partition(".")[0]
-        scope = (match.group("region"), service, target_prefix)
+        scope = (region, service, target_prefix)
         app = self._moto_apps.get(scope)
         if app is None:
             app = self.moto_dispatcher.get_application(request.environ)

@@ -56,16 +56,14 @@ import binascii
 import io
 import json
 import os
-import random
 import re
-import string
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
 from moto.core.responses import ActionResult
-from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
 from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
@@ -73,7 +71,7 @@ from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.iam.models import get_account_id_from
 from werkzeug.wrappers import Request
 
-from devstack.wsgi import AwsRequest, Response
+from devstack.wsgi import AwsRequest, Response, moto_request_id
 
 # The reads whose answer moto builds as the wire document (DynamoDB JSON items).
 DIRECT_OPERATIONS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem"})
@@ -104,9 +102,6 @@ _SCALAR_TYPES = frozenset({"S", "N", "BOOL", "NULL"})
 _KEY_TYPES = frozenset({"S", "N"})  # binary keys (base64 on the wire, bytes in moto) go to moto
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _ACCESS_KEY = re.compile(r"Credential=([^/]+)/")
-# moto's request ids (gen_amzn_requestid_long): 52 letters and digits.
-_REQUEST_ID_CHARACTERS = string.ascii_letters + string.digits
-_REQUEST_ID_LENGTH = 52
 
 
 def _default(value: object) -> object:
@@ -164,20 +159,10 @@ def through_moto(request: AwsRequest) -> Response:
 def _plain_get_item(request: AwsRequest) -> Response | None:
     """The answer to a plain GetItem read from moto's table, or None: moto answers it."""
     document = request.json()
-    if (
-        not set(document) <= _PLAIN_GET_ITEM_FIELDS
-        or document.get("ReturnConsumedCapacity", "NONE") != "NONE"
-        or not isinstance(document.get("ConsistentRead", False), bool)
-        or "MOTO_ACCOUNT_ID" in os.environ
-        or "x-moto-account-id" in request.headers
-        or request.region is None
-    ):
-        return None
+    backend = _plain_read_backend(request, document, _PLAIN_GET_ITEM_FIELDS)
     name, key = document.get("TableName"), document.get("Key")
-    matched = _ACCESS_KEY.search(request.headers.get("authorization", ""))
-    if not isinstance(name, str) or not isinstance(key, dict) or matched is None:
+    if backend is None or not isinstance(name, str) or not isinstance(key, dict):
         return None
-    backend = dynamodb_backends[get_account_id_from(matched.group(1))][request.region]
     table = backend.tables.get(name)
     if table is None or set(key) != set(table.table_key_attrs):
         return None
@@ -194,13 +179,37 @@ def _plain_get_item(request: AwsRequest) -> Response | None:
     return _json_answer(DynamoResult(found).result)
 
 
+def _plain_read_backend(
+    request: AwsRequest, document: dict[str, Any], fields: frozenset[str]
+) -> DynamoDBBackend | None:
+    """The caller's DynamoDB backend for a read this module answers itself, or None (moto's
+    handler answers): only ``fields``, no consumed capacity asked for, ConsistentRead a bool,
+    no moto account override, a region and an access key in the signature."""
+    if (
+        not set(document) <= fields
+        or document.get("ReturnConsumedCapacity", "NONE") != "NONE"
+        or not isinstance(document.get("ConsistentRead", False), bool)
+        or "MOTO_ACCOUNT_ID" in os.environ
+        or "x-moto-account-id" in request.headers
+        or request.region is None
+    ):
+        return None
+    matched = _ACCESS_KEY.search(request.headers.get("authorization", ""))
+    if matched is None:
+        return None
+    backend: DynamoDBBackend = dynamodb_backends[get_account_id_from(matched.group(1))][
+        request.region
+    ]
+    return backend
+
+
 def _json_answer(document: object) -> Response:
     """A read's answer (the wire document: DynamoDB JSON items) with moto's handler's headers."""
     body = json.dumps(document, default=_default).encode()
     headers = [
         ("Content-Type", _CONTENT_TYPE),
         ("server", "amazon.com"),
-        ("x-amzn-requestid", _request_id()),
+        ("x-amzn-requestid", moto_request_id()),
         ("x-amz-crc32", str(binascii.crc32(body))),
     ]
     return Response(200, headers, body)
@@ -231,27 +240,18 @@ def _plain_query_shape(  # noqa: PLR0911, PLR0912 - one return per shape left to
     request: AwsRequest, document: dict[str, Any]
 ) -> tuple[Table, _PlainQuery] | None:
     """The table and the checked shape of a plain Query, or None (any other request)."""
-    if (
-        not set(document) <= _PLAIN_QUERY_FIELDS
-        or document.get("ReturnConsumedCapacity", "NONE") != "NONE"
-        or not isinstance(document.get("ConsistentRead", False), bool)
-        or not isinstance(forward := document.get("ScanIndexForward", True), bool)
-        or "MOTO_ACCOUNT_ID" in os.environ
-        or "x-moto-account-id" in request.headers
-        or request.region is None
-    ):
+    backend = _plain_read_backend(request, document, _PLAIN_QUERY_FIELDS)
+    if backend is None or not isinstance(forward := document.get("ScanIndexForward", True), bool):
         return None
     limit = document.get("Limit")
     if limit is not None and (type(limit) is not int or limit < 1):
         return None
     name, expression = document.get("TableName"), document.get("KeyConditionExpression")
-    matched = _ACCESS_KEY.search(request.headers.get("authorization", ""))
-    if not isinstance(name, str) or not isinstance(expression, str) or matched is None:
+    if not isinstance(name, str) or not isinstance(expression, str):
         return None
     condition = _PLAIN_KEY_CONDITION.fullmatch(expression)
     if condition is None:
         return None
-    backend = dynamodb_backends[get_account_id_from(matched.group(1))][request.region]
     table = backend.tables.get(name)
     if (
         table is None
@@ -404,11 +404,3 @@ def _wire_attributes(attributes: dict[str, DynamoType]) -> dict[str, Any]:
         )
         for name, value in attributes.items()
     }
-
-
-def _request_id() -> str:
-    """An id of the shape moto's handler answers, drawn in one call. moto's own
-    (``gen_amzn_requestid_long``) draws each of its 52 characters with a ``random.choice`` call
-    of its own: 40 µs against 10 µs here (measured on the 2-core dev machine), about half of a
-    plain GetItem's time in the emulator. An identifier, not a secret: ``random`` will do."""
-    return "".join(random.choices(_REQUEST_ID_CHARACTERS, k=_REQUEST_ID_LENGTH))  # noqa: S311

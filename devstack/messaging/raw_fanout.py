@@ -31,8 +31,6 @@ queue's ``DelaySeconds`` applies to what SNS sends
 from __future__ import annotations
 
 import json
-import random
-import string
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -41,7 +39,7 @@ from moto.sns.models import MAXIMUM_MESSAGE_LENGTH, SNSBackend
 from moto.sns.utils import FilterPolicyMatcher
 from moto.sqs.models import Message, Queue, sqs_backends
 
-from devstack.wsgi import Response
+from devstack.wsgi import Response, moto_request_id
 
 # The Publish fields this path understands; any other field (Subject, MessageStructure,
 # MessageGroupId, TargetArn, PhoneNumber, ...) leaves the request to moto.
@@ -49,8 +47,6 @@ _PLAIN_FIELDS = frozenset({"Action", "Version", "TopicArn", "Message"})
 _ATTRIBUTE_PREFIX = "MessageAttributes.entry."
 _ATTRIBUTE_PARTS = frozenset({"Name", "Value.DataType", "Value.StringValue"})
 MAX_RAW_ATTRIBUTES = 10
-# moto's request ids: 52 letters and digits (gen_amzn_requestid_long).
-_REQUEST_ID_CHARACTERS = string.ascii_letters + string.digits
 _XMLNS = "http://sns.amazonaws.com/doc/2010-03-31/"
 
 Refusal = Callable[[str, str], str | None]  # (topic ARN, queue ARN) -> why SNS may not deliver
@@ -73,9 +69,10 @@ def publish_raw(
     attributes = _message_attributes(form, attribute_fields)
     if attributes is None:
         return None
-    targets = _raw_targets(backend, topic_arn, len(message), refusal)
-    if targets is None:
+    found = _raw_targets(backend, topic_arn, len(message), refusal)
+    if found is None:
         return None
+    topic, targets = found
     message_id = str(uuid.uuid4())
     raw_attributes = {
         name: {"DataType": value["Type"], "StringValue": value["Value"]}
@@ -90,7 +87,6 @@ def publish_raw(
         # moto sets the queue's attributes (DelaySeconds, MaximumMessageSize) as attributes of it.
         sqs_message.mark_sent(delay_seconds=int(getattr(queue, "delay_seconds", 0) or 0))
         queue.add_message(sqs_message)
-    topic = backend.get_topic(topic_arn)
     topic.sent_notifications.append((message_id, message, None, attributes, None))
     return _answer(message_id)
 
@@ -131,9 +127,10 @@ def _is_number(value: str) -> bool:
 
 def _raw_targets(
     backend: SNSBackend, topic_arn: str, length: int, refusal: Refusal
-) -> list[tuple[Any, Queue]] | None:
-    """(subscription, queue) for every subscription of the topic, or None unless each is a raw
-    SQS subscription to a standard queue SNS may deliver to that takes a message this long."""
+) -> tuple[Any, list[tuple[Any, Queue]]] | None:
+    """The topic and (subscription, queue) for each of its subscriptions, or None unless each
+    is a raw SQS subscription to a standard queue SNS may deliver to that takes a message this
+    long."""
     try:
         topic = backend.get_topic(topic_arn)
         subscriptions, next_token = backend.list_subscriptions_by_topic(topic_arn)
@@ -158,7 +155,7 @@ def _raw_targets(
         ):
             return None
         targets.append((subscription, queue))
-    return targets
+    return topic, targets
 
 
 def _matches(
@@ -173,7 +170,7 @@ def _matches(
 
 
 def _answer(message_id: str) -> Response:
-    request_id = "".join(random.choices(_REQUEST_ID_CHARACTERS, k=52))  # noqa: S311 - an id
+    request_id = moto_request_id()
     body = (
         f'<PublishResponse xmlns="{_XMLNS}"><PublishResult><MessageId>{message_id}</MessageId>'
         f"</PublishResult><ResponseMetadata><RequestId>{request_id}</RequestId>"
