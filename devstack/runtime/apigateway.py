@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import concurrent.futures
-import contextvars
 import copy
 import json
 import logging
@@ -44,7 +42,6 @@ from devstack.runtime.contracts import (
     HttpRequest,
     HttpResponse,
     InvokePermission,
-    InvokeResult,
     StageConfig,
 )
 from devstack.runtime.gateway_responses import (
@@ -69,12 +66,6 @@ _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _STATUS_IN_TEMPLATE = re.compile(r"[\"']?statusCode[\"']?\s*:\s*[\"']?(\d{3})")
 _INTERNAL_ERROR = "Internal server error"
 _PROXY_RESPONSE_FIELDS = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
-# Integration calls run here, so a call that outlives its timeout keeps running (as the function
-# does on AWS after API Gateway gave up) while the request is answered. Sized far above what the
-# Lambda runtime can run at once, so a call never waits for a thread.
-_INTEGRATIONS = concurrent.futures.ThreadPoolExecutor(
-    max_workers=256, thread_name_prefix="integration"
-)
 
 
 def _matches_media_type(patterns: tuple[str, ...], media_type: str) -> bool:
@@ -531,12 +522,15 @@ class RestApiRuntime:
             raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500)
         event = self._proxy_event(call)
         timeout_ms = int(integration.get("timeoutInMillis") or DEFAULT_INTEGRATION_TIMEOUT_MS)
-        with timings.hop("function_ms"):
-            outcome = _call_with_timeout(
-                lambda: self._backend.invoke_function(function_arn, json.dumps(event).encode()),
-                timeout_ms / 1000,
-            )
-        if outcome is None:
+        try:
+            with timings.hop("function_ms"):
+                result = self._backend.invoke_function_waiting(
+                    function_arn, json.dumps(event).encode(), timeout_ms / 1000
+                )
+        except Exception as exc:
+            LOGGER.error("invoking %s failed: %r", function_arn, exc)
+            raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500) from exc
+        if result is None:
             LOGGER.warning(
                 "request %s: %s did not answer within the %d ms integration timeout",
                 call.request_id,
@@ -544,10 +538,6 @@ class RestApiRuntime:
                 timeout_ms,
             )
             raise GatewayError("INTEGRATION_TIMEOUT", "Endpoint request timed out")
-        if isinstance(outcome, BaseException):
-            LOGGER.error("invoking %s failed: %r", function_arn, outcome)
-            raise GatewayError("DEFAULT_5XX", _INTERNAL_ERROR, status=500) from outcome
-        result = outcome
         if result.function_error:
             LOGGER.warning(
                 "request %s: %s returned a function error: %s",
@@ -598,25 +588,6 @@ class RestApiRuntime:
         )
         body = render_template(body_template, variables)
         return HttpResponse(int(chosen.get("statusCode") or status), headers, body.encode())
-
-
-def _call_with_timeout(
-    function: Callable[[], InvokeResult], timeout_seconds: float
-) -> InvokeResult | BaseException | None:
-    """Run ``function`` for at most ``timeout_seconds``: its result, its exception, or None.
-
-    On a timeout the call keeps running in its pooled thread, as the Lambda keeps running on AWS
-    after API Gateway has given up on it.
-    """
-    # The request's context (its devstack.timings record) goes with the call. Pooled threads:
-    # starting a thread per request cost the emulator more than the wait itself.
-    future = _INTEGRATIONS.submit(contextvars.copy_context().run, function)
-    try:
-        return future.result(timeout=timeout_seconds)
-    except concurrent.futures.TimeoutError:
-        return None
-    except Exception as exc:  # handed to the caller
-        return exc
 
 
 def _scalar(value: object) -> str:

@@ -179,7 +179,11 @@ def _pool_for_issuer(provider_arns: list[str], issuer: object) -> tuple[str, str
     return None
 
 
+@lru_cache(maxsize=1024)
 def _wildcard(pattern: str) -> re.Pattern[str]:
+    """An IAM-style pattern (``*``, ``?``) as a regex. Cached: a cached authorizer policy is
+    evaluated on every request, and building the pattern char by char was ~1.5 % of the
+    emulator's time on an authorised list."""
     escaped = "".join(
         ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern
     )

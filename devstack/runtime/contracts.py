@@ -114,6 +114,14 @@ class Backend(Protocol):
         """Invoke a Lambda function by ARN (any region) and wait for its result."""
         ...
 
+    def invoke_function_waiting(
+        self, function_arn: str, payload: bytes, wait_seconds: float
+    ) -> InvokeResult | None:
+        """``invoke_function``, waited for at most ``wait_seconds`` (API Gateway's integration
+        timeout): None when it has not ended by then; the invocation then runs on to its end, as
+        a Lambda function does on AWS (``devstack.runtime.waiting``)."""
+        ...
+
     def user_pool_jwks(self, region: str, user_pool_id: str) -> dict[str, Any] | None:
         """The pool's JWKS document, or None when the pool does not exist."""
         ...

@@ -22,6 +22,7 @@ from devstack.runtime.contracts import (
     UsagePlanKey,
 )
 from devstack.runtime.lambda_workers import LambdaRuntime
+from devstack.runtime.waiting import call_with_timeout
 
 API_ID = "a1b2c3d4e5"
 STAGE = "v1"
@@ -327,6 +328,11 @@ class FakeBackend:
     def invoke_function(self, function_arn: str, payload: bytes) -> InvokeResult:
         self.invocations[function_arn.rsplit(":", 1)[1]] += 1
         return self.lambda_runtime.invoke(self.functions[function_arn], payload)
+
+    def invoke_function_waiting(
+        self, function_arn: str, payload: bytes, wait_seconds: float
+    ) -> InvokeResult | None:
+        return call_with_timeout(lambda: self.invoke_function(function_arn, payload), wait_seconds)
 
     def user_pool_jwks(self, region: str, user_pool_id: str) -> dict[str, Any] | None:
         return self.jwks.get((region, user_pool_id))

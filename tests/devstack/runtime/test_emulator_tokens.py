@@ -32,6 +32,11 @@ class JwksOnlyBackend:
     def invoke_function(self, function_arn: str, payload: bytes) -> InvokeResult:
         raise AssertionError("not used")
 
+    def invoke_function_waiting(
+        self, function_arn: str, payload: bytes, wait_seconds: float
+    ) -> InvokeResult | None:
+        raise AssertionError("not used")
+
     def user_pool_jwks(self, region: str, user_pool_id: str) -> dict[str, Any] | None:
         # What the emulator serves on /{pool_id}/.well-known/jwks.json for every pool.
         jwks: dict[str, Any] = load_resource(
