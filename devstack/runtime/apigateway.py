@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from devstack import timings
+from devstack import jsoncodec, timings
 from devstack.runtime.authorizers import (
     LambdaAuthorizers,
     function_arn_from_uri,
@@ -533,7 +533,7 @@ class RestApiRuntime:
         timeout_ms = int(integration.get("timeoutInMillis") or DEFAULT_INTEGRATION_TIMEOUT_MS)
         with timings.hop("function_ms"):
             outcome = _call_with_timeout(
-                lambda: self._backend.invoke_function(function_arn, json.dumps(event).encode()),
+                lambda: self._backend.invoke_function(function_arn, jsoncodec.dumps(event)),
                 timeout_ms / 1000,
             )
         if outcome is None:
