@@ -361,7 +361,8 @@ def _query_page(table: Table, query: _PlainQuery) -> dict[str, Any] | None:
             if sort_key == query.start or (sort_key < query.start) == query.forward:  # type: ignore[operator]
                 continue
             skipping = False
-        size = _item_size(item)
+        # moto sizes this candidate before it checks the Limit; a full page needs no size.
+        size = 0 if len(found) == query.limit else _item_size(item)
         if len(found) == query.limit or found_size + size > RESULT_SIZE_LIMIT:
             if not found:
                 return None  # moto's handler fails here (results[-1] of no result)
