@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from devstack import timings
+from devstack import jsoncodec, timings
 from devstack.runtime.authorizers import (
     LambdaAuthorizers,
     function_arn_from_uri,
@@ -525,7 +525,7 @@ class RestApiRuntime:
         try:
             with timings.hop("function_ms"):
                 result = self._backend.invoke_function_waiting(
-                    function_arn, json.dumps(event).encode(), timeout_ms / 1000
+                    function_arn, jsoncodec.dumps(event), timeout_ms / 1000
                 )
         except Exception as exc:
             LOGGER.error("invoking %s failed: %r", function_arn, exc)

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from devstack import jsoncodec
 from devstack.runtime._worker_main import SENTINEL_PREFIX
 from devstack.runtime.code_cache import CodeCache, ExtractedCode
 from devstack.runtime.contracts import FunctionSpec, InvokeResult, LogSink
@@ -567,7 +568,8 @@ class LambdaRuntime:
 
     @staticmethod
     def _send(worker: _Worker, message: dict[str, Any]) -> None:
-        body = json.dumps(message).encode()
+        # The worker reads it with the standard library's json (its only JSON).
+        body = jsoncodec.dumps(message)
         data = _LENGTH.pack(len(body)) + body
         try:
             while data:

@@ -3,6 +3,8 @@ is DynamoDB's answer (items, binary values, paging, consumed capacity, errors)."
 
 from __future__ import annotations
 
+import json
+import zlib
 from typing import Any
 from unittest import mock
 
@@ -126,3 +128,35 @@ def test_a_plain_get_item_has_a_request_id_of_motos_shape_drawn_at_once(
     assert all(len(value) == 52 and value.isalnum() and value.isascii() for value in ids)
     assert ids[0] != ids[1]
     assert answers[0]["Item"] == {**key("p", "2"), "n": {"N": "-12.50"}}
+
+
+def test_read_answers_are_compact_utf8_json_with_the_crc32_of_the_bytes_sent(
+    emulator: Any, unique_name: Any
+) -> None:
+    # The plain GetItem, the plain Query and moto's handler (Scan) write their answer with
+    # devstack.jsoncodec: compact UTF-8 text, the same JSON to the client. botocore checks the
+    # body it received against x-amz-crc32 and retries on a mismatch, so the header must be
+    # the CRC-32 of those very bytes (botocore/retryhandler.py CRC32Checker, the legacy retry
+    # mode; botocore/retries/special.py RetryDDBChecksumError, the standard mode).
+    name, client = _table(emulator, unique_name)
+    client.put_item(TableName=name, Item={**key("p", "3"), "name": {"S": "Zoë ✓"}})
+    received: list[Any] = []
+    client.meta.events.register(
+        "after-call.dynamodb", lambda http_response, **_: received.append(http_response)
+    )
+    found = client.get_item(TableName=name, Key=key("p", "3"))
+    page = client.query(
+        TableName=name,
+        KeyConditionExpression="pk = :p AND begins_with(sk, :s)",
+        ExpressionAttributeValues={":p": {"S": "p"}, ":s": {"S": "3"}},
+    )
+    scanned = client.scan(TableName=name)
+    assert found["Item"]["name"] == page["Items"][0]["name"] == {"S": "Zoë ✓"}
+    assert {"S": "Zoë ✓"} in [item.get("name") for item in scanned["Items"]]
+    assert len(received) == 3
+    for response in received:
+        compact = json.dumps(
+            json.loads(response.content), separators=(",", ":"), ensure_ascii=False
+        )
+        assert response.content == compact.encode()
+        assert int(response.headers["x-amz-crc32"]) == zlib.crc32(response.content)

@@ -18,6 +18,9 @@ from unittest import mock
 
 import pytest
 from ddb_support import PRIMARY, key
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.responses import DynamoHandler
 
 from devstack.dynamodb import wire
@@ -262,6 +265,44 @@ def test_the_one_megabyte_page_is_motos(emulator: Any) -> None:
         )
         if limit is None:
             assert len(answers) > 1  # the size limit did end pages
+
+
+def test_the_one_megabyte_page_counts_utf8_bytes_not_characters(emulator: Any) -> None:
+    # moto sizes a string by its UTF-8 length: 12 items of 60,000 two-, three- and four-byte
+    # characters hold 720,000 characters but over 2 MB, so pages end by size.
+    client = emulator.client("dynamodb", PRIMARY)
+    name = "wire-query-wide-characters"
+    _create(client, name)
+    for index in range(12):
+        text = ("é", "✓", "😀")[index % 3] * 60_000
+        client.put_item(
+            TableName=name, Item={**key("wide", f"TXN#{index:02d}"), f"naïve{index}": {"S": text}}
+        )
+    for forward, limit in itertools.product((True, False), (None, 5)):
+        answers = _pages(
+            emulator.endpoint,
+            {
+                "TableName": name,
+                "KeyConditionExpression": _PLAIN,
+                "ExpressionAttributeValues": {":pk": {"S": "wide"}, ":prefix": {"S": "TXN#"}},
+                "ScanIndexForward": forward,
+            }
+            | ({"Limit": limit} if limit else {}),
+        )
+        assert len(answers) > 1
+
+
+def test_an_items_size_is_motos(emulator: Any) -> None:
+    client = emulator.client("dynamodb", PRIMARY)
+    name = "wire-query-item-sizes"
+    _create(client, name)
+    items = [_item("sizes", f"TXN#{index}", index) for index in range(4)]
+    items.append({**key("sizes", "TXN#wide"), "naïve": {"S": "Zoë ✓ 😀"}, "n": {"N": "-1e-5"}})
+    _put_all(client, name, items)
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table(name)
+    stored = list(table.items[DynamoType({"S": "sizes"})].values())
+    assert len(stored) == 5
+    assert [wire._item_size(item) for item in stored] == [item.size() for item in stored]
 
 
 def _fallback_cases(table: str) -> dict[str, dict[str, Any]]:

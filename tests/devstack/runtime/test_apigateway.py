@@ -190,6 +190,34 @@ def test_binary_request_body_is_base64_in_the_event(runtime: RestApiRuntime):
     assert base64.b64decode(event["body"]) == png
 
 
+def test_the_proxy_event_is_sent_as_compact_utf8_json(
+    runtime: RestApiRuntime, backend: FakeBackend, monkeypatch: pytest.MonkeyPatch
+):
+    # Written by devstack.jsoncodec (orjson): the same JSON to the function, without the
+    # standard encoder's cost on every request.
+    sent: list[bytes] = []
+    invoke = backend.invoke_function
+
+    def recording(function_arn: str, payload: bytes) -> Any:
+        sent.append(payload)
+        return invoke(function_arn, payload)
+
+    monkeypatch.setattr(backend, "invoke_function", recording)
+    text = "Zoë ✓ 😀"
+    event = echoed(
+        send(
+            runtime,
+            request(
+                "GET", "/files/x.txt", headers=[("Content-Type", "text/plain")], body=text.encode()
+            ),
+        )
+    )
+    assert event["body"] == text
+    assert len(sent) == 1
+    compact = json.dumps(json.loads(sent[0]), separators=(",", ":"), ensure_ascii=False)
+    assert sent[0] == compact.encode()
+
+
 @pytest.mark.parametrize("path", ["/malformed", "/not-a-dict", "/with-cookies", "/failing"])
 def test_bad_lambda_answers_are_502(runtime: RestApiRuntime, path: str):
     response = send(runtime, request("GET", path))
