@@ -1,5 +1,6 @@
 """boto3 clients, created once per process with short timeouts so a sick dependency surfaces as a
-fast 503 instead of a Lambda timeout."""
+fast 503 instead of a Lambda timeout. The DynamoDB client reads the items of its successful
+GetItem, Query and UpdateItem answers straight from the JSON body (``read_items_directly``)."""
 
 from __future__ import annotations
 

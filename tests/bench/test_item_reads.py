@@ -21,10 +21,12 @@ def test_the_smoke_run_prints_both_reads(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_the_two_paths_read_the_same_transactions() -> None:
     bodies = item_reads.answer_bodies(4)
-    before = item_reads.before_paths(item_reads.answered_client(bodies, direct=False), 4)
-    after = item_reads.after_paths(item_reads.answered_client(bodies, direct=True), 4)
+    before = item_reads.repository_reads(item_reads.answered_client(bodies, direct=False), 4)
+    after = item_reads.repository_reads(item_reads.answered_client(bodies, direct=True), 4)
+    with item_reads.old_reader():
+        old_page, old_transaction = before["list"](), before["get"]()
     page = after["list"]()
-    assert page == before["list"]()
+    assert page == old_page
     assert isinstance(page, list)
     assert len(page) == 4
-    assert after["get"]() == before["get"]()
+    assert after["get"]() == old_transaction

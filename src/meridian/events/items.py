@@ -34,7 +34,8 @@ def from_ddb(item: Mapping[str, Any]) -> Item:
 
     The same values, types and errors as boto3's ``TypeDeserializer`` (a property test compares
     them: tests/unit/test_item_conversion.py), without its per-value ``getattr`` dispatch on a
-    formatted method name (~0.4 ms of a 20-item page: bench/findings.md).
+    formatted method name: about a quarter of its CPU for a page of transactions
+    (bench/findings.md).
     """
     plain: Item = {}
     for name, value in item.items():
