@@ -22,6 +22,7 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
+from bench.wire_items import transaction_item
 from devstack.dynamodb import wire
 from devstack.wsgi import AwsRequest, Response, environ_for, read_request
 
@@ -59,21 +60,8 @@ def _table(name: str, items: int) -> None:
         deletion_protection_enabled=False,
         warm_throughput=None,
     )
-    for index in range(items):  # a transaction as src/meridian/repository.py writes it
-        backend.put_item(
-            name,
-            {
-                "pk": {"S": "USER#u"},
-                "sk": {"S": f"TXN#{index:026d}"},
-                "amount": {"N": "1.25"},
-                "currency": {"S": "EUR"},
-                "type": {"S": "debit"},
-                "reference": {"S": "bench"},
-                "created_at": {"S": "2026-12-02T00:00:00Z"},
-                "status": {"S": "posted"},
-                "transaction_id": {"S": f"{index:026d}"},
-            },
-        )
+    for index in range(items):
+        backend.put_item(name, transaction_item("USER#u", index))
     backend.put_item(name, {"pk": {"S": "USER#u"}, "sk": {"S": "PROFILE"}, "name": {"S": "x"}})
 
 

@@ -17,25 +17,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bench.wire_items import transaction_item
 from devstack import jsoncodec
 
 
 def _query_answer(items: int) -> dict[str, Any]:
     """A transactions page as the plain Query path builds it (src/meridian/repository.py)."""
-    page = [
-        {
-            "pk": {"S": "USER#3f6c1e2a-7d7e-4b61-9d8e-0c1f2a3b4c5d"},
-            "sk": {"S": f"TXN#{index:026d}"},
-            "amount": {"N": "1.25"},
-            "currency": {"S": "EUR"},
-            "type": {"S": "debit"},
-            "reference": {"S": "bench"},
-            "created_at": {"S": "2026-12-02T00:00:00Z"},
-            "status": {"S": "posted"},
-            "transaction_id": {"S": f"{index:026d}"},
-        }
-        for index in range(items)
-    ]
+    pk = "USER#3f6c1e2a-7d7e-4b61-9d8e-0c1f2a3b4c5d"
+    page = [transaction_item(pk, index) for index in range(items)]
     return {
         "Count": items,
         "ScannedCount": items,
