@@ -362,8 +362,9 @@ def _query_page(table: Table, query: _PlainQuery) -> dict[str, Any] | None:
                 continue
             skipping = False
         # moto sizes this candidate before it checks the Limit; a full page needs no size.
-        size = 0 if len(found) == query.limit else _item_size(item)
-        if len(found) == query.limit or found_size + size > RESULT_SIZE_LIMIT:
+        full = len(found) == query.limit
+        size = 0 if full else _item_size(item)
+        if full or found_size + size > RESULT_SIZE_LIMIT:
             if not found:
                 return None  # moto's handler fails here (results[-1] of no result)
             last_evaluated = found[-1]
