@@ -45,7 +45,9 @@ WORKER_SCRIPT = Path(__file__).with_name("_worker_main.py")
 # machine. Eight: one per client of the throughput benchmark, so no call waits for a worker
 # another call holds while both spend most of their time in the emulator.
 DEFAULT_MAX_WORKERS_PER_FUNCTION = 8
-# Lambda gives the init phase 10 s of its own before it counts against the invocation.
+# Lambda gives the init phase 10 s of its own before it counts against the invocation ("The Init
+# phase is limited to 10 seconds", https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html;
+# on-demand functions: provisioned concurrency and SnapStart init differently).
 INIT_TIMEOUT_SECONDS = 10.0
 LOG_TAIL_BYTES = 4096
 _LENGTH = struct.Struct(">I")
