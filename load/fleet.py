@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from e2e_support.partner import Partner
 from e2e_support.target import Target, load_target
@@ -72,6 +75,9 @@ class Fleet:
     _partner_cycle: Any = None
     standalone: bool = False  # built by a bare `locust -f` process (a distributed worker)
     tasks: int = 0  # Locust tasks run so far (offered rate = users x tasks/s x requests/task)
+    # On the devstack, each Locust user connects from a loopback address of its own (see
+    # loopback_source_addresses); None: the machine's own address, as on AWS.
+    source_addresses: Iterator[str] | None = None
 
     def count_task(self) -> None:
         self.tasks += 1  # gevent: one OS thread, no lock needed
@@ -101,6 +107,13 @@ class Fleet:
                 self._partner_cycle = itertools.cycle(self.partners)
             return PartnerClient(next(self._partner_cycle))
 
+    def next_source_address(self) -> str | None:
+        """The local address the next Locust user connects from (None: the default one)."""
+        if self.source_addresses is None:
+            return None
+        with self._lock:
+            return next(self.source_addresses)
+
     def token_for(self, owner: str) -> str:
         """A bearer token acting as ``owner`` (for the reconciliation's reads)."""
         for identity in self.identities:
@@ -110,6 +123,28 @@ class Fleet:
             if f"partner:{partner.name}" == owner:
                 return partner.token()
         raise KeyError(owner)
+
+
+def loopback_source_addresses(base_url: str) -> Iterator[str] | None:
+    """One loopback address per simulated client when the target listens on loopback.
+
+    The WAF's rate-based rule counts requests per client IP (10,000 per 5 minutes on AWS; the
+    devstack's local.tfvars: 2,000 per 60 s, and its edge takes the TCP peer as the client IP).
+    A million users come from many addresses; a load generator on one address would measure its
+    own IP being blocked (403) after ~33 requests/s. Linux routes all of 127.0.0.0/8 to the
+    loopback interface, so each user binds an address of its own in 127.77.0.0/16 (away from
+    the 127.0.0.x addresses the e2e WAF test picks). None where the target is not on loopback
+    (AWS: there the machines' own addresses count; docs/load.md) or binding fails (not Linux).
+    """
+    host = urlsplit(base_url).hostname or ""
+    if host not in ("127.0.0.1", "localhost"):
+        return None
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind(("127.77.0.1", 0))
+    except OSError:
+        return None
+    return (f"127.77.{n // 250}.{n % 250 + 1}" for n in itertools.cycle(range(250 * 250)))
 
 
 _FLEET: Fleet | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,6 +113,19 @@ def saturation_point(sweep: list[Phase], ratio: float = 0.9) -> Phase | None:
         if phase.offered_rps and phase.achieved_rps < ratio * phase.offered_rps:
             return phase
     return None
+
+
+def sweep_until_saturated(users: list[int], run_step: Callable[[int], Phase]) -> list[Phase]:
+    """Run the sweep's steps in order, up to and including the first one that saturates.
+
+    Past that point more users only add a backlog (and the next phase's requests wait behind it).
+    """
+    phases: list[Phase] = []
+    for count in users:
+        phases.append(run_step(count))
+        if saturation_point(phases[-1:]) is not None:
+            break
+    return phases
 
 
 def _ms(value: float | None) -> str:
@@ -308,12 +322,13 @@ def plot(sweep: list[Phase], path: Path, title: str) -> None:
     handles = latency.get_legend_handles_labels()
     more = rate.get_legend_handles_labels()
     latency.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize=8)
-    for phase in sweep:
+    for index, phase in enumerate(sweep):
+        # Alternately above and below the p99 point: neighbouring steps' labels do not overlap.
         latency.annotate(
             f"{phase.users} users, n={phase.requests}",
             (phase.offered_rps, phase.total_p99_ms),
             textcoords="offset points",
-            xytext=(0, 6),
+            xytext=(0, 6 if index % 2 == 0 else -12),
             fontsize=7,
         )
     latency.set_title(title, fontsize=10)

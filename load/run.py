@@ -1,12 +1,14 @@
 """``make load``: Locust headless against the running stack, then the reconciliation and the report.
 
-    python -m load.run [--users 8] [--duration 20] [--rate 2] [--sweep 2,4,8,12]
-        [--step 6] [--via edge|regional] [--target devstack|aws] [--out docs/load.md]
+    python -m load.run [--users 8] [--duration 20] [--rate 2] [--sweep 2,4,8,16,32]
+        [--sweep-rate 8] [--step 6] [--via edge|regional] [--target devstack|aws]
+        [--out docs/load.md]
         [--plot docs/load-latency.png] [--no-docs] [--no-partners]
 
 Locust runs as a library in this process (https://docs.locust.io/en/stable/use-as-lib.html):
 first the main phase (``--users`` for ``--duration``: the per-route table), then the sweep (a few
-seconds per user count, ascending, past the saturation point: the latency plot). App users are
+seconds per user count, ascending, each user at ``--sweep-rate`` tasks/s, up to the first step the
+stack cannot keep up with: the latency plot and the saturation point). App users are
 created before the load starts and removed at the end, also on failure or Ctrl-C. Exit status:
 1 on any violation (5xx other than 429/503 with Retry-After, REGION_NOT_WRITABLE, no answer,
 unexpected 4xx) or any reconciliation failure, 2 when the run could not be carried out; never on
@@ -222,7 +224,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=8, help="Locust users of the main phase")
     parser.add_argument("--duration", type=float, default=20.0, help="main phase, seconds")
     parser.add_argument("--rate", type=float, default=2.0, help="tasks per second per user")
-    parser.add_argument("--sweep", default="2,4,8,12", help="user counts of the sweep ('' = none)")
+    parser.add_argument(
+        "--sweep", default="2,4,8,16,32", help="user counts of the sweep ('' = none)"
+    )
+    parser.add_argument(
+        "--sweep-rate",
+        type=float,
+        default=8.0,
+        help="tasks per second per user in the sweep (high enough that its last steps saturate)",
+    )
     parser.add_argument("--step", type=float, default=6.0, help="seconds per sweep step")
     parser.add_argument("--via", choices=("edge", "regional"), default="edge")
     parser.add_argument(
@@ -293,7 +303,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - the run, step
         # The main phase first: the sweep's last steps overload the stack on purpose, and their
         # backlog must not land in the per-route table.
         main_phase = run_phase(environment, args.users, args.duration, args.rate)
-        phases = [run_phase(environment, u, args.step, args.rate) for u in sweep]
+        # The sweep's users pace themselves at their own rate (the locustfile's pacer follows
+        # the fleet's), and it stops at the first step past the saturation point.
+        the_fleet.per_user_rate = args.sweep_rate
+        phases = report.sweep_until_saturated(
+            sweep, lambda users: run_phase(environment, users, args.step, args.sweep_rate)
+        )
         if environment.runner is not None:
             environment.runner.quit()
             gevent.sleep(0)

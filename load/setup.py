@@ -19,7 +19,7 @@ from e2e_support.api import auth_header
 from e2e_support.target import Target
 from e2e_support.users import UserFactory, jwt_claims
 
-from load.fleet import Fleet, Identity
+from load.fleet import Fleet, Identity, loopback_source_addresses
 from load.ledger import Ledger
 
 PREFIX = "load"
@@ -45,13 +45,15 @@ def build_fleet(
     with_partners: bool = True,
 ) -> Fleet:
     partners = list(e2e_aws.partners(target).values()) if with_partners else []
+    url = base_url(target, via)
     return Fleet(
         target=target,
         run_id=run_id,
         ledger=Ledger(run_id=run_id),
-        base_url=base_url(target, via),
+        base_url=url,
         per_user_rate=per_user_rate,
         partners=partners,
+        source_addresses=loopback_source_addresses(url) if target.is_devstack else None,
     )
 
 

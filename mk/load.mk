@@ -12,7 +12,8 @@ TEST_TARGETS += test-load-unit
 LOAD_USERS ?= 8
 LOAD_DURATION ?= 20
 LOAD_RATE ?= 2
-LOAD_SWEEP ?= 2,4,8,12
+LOAD_SWEEP ?= 2,4,8,16,32
+LOAD_SWEEP_RATE ?= 8
 LOAD_STEP ?= 6
 LOAD_ARGS ?=
 LOAD_STAMP := $(VENV)/.load-installed-$(shell cat requirements/load.txt | sha256sum | cut -c1-12)
@@ -34,11 +35,11 @@ test-load-unit: lint-load ## reconciliation, report and classification unit test
 
 load: load-deps ## load test of the running stack (~1 min): docs/load.md + docs/load-latency.png
 	$(PY) -m load.run --users $(LOAD_USERS) --duration $(LOAD_DURATION) --rate $(LOAD_RATE) \
-	  --sweep "$(LOAD_SWEEP)" --step $(LOAD_STEP) $(LOAD_ARGS)
+	  --sweep "$(LOAD_SWEEP)" --sweep-rate $(LOAD_SWEEP_RATE) --step $(LOAD_STEP) $(LOAD_ARGS)
 
 load-aws: load-deps ## the load test against AWS (terraform outputs of infra/; see docs/load.md)
 	$(PY) -m load.run --target aws --users $(LOAD_USERS) --duration $(LOAD_DURATION) \
-	  --rate $(LOAD_RATE) --sweep "$(LOAD_SWEEP)" --step $(LOAD_STEP) $(LOAD_ARGS)
+	  --rate $(LOAD_RATE) --sweep "$(LOAD_SWEEP)" --sweep-rate $(LOAD_SWEEP_RATE) --step $(LOAD_STEP) $(LOAD_ARGS)
 
 test-load: load-deps ## short load run against the running stack (~20 s): tool + reconciliation
 	$(PY) -m load.run --users 4 --duration 8 --rate 2 --sweep "" --no-docs

@@ -19,6 +19,7 @@ from load.report import (
     merge_preserving_throughput,
     render,
     saturation_point,
+    sweep_until_saturated,
 )
 
 
@@ -76,6 +77,29 @@ def test_saturation_is_the_first_step_below_ninety_percent() -> None:
     assert point is not None
     assert point.users == 8
     assert saturation_point(steps[:2]) is None
+
+
+def test_the_sweep_stops_at_the_first_saturated_step() -> None:
+    # 2, 4 and 8 users get what they offer (4, 8, 16 req/s); 16 users offer 32 and get 20.
+    answered = {2: 40, 4: 80, 8: 160, 16: 200, 32: 200}
+    ran: list[int] = []
+
+    def step(users: int) -> Phase:
+        ran.append(users)
+        return phase(users, answered[users])
+
+    phases = sweep_until_saturated([2, 4, 8, 16, 32], step)
+    assert ran == [2, 4, 8, 16]
+    assert [p.users for p in phases] == [2, 4, 8, 16]
+    point = saturation_point(phases)
+    assert point is not None
+    assert point.users == 16
+
+
+def test_a_sweep_that_never_saturates_runs_every_step() -> None:
+    phases = sweep_until_saturated([2, 4], lambda users: phase(users, users * 20))
+    assert [p.users for p in phases] == [2, 4]
+    assert saturation_point(phases) is None
 
 
 def test_render_pass_and_fail() -> None:

@@ -152,3 +152,30 @@ def test_request_validation_needs_no_fastjsonschema_at_run_time() -> None:
     assert "meridian.validators.generated.transaction_create" in loaded
     assert not [name for name in loaded if name.startswith("fastjsonschema")]
     assert "display_name" in completed.stderr  # the failure still names the field
+
+
+FREEZE_PROBE = """
+import gc, json
+import {module}
+print(json.dumps({{"frozen": gc.get_freeze_count(), "garbage": gc.collect()}}))
+"""
+
+
+@pytest.mark.parametrize(
+    "function", ["health", "profiles", "transactions", "authorizer", "transaction_events"]
+)
+def test_init_hands_what_it_built_to_the_permanent_generation(function: str) -> None:
+    """The last thing a handler module's init does is gc.freeze() (meridian.observability's
+    end_of_init): full collections for the rest of the environment's life skip init's objects.
+    And init leaves no cyclic garbage behind, which the freeze would keep forever."""
+    env = {**os.environ, "PYTHONPATH": str(SRC), "POWERTOOLS_TRACE_DISABLED": "1"}
+    completed = subprocess.run(  # noqa: S603 - our interpreter importing our module
+        [sys.executable, "-c", FREEZE_PROBE.format(module=f"meridian.handlers.{function}")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    state = json.loads(completed.stdout.splitlines()[-1])
+    assert state["frozen"] > 10_000  # every module, class and function init made
+    assert state["garbage"] == 0

@@ -26,7 +26,7 @@ from meridian.auth.partner import PartnerKeyStore
 from meridian.auth.policy import build_result
 from meridian.auth.tokens import TokenVerifier
 from meridian.config import load_at_cold_start
-from meridian.observability import MetricUnit, logger, metrics, tracer
+from meridian.observability import MetricUnit, end_of_init, logger, metrics, tracer
 
 CONFIG = load_at_cold_start(AuthorizerConfig.from_env, os.environ)
 verifier = TokenVerifier(
@@ -84,3 +84,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN
         extra={"caller_kind": caller.kind, "scopes": result.scopes},
     )
     return result.as_response()
+
+
+end_of_init()  # last: everything above is init (meridian.observability)

@@ -8,7 +8,7 @@ from typing import Any
 from meridian import errors, http
 from meridian.config import load_at_cold_start
 from meridian.health_config import HealthConfig
-from meridian.observability import logger, metrics, tracer
+from meridian.observability import end_of_init, logger, metrics, tracer
 from meridian.repository import Repository
 
 CONFIG = load_at_cold_start(HealthConfig.from_env, os.environ)
@@ -34,3 +34,6 @@ def health() -> http.Response:
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
     return http.resolve(app, logger, event, context)
+
+
+end_of_init()  # last: everything above is init (meridian.observability)

@@ -9,7 +9,7 @@ from typing import Any
 from meridian import http
 from meridian.config import load_at_cold_start
 from meridian.identity import cognito_caller
-from meridian.observability import MetricUnit, logger, metrics, tracer
+from meridian.observability import MetricUnit, end_of_init, logger, metrics, tracer
 from meridian.profiles.config import ProfilesConfig
 from meridian.profiles.service import ProfileService
 from meridian.repository import Repository
@@ -91,3 +91,6 @@ def delete_session(session_id: str) -> http.Response:
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
     return http.resolve(app, logger, event, context)
+
+
+end_of_init()  # last: everything above is init (meridian.observability)

@@ -20,7 +20,7 @@ from meridian import aws
 from meridian.config import load_at_cold_start
 from meridian.events.config import TransactionEventsConfig
 from meridian.events.publisher import TransactionEventPublisher
-from meridian.observability import MetricUnit, logger, metrics, tracer
+from meridian.observability import MetricUnit, end_of_init, logger, metrics, tracer
 
 CONFIG = load_at_cold_start(TransactionEventsConfig.from_env, os.environ)
 publisher = TransactionEventPublisher(CONFIG.topic_arn, CONFIG.region, aws.client("sns"))
@@ -79,3 +79,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN
         # An item identifier Lambda cannot match fails the whole batch anyway: say so plainly.
         raise BatchFailedError("a failed record has no SequenceNumber to report")
     return {"batchItemFailures": [{"itemIdentifier": number} for number in failed]}
+
+
+end_of_init()  # last: everything above is init (meridian.observability)

@@ -8,7 +8,7 @@ from typing import Any
 from meridian import http
 from meridian.config import load_at_cold_start
 from meridian.identity import Caller, lambda_authorizer_caller
-from meridian.observability import MetricUnit, logger, metrics, tracer
+from meridian.observability import MetricUnit, end_of_init, logger, metrics, tracer
 from meridian.repository import Repository
 from meridian.transactions.config import TransactionsConfig
 from meridian.transactions.service import TransactionService, parse_limit
@@ -57,3 +57,6 @@ def get_transaction(transaction_id: str) -> http.Response:
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ANN401
     return http.resolve(app, logger, event, context)
+
+
+end_of_init()  # last: everything above is init (meridian.observability)
