@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from e2e_support.partner import Partner
+from e2e_support.source_address import SourceAddressAdapter
 from e2e_support.target import Target, load_target
 
 from load.ledger import Ledger
@@ -107,12 +108,12 @@ class Fleet:
                 self._partner_cycle = itertools.cycle(self.partners)
             return PartnerClient(next(self._partner_cycle))
 
-    def next_source_address(self) -> str | None:
-        """The local address the next Locust user connects from (None: the default one)."""
+    def next_source_adapter(self) -> SourceAddressAdapter | None:
+        """Connections from the next local address for a new Locust user (None: the default)."""
         if self.source_addresses is None:
             return None
         with self._lock:
-            return next(self.source_addresses)
+            return SourceAddressAdapter(next(self.source_addresses))
 
     def token_for(self, owner: str) -> str:
         """A bearer token acting as ``owner`` (for the reconciliation's reads)."""
@@ -135,6 +136,7 @@ def loopback_source_addresses(base_url: str) -> Iterator[str] | None:
     loopback interface, so each user binds an address of its own in 127.77.0.0/16 (away from
     the 127.0.0.x addresses the e2e WAF test picks). None where the target is not on loopback
     (AWS: there the machines' own addresses count; docs/load.md) or binding fails (not Linux).
+    AWS rule: docs/aws-rules.md, the rate-based rule rows (per source IP over its window).
     """
     host = urlsplit(base_url).hostname or ""
     if host not in ("127.0.0.1", "localhost"):

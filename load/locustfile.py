@@ -23,7 +23,6 @@ from typing import Any
 
 from locust import HttpUser, constant_throughput, events, task
 from locust.env import Environment
-from requests.adapters import HTTPAdapter
 
 from load.fleet import Identity, PartnerClient, current
 from load.ledger import transaction_reference
@@ -45,18 +44,6 @@ def transaction_body(run_id: str, key: str) -> dict[str, Any]:
     }
 
 
-class _SourceAddressAdapter(HTTPAdapter):
-    """Connections from one local address (urllib3's ``source_address``)."""
-
-    def __init__(self, source_address: str) -> None:
-        self._source_address = source_address
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401 - urllib3 pool arguments
-        kwargs["source_address"] = (self._source_address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 class _Client(HttpUser):
     abstract = True
 
@@ -66,9 +53,8 @@ class _Client(HttpUser):
         self.host = self.fleet.base_url
         self._rate = self.fleet.per_user_rate
         self._pacer = constant_throughput(self._rate)
-        source_address = self.fleet.next_source_address()
-        if source_address:  # the devstack: this client's own IP for the WAF (fleet.py)
-            adapter = _SourceAddressAdapter(source_address)
+        adapter = self.fleet.next_source_adapter()
+        if adapter:  # the devstack: this client's own IP for the WAF (fleet.py)
             self.client.mount("http://", adapter)
             self.client.mount("https://", adapter)
 

@@ -24,8 +24,8 @@ import pytest
 import requests
 from e2e_support import aws
 from e2e_support.api import Api, expect_status, poll
+from e2e_support.source_address import SourceAddressAdapter
 from e2e_support.target import Target
-from requests.adapters import HTTPAdapter
 from urllib3.util import SKIP_HEADER
 
 SQLI_PROBE = "1' OR '1'='1"
@@ -95,21 +95,9 @@ def test_ordinary_requests_pass_the_edge(edge: Api) -> None:
 
 
 # -- rate limit per client IP ---------------------------------------------------------------------
-class _SourceAddressAdapter(HTTPAdapter):
-    """Connections from one local source address (a loopback alias: 127.0.0.x)."""
-
-    def __init__(self, source_ip: str) -> None:
-        self._source_ip = source_ip
-        super().__init__(pool_connections=4, pool_maxsize=8)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = (self._source_ip, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 def _session_from(source_ip: str) -> requests.Session:
     session = requests.Session()
-    adapter = _SourceAddressAdapter(source_ip)
+    adapter = SourceAddressAdapter(source_ip, pool_connections=4, pool_maxsize=8)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
