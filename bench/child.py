@@ -278,23 +278,18 @@ def _seed(
                 seeds["sessions"].append(json.loads(response["body"])["session_id"])
         # The export lists the caller's transactions, which only the transactions function
         # writes: store five as its repository does.
+        from meridian.identity import Caller  # noqa: PLC0415
         from meridian.money import AmountLimits  # noqa: PLC0415
         from meridian.repository import Repository  # noqa: PLC0415
         from meridian.transactions.service import TransactionService  # noqa: PLC0415
 
         service = TransactionService(
-            Repository(scenarios.TABLE_NAME, region=scenarios.REGION),
-            AmountLimits.defaults(),
-            86_400,
+            Repository(scenarios.TABLE_NAME, region=scenarios.REGION), AmountLimits.defaults()
         )
+        reader = Caller("user", "reader")
         for index in range(5):
-            service._record_transaction(  # seeding below the idempotency layer
-                {
-                    "caller": {"kind": "user", "id": "reader"},
-                    "key": f"seed-{index}",
-                    "body": {"amount": "9.99", "currency": "EUR", "type": "credit"},
-                }
-            )
+            body = {"amount": "9.99", "currency": "EUR", "type": "credit"}
+            service.create(reader, f"seed-{index}", body)
     elif function == "transactions":
         for index in range(25):
             response = invoke(
@@ -351,7 +346,7 @@ def warm(spec: dict[str, Any]) -> dict[str, Any]:
                 **samples.summary(),
                 **_bare_samples(texts),
                 "calls": [list(call) for call in calls],
-                "timed_call_ops": sorted({op for _, op, _ in timed_calls}),
+                "timed_call_ops": sorted({op for _, op in timed_calls}),
             }
         )
     answer: dict[str, Any] = {

@@ -6,8 +6,8 @@ network round trip is replaced. Unlike botocore's ``Stubber`` (which short-circu
 serialisation) this keeps the client-side cost the Lambda really pays inside the measured time.
 
 The table is stateful (a dict of items keyed by ``pk``/``sk``) and understands the expressions the
-application and Powertools' idempotency layer send, so conditional writes, optimistic locking and
-idempotent replays behave as they do on DynamoDB. ``CallCounter`` counts every API call through
+application sends, so conditional writes, optimistic locking, transactions and idempotent replays
+behave as they do on DynamoDB. ``CallCounter`` counts every API call through
 ``before-parameter-build`` so the bench can check calls per request independently of the fake.
 """
 
@@ -459,7 +459,7 @@ class _TransactionCancelledError(Exception):
 class CallCounter:
     """Every AWS API call made through the hooked clients, in order (botocore events)."""
 
-    calls: list[tuple[str, str, bool]] = field(default_factory=list)
+    calls: list[tuple[str, str]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
 
     def install(self, events: Any) -> None:  # noqa: ANN401 - a botocore event emitter
@@ -468,14 +468,9 @@ class CallCounter:
 
     def _record(self, model: Any, params: dict[str, Any], **_: Any) -> None:  # noqa: ANN401
         service = str(model.service_model.service_name)
-        self.calls.append((service, str(model.name), _touches_idempotency(params)))
+        self.calls.append((service, str(model.name)))
         self.seen.add(f"{service}:{model.name}")
 
-    def take(self) -> list[tuple[str, str, bool]]:
+    def take(self) -> list[tuple[str, str]]:
         taken, self.calls = self.calls, []
         return taken
-
-
-def _touches_idempotency(params: dict[str, Any]) -> bool:
-    """Whether a request reads or writes a Powertools idempotency record (its static pk)."""
-    return "IDEMPOTENCY#" in json.dumps(params.get("Key") or params.get("Item") or {})

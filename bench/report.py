@@ -50,13 +50,11 @@ def _us(value: float) -> str:
 
 
 def expected_calls(route: dict[str, Any]) -> tuple[bool, str]:
-    """One call per read route; one write per write route plus the idempotency record's calls."""
+    """One call per read route; one write per write route (the idempotency guard is in it)."""
     calls = route["calls"]
-    app_calls = [
-        op for service, op, idempotency in calls if service == "dynamodb" and not idempotency
-    ]
+    app_calls = [op for service, op in calls if service == "dynamodb"]
     writes = [op for op in app_calls if op not in {"GetItem", "Query", "BatchGetItem"}]
-    if any(op == "Scan" for _, op, _ in calls):
+    if any(op == "Scan" for _, op in calls):
         return False, "no Scan"
     if route["kind"] == "auth":
         return not app_calls, "0 DynamoDB calls"
@@ -66,7 +64,7 @@ def expected_calls(route: dict[str, Any]) -> tuple[bool, str]:
         ), ERASURE_BUDGET
     if route["kind"] == "read":
         return len(app_calls) == 1, "1 call"
-    return len(writes) == 1 and len(app_calls) == 1, "1 write (+ idempotency record)"
+    return len(writes) == 1 and len(app_calls) == 1, "1 write"
 
 
 def verdicts(results: dict[str, Any]) -> list[Verdict]:
@@ -95,7 +93,7 @@ def verdicts(results: dict[str, Any]) -> list[Verdict]:
         for route in data["routes"]:
             subject = f"{function}: {route['route']}"
             ok, budget = expected_calls(route)
-            ops = " + ".join(op + ("ⁱ" if idem else "") for _, op, idem in route["calls"]) or "none"
+            ops = " + ".join(op for _, op in route["calls"]) or "none"
             found.append(Verdict("DynamoDB calls", subject, budget, ops, ok))
             found.append(
                 Verdict(
@@ -262,7 +260,7 @@ def _warm_section(warm: dict[str, Any]) -> list[str]:
         for route in data["routes"]:
             own, cpu, client = route["own"], route["own_cpu"], route["with_client"]
             bare = route["bare_cpu"]
-            ops = " + ".join(op + ("ⁱ" if idem else "") for _, op, idem in route["calls"]) or "—"
+            ops = " + ".join(op for _, op in route["calls"]) or "—"
             ratio = cpu["p99_us"] / bare["p99_us"] if bare["p99_us"] else float("inf")
             lines.append(
                 f"| {function} | {route['route']} | {_us(own['p50_us'])} | "
@@ -272,8 +270,8 @@ def _warm_section(warm: dict[str, Any]) -> list[str]:
             )
     lines += [
         "",
-        "ⁱ = a call on the Powertools idempotency record (`IDEMPOTENCY#transactions`): "
-        "it writes INPROGRESS before and COMPLETED after the transaction.",
+        "POST /transactions writes the transaction and its idempotency guard in one "
+        "TransactWriteItems (no separate idempotency record).",
     ]
     floor = warm.get("health", {}).get("floor")
     if floor:
@@ -323,8 +321,7 @@ def _calls_section(warm: dict[str, Any]) -> list[str]:
         "",
         "## 4. DynamoDB calls per request",
         "",
-        "Counted with botocore's `before-parameter-build` event on one request per route "
-        "(ⁱ = the Powertools idempotency record).",
+        "Counted with botocore's `before-parameter-build` event on one request per route.",
         "",
         "| function | route | calls | budget | |",
         "|---|---|---|---|---|",
@@ -332,7 +329,7 @@ def _calls_section(warm: dict[str, Any]) -> list[str]:
     for function, data in warm.items():
         for route in data["routes"]:
             ok, budget = expected_calls(route)
-            ops = " + ".join(op + ("ⁱ" if idem else "") for _, op, idem in route["calls"]) or "—"
+            ops = " + ".join(op for _, op in route["calls"]) or "—"
             mark = "✅" if ok else "❌"
             lines.append(f"| {function} | {route['route']} | {ops} | {budget} | {mark} |")
     operations = sorted({op for data in warm.values() for op in data.get("all_operations", [])})

@@ -85,7 +85,6 @@ def lambda_environment(
             "SESSION_TTL_SECONDS": "2592000",
             "MAX_TRANSACTION_AMOUNTS": "{}",
             "CORS_ALLOW_ORIGIN": "*",
-            "IDEMPOTENCY_TTL_SECONDS": "86400",
             "COGNITO_USER_POOL_ID": USER_POOL_ID,
             "COGNITO_APP_CLIENT_IDS": CLIENT_ID,
             "PARTNER_KEY_SECRET_PREFIX": PARTNER_KEY_SECRET_PREFIX,
@@ -406,7 +405,7 @@ ROUTES: tuple[Route, ...] = (
 )
 
 # The request each function serves first in the cold-start measure: its heaviest route (the
-# write routes pull in validation and, for transactions, the idempotency utility).
+# write routes pull in validation).
 COLD_START_ROUTES = {
     "profiles": "POST /profiles",
     "transactions": "POST /transactions",

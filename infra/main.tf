@@ -157,7 +157,6 @@ locals {
     app_client_ids                     = [module.identity.client_id]
     session_ttl_seconds                = var.session_ttl_seconds
     max_transaction_amounts            = var.max_transaction_amounts
-    idempotency_ttl_seconds            = var.idempotency_ttl_seconds
     partner_key_cache_seconds          = var.partner_key_cache_seconds
     partner_token_max_lifetime_seconds = var.partner_token_max_lifetime_seconds
     partner_key_secret_prefix          = module.secrets.name_prefix
@@ -203,7 +202,6 @@ module "regional_api_primary" {
   app_client_ids                     = local.regional_api_inputs.app_client_ids
   session_ttl_seconds                = local.regional_api_inputs.session_ttl_seconds
   max_transaction_amounts            = local.regional_api_inputs.max_transaction_amounts
-  idempotency_ttl_seconds            = local.regional_api_inputs.idempotency_ttl_seconds
   partner_key_cache_seconds          = local.regional_api_inputs.partner_key_cache_seconds
   partner_token_max_lifetime_seconds = local.regional_api_inputs.partner_token_max_lifetime_seconds
   partner_key_secret_prefix          = local.regional_api_inputs.partner_key_secret_prefix
@@ -259,7 +257,6 @@ module "regional_api_secondary" {
   app_client_ids                     = local.regional_api_inputs.app_client_ids
   session_ttl_seconds                = local.regional_api_inputs.session_ttl_seconds
   max_transaction_amounts            = local.regional_api_inputs.max_transaction_amounts
-  idempotency_ttl_seconds            = local.regional_api_inputs.idempotency_ttl_seconds
   partner_key_cache_seconds          = local.regional_api_inputs.partner_key_cache_seconds
   partner_token_max_lifetime_seconds = local.regional_api_inputs.partner_token_max_lifetime_seconds
   partner_key_secret_prefix          = local.regional_api_inputs.partner_key_secret_prefix

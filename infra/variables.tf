@@ -205,17 +205,6 @@ variable "max_transaction_amounts" {
   }
 }
 
-variable "idempotency_ttl_seconds" {
-  type        = number
-  description = "IDEMPOTENCY_TTL_SECONDS: how long an Idempotency-Key is remembered."
-  default     = 86400
-
-  validation {
-    condition     = var.idempotency_ttl_seconds >= 60 && var.idempotency_ttl_seconds <= 604800
-    error_message = "idempotency_ttl_seconds must be between 60 and 604800 (seven days)."
-  }
-}
-
 # ---------------------------------------------------------------------------------------------
 # API Gateway
 # ---------------------------------------------------------------------------------------------

@@ -46,8 +46,8 @@ fields @timestamp, status, waf_latency, authorizer_latency, authorizer_integrati
 
 # X-Ray (https://docs.aws.amazon.com/xray/latest/devguide/xray-console-filters.html): the
 # traces of one route that took longer than 200 ms; each trace shows API Gateway, the authorizer
-# and the function segments and the function's DynamoDB subsegments (Powertools Tracer patches
-# boto3), i.e. the per-hop breakdown of that request.
+# and the function segments and the function's DynamoDB subsegments (meridian.observability emits
+# one per AWS SDK call), i.e. the per-hop breakdown of that request.
 XRAY_FILTER = 'http.url CONTAINS "/transactions" AND http.method = "POST" AND responsetime > 0.2'
 
 

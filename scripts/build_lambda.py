@@ -79,34 +79,17 @@ def platform_args(runtime: str, architecture: str = "arm64") -> tuple[str, ...]:
 
 # Logs, metrics and traces are meridian.observability's (standard library + botocore's events):
 # no function ships Powertools' logger/metrics/tracer, the X-Ray SDK or wrapt; request validators
-# are generated ahead of time (meridian.validators): no fastjsonschema either (bench/findings.md).
-# Powertools' idempotency utility (and what it imports): the transactions function only.
-_IDEMPOTENCY = ("aws-lambda-powertools", "jmespath", "typing-extensions")
+# are generated ahead of time (meridian.validators): no fastjsonschema either (bench/findings.md);
+# idempotency is the repository's guard item: no Powertools idempotency utility (issue 15).
 FUNCTION_DEPENDENCIES: dict[str, tuple[str, ...]] = {
     "profiles": (),
-    "transactions": _IDEMPOTENCY,
+    "transactions": (),
     "health": (),
     "authorizer": ("pyjwt", "cryptography", "cffi"),
     "transaction_events": (),
 }
 
-# Powertools ships utilities and modules the idempotency utility never imports; leaving them out
-# keeps the transactions zip small.
-_UNUSED_POWERTOOLS = (
-    *(
-        f"aws_lambda_powertools/utilities/{name}/"
-        for name in (
-            "auth_alpha", "batch", "circuit_breaker", "data_classes", "data_masking",
-            "feature_flags", "kafka", "metadata", "parameters", "parser", "streaming",
-            "validation",
-        )
-    ),
-    "aws_lambda_powertools/event_handler/",
-    "aws_lambda_powertools/metrics/provider/datadog/",
-    "aws_lambda_powertools/logging/formatters/datadog.py",
-)  # fmt: skip
 TRIMMED_PATHS: dict[str, tuple[str, ...]] = {
-    "transactions": _UNUSED_POWERTOOLS,
     # cryptography alone is ~4.6 MB zipped, so the authorizer sheds everything it can to stay
     # under 5 MB: cffi's Python package only builds bindings (cryptography needs just the
     # _cffi_backend module at run time).

@@ -46,7 +46,6 @@ variables {
   app_client_ids                     = ["client-one"]
   session_ttl_seconds                = 2592000
   max_transaction_amounts            = {}
-  idempotency_ttl_seconds            = 86400
   partner_key_cache_seconds          = 300
   partner_token_max_lifetime_seconds = 3600
   throttling_rate_limit              = 5000

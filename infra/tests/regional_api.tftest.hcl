@@ -31,7 +31,6 @@ variables {
   app_client_ids                     = ["client-one", "client-two"]
   session_ttl_seconds                = 2592000
   max_transaction_amounts            = { VND = "30000000000" }
-  idempotency_ttl_seconds            = 86400
   partner_key_cache_seconds          = 300
   partner_token_max_lifetime_seconds = 3600
   throttling_rate_limit              = 5000
@@ -88,7 +87,7 @@ run "regional_api_with_dev_values" {
       authorizer   = ["COGNITO_APP_CLIENT_IDS", "COGNITO_USER_POOL_ID", "ENVIRONMENT", "LOG_LEVEL", "PARTNER_AUDIENCE", "PARTNER_ISSUER", "PARTNER_KEY_CACHE_SECONDS", "PARTNER_KEY_SECRET_PREFIX", "PARTNER_TOKEN_MAX_LIFETIME_SECONDS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "USAGE_KEY_PREFIX", "WRITE_REGION"]
       health       = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_REGION"]
       profiles     = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "SESSION_TTL_SECONDS", "TABLE_NAME", "WRITE_REGION"]
-      transactions = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "IDEMPOTENCY_TTL_SECONDS", "LOG_LEVEL", "MAX_TRANSACTION_AMOUNTS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_REGION"]
+      transactions = ["CORS_ALLOW_ORIGIN", "ENVIRONMENT", "LOG_LEVEL", "MAX_TRANSACTION_AMOUNTS", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "WRITE_REGION"]
       # meridian.config reads EVENTS_TOPIC_ARN; WRITE_REGION is everyone's (unused by the publisher).
       transaction_events = ["ENVIRONMENT", "EVENTS_TOPIC_ARN", "LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_SERVICE_NAME", "WRITE_REGION"]
     })
@@ -436,6 +435,11 @@ run "regional_api_with_dev_values" {
       ]
     ]))
     error_message = "the only * resources allowed are X-Ray's and dynamodb:ListStreams (neither has resource-level permissions)"
+  }
+
+  assert {
+    condition     = [for statement in output.iam_policy_statements.transactions : statement.actions if statement.sid == "Table"] == [["dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]]
+    error_message = "the transactions function writes only through one TransactWriteItems (Put + ConditionCheck) and reads: no UpdateItem or DeleteItem"
   }
 
   # --- the transaction events publisher (issue 14): beside the API functions ---

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import random
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -55,7 +56,11 @@ BATCH_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
 # TransactionConflict: another transaction touched one of our items at the same moment. AWS
 # cancels the whole transaction and the caller may simply retry it:
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
-CONFLICT_RETRY_DELAYS = (0.02, 0.05, 0.1)
+# Duplicates of one POST /transactions (a client retrying in parallel) all write the same guard
+# item, so they conflict with each other: each wait is jittered (x0.5-1.5) so that they do not
+# retry in lockstep (https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/).
+# Python's ``random`` is reseeded after a SnapStart restore (meridian.observability).
+CONFLICT_RETRY_DELAYS = (0.02, 0.05, 0.1, 0.2)
 # One export page: at most this many items. The largest item view is ~2 KB of JSON (a 140-char
 # reference of astral characters escaped as \\uXXXX pairs), so a page stays under ~1 MB, well
 # below the 6 MB synchronous Lambda response limit
@@ -294,7 +299,7 @@ class Repository:
                     raise errors.ConflictError(
                         "another request changed the same data at the same time; retry"
                     ) from None
-                self._sleep(delay)
+                self._sleep(delay * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not a secret
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- profiles -------------------------------------------------------------------------
@@ -623,14 +628,19 @@ class Repository:
         self, caller: Caller, transaction: Transaction, key_digest: str, request_hash: str
     ) -> Transaction:
         """TransactWriteItems: the transaction + the caller's guard for its Idempotency-Key
-        (+ for users, a ConditionCheck that no erasure of their profile is running).
+        (+ for users, a ConditionCheck that no erasure of their profile is running). Returns the
+        transaction this key names: the new one, or the one a first request recorded.
 
-        The guard has no TTL: one key names one transaction of one caller for ever, so nothing
-        depends on when TTL deletes Powertools' expired record (lazily, days later:
+        The guard is the whole idempotency record: one write per create, no TTL. One key names
+        one transaction of one caller for ever, so no answer depends on when (or whether) DynamoDB's
+        TTL sweeper deletes something (lazily, days later:
         https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ttl-expired-items.html).
-        A key used again (after Powertools' record expired, or if it was lost) returns that
-        transaction when the request is the same, and IdempotencyKeyReusedError when it differs,
-        whatever the TTL sweeper has or has not deleted yet.
+        The same key and body return that transaction; another body is IdempotencyKeyReusedError.
+        Duplicates sent in parallel race on the guard: one commits, the others' conditions fail
+        (or they conflict with it, are retried, and then fail) and they read the guard back.
+        A GetItem is serializable with TransactWriteItems, so once the guard is read its
+        transaction (committed with it) is readable in this Region too
+        (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-isolation).
         """
         if self.region is None:
             raise errors.ConfigError("the repository was built without its region")
@@ -693,7 +703,10 @@ class Repository:
         existing_guard = self._get(pk, _guard_sk(key_digest))
         if existing_guard is None:  # pragma: no cover - the guard's condition just failed
             raise errors.ConflictError("the transaction could not be recorded; retry")
-        if existing_guard.get("request_hash") != request_hash:
+        # An erasure removed the request digest (personal data: the body holds the reference):
+        # the body can no longer be compared, and the key still names that one transaction.
+        recorded_hash = existing_guard.get("request_hash", request_hash)
+        if recorded_hash != request_hash:
             raise errors.IdempotencyKeyReusedError(
                 "this Idempotency-Key was already used with a different request body"
             )
@@ -744,20 +757,3 @@ class Repository:
     def probe(self) -> None:
         """A cheap data-plane read (GetItem of a key that never exists)."""
         self._get("HEALTH#probe", "HEALTH#probe")
-
-    # -- idempotency ----------------------------------------------------------------------
-    def idempotency_store(self, function_name: str) -> Any:  # noqa: ANN401
-        """Powertools' persistence layer on this table (its DynamoDB calls live here too)."""
-        # Lazy: only the transactions function needs the idempotency utility.
-        from aws_lambda_powertools.utilities.idempotency import (  # noqa: PLC0415
-            DynamoDBPersistenceLayer,
-        )
-
-        return DynamoDBPersistenceLayer(
-            table_name=self.table_name,
-            key_attr="pk",
-            sort_key_attr="sk",
-            static_pk_value=f"IDEMPOTENCY#{function_name}",
-            expiry_attr="expires_at",
-            boto3_client=self.client,
-        )

@@ -56,17 +56,10 @@ def _by_measure(verdicts: list[report.Verdict], measure: str) -> list[bool]:
 
 def test_budgets() -> None:
     routes = [
-        _route("read", [["dynamodb", "GetItem", False]]),
-        _route("read", [["dynamodb", "GetItem", False], ["dynamodb", "Query", False]], 600.0),
-        _route(
-            "write",
-            [
-                ["dynamodb", "PutItem", True],
-                ["dynamodb", "TransactWriteItems", False],
-                ["dynamodb", "UpdateItem", True],
-            ],
-        ),
-        _route("write", [["dynamodb", "GetItem", False], ["dynamodb", "BatchWriteItem", False]]),
+        _route("read", [["dynamodb", "GetItem"]]),
+        _route("read", [["dynamodb", "GetItem"], ["dynamodb", "Query"]], 600.0),
+        _route("write", [["dynamodb", "TransactWriteItems"]]),
+        _route("write", [["dynamodb", "GetItem"], ["dynamodb", "BatchWriteItem"]]),
     ]
     verdicts = report.verdicts(_results(routes))
     # Issue 15: every function's cold start <= 1.15x the boto3 baseline, judged on both figures:
@@ -113,7 +106,7 @@ def test_erasure_is_budgeted_as_designed() -> None:
     """DELETE /profiles/me: mark, sessions, scrub pages, profile (docs/data-model.md)."""
 
     def erasure(*ops: str) -> dict[str, Any]:
-        return _route("erasure", [["dynamodb", op, False] for op in ops])
+        return _route("erasure", [["dynamodb", op] for op in ops])
 
     as_designed = [
         ("UpdateItem", "Query", "BatchWriteItem", "Query", "BatchWriteItem"),
@@ -144,7 +137,7 @@ def test_erasure_is_budgeted_as_designed() -> None:
 
 
 def test_scan_is_always_over_budget() -> None:
-    results = _results([_route("read", [["dynamodb", "Scan", False]])])
+    results = _results([_route("read", [["dynamodb", "Scan"]])])
     results["warm"]["profiles"]["all_operations"] = ["dynamodb:Scan"]
     verdicts = report.verdicts(results)
     assert _by_measure(verdicts, "no Scan") == [False]
@@ -153,13 +146,13 @@ def test_scan_is_always_over_budget() -> None:
 
 def test_authorizer_makes_no_dynamodb_call() -> None:
     assert report.expected_calls(_route("auth", []))[0]
-    assert not report.expected_calls(_route("auth", [["dynamodb", "GetItem", False]]))[0]
+    assert not report.expected_calls(_route("auth", [["dynamodb", "GetItem"]]))[0]
 
 
 def test_capacity_paragraph_is_replaced_not_duplicated(tmp_path: Path) -> None:
     doc = tmp_path / "capacity.md"
     doc.write_text("# Capacity\n\nhand-written text\n", encoding="utf-8")
-    results = _results([_route("read", [["dynamodb", "GetItem", False]], 400.0)])
+    results = _results([_route("read", [["dynamodb", "GetItem"]], 400.0)])
     capacity.update(doc, results)
     capacity.update(doc, results)
     text = doc.read_text(encoding="utf-8")
@@ -176,7 +169,7 @@ def test_capacity_paragraph_closes_the_concurrency_section(tmp_path: Path) -> No
     doc.write_text(
         "# C\n\n## Lambda concurrency\n\ntext\n\n## DynamoDB\n\nmore\n", encoding="utf-8"
     )
-    capacity.update(doc, _results([_route("read", [["dynamodb", "GetItem", False]])]))
+    capacity.update(doc, _results([_route("read", [["dynamodb", "GetItem"]])]))
     text = doc.read_text(encoding="utf-8")
     assert text.index("text") < text.index(capacity.START) < text.index("## DynamoDB")
     assert text.endswith("## DynamoDB\n\nmore\n")

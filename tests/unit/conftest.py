@@ -32,7 +32,6 @@ os.environ.update(
         "SESSION_TTL_SECONDS": "3600",
         "MAX_TRANSACTION_AMOUNTS": "{}",
         "CORS_ALLOW_ORIGIN": "https://app.example.test",
-        "IDEMPOTENCY_TTL_SECONDS": "86400",
         "COGNITO_USER_POOL_ID": f"{REGION}_TestPool1",
         "COGNITO_APP_CLIENT_IDS": "client123,client456",
         "PARTNER_KEY_SECRET_PREFIX": "meridian-test/partner-keys/",

@@ -146,13 +146,13 @@ def test_functions_with_the_same_dependencies_share_one_install_and_one_zip(
     builds, fresh_build_dir
 ) -> None:
     (site,) = (fresh_build_dir / "site").iterdir()
-    # No third-party package but Powertools' idempotency (transactions) and PyJWT + cryptography
-    # (authorizer): health, profiles and the publisher ship the same zip (all of meridian).
-    assert sorted(tree.name for tree in site.iterdir()) == ["authorizer", "health", "transactions"]
-    same_zip = ("health", "profiles", "transaction_events")
+    # No third-party package but PyJWT + cryptography (authorizer): every other function ships
+    # the same zip (all of meridian).
+    assert sorted(tree.name for tree in site.iterdir()) == ["authorizer", "health"]
+    same_zip = ("health", "profiles", "transaction_events", "transactions")
     for directory in builds:
         assert len({sha256(directory / f"{function}.zip") for function in same_zip}) == 1
-        assert len({sha256(directory / f"{function}.zip") for function in FUNCTIONS}) == 3
+        assert len({sha256(directory / f"{function}.zip") for function in FUNCTIONS}) == 2
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
@@ -174,11 +174,8 @@ def test_zip_contents(builds, function) -> None:
     assert not top_level & {"boto3", "botocore", "s3transfer"}
     # Logs, metrics and traces are meridian.observability's: no tracer SDK in any zip.
     assert not top_level & {"aws_xray_sdk", "wrapt"}
-    if function == "transactions":  # Powertools' idempotency utility, and only that function
-        assert {"aws_lambda_powertools", "jmespath"} <= top_level
-        assert not [n for n in names if n.startswith("aws_lambda_powertools/event_handler/")]
-    else:
-        assert "aws_lambda_powertools" not in top_level
+    # Idempotency is the repository's guard item: no function ships Powertools.
+    assert not top_level & {"aws_lambda_powertools", "jmespath", "typing_extensions"}
     if function == "authorizer":
         assert {"jwt", "cryptography"} <= top_level
         assert "cryptography-48.0.0.dist-info/RECORD" in names
@@ -341,10 +338,7 @@ def test_handler_runs_from_its_zip(builds, tmp_path, function, daemon) -> None:
     )
     line = next(line for line in completed.stdout.splitlines() if line.startswith("SMOKE"))
     report = json.loads(line.removeprefix("SMOKE"))
-    if function == "transactions":
-        assert report["powertools"].startswith(str(tmp_path))
-    else:
-        assert report["powertools"] is None
+    assert report["powertools"] is None
     assert "meridian.observability" in report["loaded"]
     assert not [name for name in report["loaded"] if name.startswith(("aws_xray_sdk", "wrapt"))]
     # The sampled invocation's subsegments reached the daemon address: the handler's, and one per

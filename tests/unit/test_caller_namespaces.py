@@ -3,8 +3,6 @@ strongly consistent."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from data_helpers import ALICE, PAYMENT, get_transactions, items_of, post_transaction, record_calls
 from data_helpers import profile_call as call
@@ -12,11 +10,7 @@ from unit_support import TABLE_NAME, invoke, rest_event
 
 from meridian.handlers import transactions
 
-
-@pytest.fixture(autouse=True)
-def fresh_service(aws_backend, monkeypatch):
-    monkeypatch.setattr(transactions.service, "_create_once", None)
-    monkeypatch.setattr(transactions.service, "sleep", time.sleep)
+pytestmark = pytest.mark.usefixtures("aws_backend")
 
 
 def test_a_partner_named_like_a_user_never_sees_or_writes_the_users_data(dynamodb) -> None:

@@ -61,8 +61,7 @@ def test_init_imports_no_powertools_event_handler(function: str) -> None:
     assert not [name for name in loaded if name.startswith(NEVER_AT_INIT)]
     assert not [name for name in loaded if name.startswith(NOT_AT_INIT)]
     assert not [name for name in loaded if name.startswith(("aws_xray_sdk", "wrapt"))]
-    if function != "transactions":  # Powertools' package __init__ loads them with idempotency
-        assert not [name for name in loaded if name.startswith(NO_OBSERVABILITY_LIBRARIES)]
+    assert not [name for name in loaded if name.startswith(NO_OBSERVABILITY_LIBRARIES)]
     assert "meridian.observability" in loaded
 
 
@@ -118,9 +117,12 @@ def test_transactions_init_leaves_out_the_profiles_model() -> None:
     assert "meridian.profiles.model" not in loaded
 
 
-@pytest.mark.parametrize("function", ["health", "profiles", "authorizer", "transaction_events"])
-def test_only_transactions_imports_powertools(function: str) -> None:
-    """Powertools stays for its idempotency utility (transactions) only."""
+@pytest.mark.parametrize(
+    "function", ["health", "profiles", "transactions", "authorizer", "transaction_events"]
+)
+def test_no_function_imports_powertools(function: str) -> None:
+    """Idempotency is the repository's guard item (one TransactWriteItems): Powertools'
+    idempotency utility, whose package __init__ loads its logger, metrics and tracer, is gone."""
     loaded = _modules_after_import(f"meridian.handlers.{function}")
     assert not [name for name in loaded if name.startswith("aws_lambda_powertools")]
 

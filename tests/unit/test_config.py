@@ -81,20 +81,17 @@ def test_cors_allow_origin_rejects_anything_else(origin: str) -> None:
 def test_transactions_config_without_overrides_uses_the_default_limits() -> None:
     config = TransactionsConfig.from_env(BASE)
     assert config.max_transaction_amounts == AmountLimits.defaults()
-    assert config.idempotency_ttl_seconds == 86_400
 
 
 def test_transactions_config() -> None:
     env = {
         **BASE,
         "MAX_TRANSACTION_AMOUNTS": '{"USD": "2500.50", "VND": "30000000000"}',
-        "IDEMPOTENCY_TTL_SECONDS": "3600",
     }
     config = TransactionsConfig.from_env(env)
     assert config.max_transaction_amounts.maximum("USD") == Decimal("2500.50")
     assert config.max_transaction_amounts.maximum("VND") == Decimal(30_000_000_000)
     assert config.max_transaction_amounts.maximum("EUR") == Decimal(DEFAULT_MAX_AMOUNTS["EUR"])
-    assert config.idempotency_ttl_seconds == 3600
 
 
 @pytest.mark.parametrize(

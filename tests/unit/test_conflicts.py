@@ -5,7 +5,6 @@ https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-api
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -15,14 +14,9 @@ from data_helpers import profile_call as call
 
 from meridian import aws
 from meridian.handlers import transactions
+from meridian.repository import CONFLICT_RETRY_DELAYS
 
 pytestmark = pytest.mark.usefixtures("aws_backend")
-
-
-@pytest.fixture(autouse=True)
-def fresh_service(monkeypatch):
-    monkeypatch.setattr(transactions.service, "_create_once", None)
-    monkeypatch.setattr(transactions.service, "sleep", time.sleep)
 
 
 def cancelled(*codes: str) -> ClientError:
@@ -128,6 +122,34 @@ def test_a_profile_update_conflicting_with_a_transaction_is_409(monkeypatch) -> 
     reply = call("PUT", "/profiles/me", body={"version": 1, "display_name": "Alicia"})
     assert reply.status == 409
     assert reply.body["error"]["code"] == "CONFLICT"
+
+
+def test_a_duplicate_that_conflicts_with_the_first_request_gets_its_transaction(
+    monkeypatch,
+) -> None:
+    """Parallel duplicates write the same guard: on DynamoDB the later ones are cancelled with
+    TransactionConflict while the first commits; retried, their guard condition fails and they
+    answer with the first request's transaction (moto never conflicts: stubbed here)."""
+    first = post_transaction()
+    client = flaky(
+        monkeypatch, "transact_write_items", cancelled("TransactionConflict", "None", "None"), 1
+    )
+    duplicate = post_transaction()
+    assert (duplicate.status, duplicate.body) == (201, first.body)
+    assert client.calls == 2
+
+
+def test_conflict_retries_are_jittered(monkeypatch) -> None:
+    """Duplicates that conflicted together must not retry in lockstep."""
+    naps: list[float] = []
+    monkeypatch.setattr(transactions.service.repository, "_sleep", naps.append)
+    flaky(monkeypatch, "transact_write_items", cancelled("TransactionConflict", "None", "None"), 99)
+    for _ in range(3):
+        assert post_transaction().status == 409
+    assert len(naps) == 3 * len(CONFLICT_RETRY_DELAYS)
+    assert len(set(naps)) > len(CONFLICT_RETRY_DELAYS)
+    for nap, delay in zip(naps, CONFLICT_RETRY_DELAYS * 3, strict=True):
+        assert 0.5 * delay <= nap <= 1.5 * delay
 
 
 def test_a_transaction_write_conflict_is_409_not_500(monkeypatch) -> None:

@@ -4,7 +4,6 @@ everywhere (docs/data-model.md#personal-data-and-retention)."""
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,27 +13,24 @@ from data_helpers import profile_call as call
 from unit_support import TABLE_NAME, FakeLambdaContext, cognito_authorizer, rest_event
 
 from meridian import aws, errors
-from meridian.handlers import profiles, transactions
+from meridian.handlers import profiles
 
 EXPIRED_SESSION = "01JAAAAAAAAAAAAAAAAAAAAAAA"
 
 
-@pytest.fixture(autouse=True)
-def fresh_service(aws_backend, monkeypatch):
-    monkeypatch.setattr(transactions.service, "_create_once", None)
-    monkeypatch.setattr(transactions.service, "sleep", time.sleep)
+pytestmark = pytest.mark.usefixtures("aws_backend")
 
 
 def _all_items(dynamodb: Any) -> list[dict[str, Any]]:
     return dynamodb.scan(TableName=TABLE_NAME)["Items"]
 
 
-def test_stored_idempotency_records_hold_no_personal_data(dynamodb) -> None:
-    assert post_transaction().status == 201
-    records = [i for i in _all_items(dynamodb) if i["pk"]["S"].startswith("IDEMPOTENCY#")]
-    assert len(records) == 1
-    assert PAYMENT["reference"] not in json.dumps(records)
-    assert ALICE not in json.dumps(records)
+def test_the_idempotency_guard_holds_digests_only(dynamodb) -> None:
+    assert post_transaction(key="key-1").status == 201
+    [guard] = [i for i in _all_items(dynamodb) if i["sk"]["S"].startswith("IDEMKEY#")]
+    assert set(guard) == {"pk", "sk", "transaction_id", "request_hash"}
+    assert "key-1" not in json.dumps(guard)
+    assert PAYMENT["reference"] not in json.dumps(guard)
 
 
 def test_erasure_scrubs_the_reference_of_kept_transactions(dynamodb) -> None:
@@ -47,11 +43,14 @@ def test_erasure_scrubs_the_reference_of_kept_transactions(dynamodb) -> None:
         f"TXN#{created['transaction_id']}"
     ]
     assert PAYMENT["reference"] not in json.dumps(_all_items(dynamodb))
-    # A replay of the same request after the erasure returns the (scrubbed) transaction.
+    # A replay of the same request after the erasure returns the (scrubbed) transaction: the
+    # guard lost its body digest, and its key still names that one transaction.
     replay = post_transaction()
     assert replay.status == 201
     assert replay.body["transaction_id"] == created["transaction_id"]
     assert "reference" not in replay.body
+    after = items_of(dynamodb, TABLE_NAME, f"USER#{ALICE}")
+    assert len([i for i in after if i["sk"]["S"].startswith("TXN#")]) == 1
 
 
 def _during_erasure(action: Any) -> list[Any]:
@@ -111,7 +110,6 @@ def test_an_interrupted_erasure_hides_the_profile_and_finishes_when_repeated(
     late = call("POST", "/profiles/me/sessions", body={"device_name": "x", "platform": "web"})
     assert late.status == 404
     monkeypatch.undo()
-    monkeypatch.setattr(transactions.service, "_create_once", None)
     assert call("DELETE", "/profiles/me").status == 204
     assert items_of(dynamodb, TABLE_NAME, f"USER#{ALICE}") == []
     assert call("DELETE", "/profiles/me").status == 404

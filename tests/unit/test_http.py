@@ -159,7 +159,6 @@ def test_every_profiles_response_carries_the_configured_origin() -> None:
 def test_every_transactions_and_health_response_carries_the_configured_origin(
     dynamodb, monkeypatch
 ) -> None:
-    monkeypatch.setattr(transactions.service, "_create_once", None)
     origin = {"Origin": APP_ORIGIN}
     created = transactions_call(
         "POST",

@@ -3,10 +3,10 @@
 A global table replicates items one by one, not transactions: "Items are replicated
 individually. Items that are updated within a single transaction might not be replicated
 together" (https://docs.aws.amazon.com/prescriptive-guidance/latest/dynamodb-global-tables/overview.html).
-So a replica can hold an idempotency guard (or Powertools' record) whose transaction has not
-arrived yet: after an unplanned failover the new write region may be that replica. A retry of
-the same request there must get a retryable 503 (the transaction is on its way), never a 409
-(which tells the client its request conflicts) and never a second transaction.
+So a replica can hold an idempotency guard whose transaction has not arrived yet: after an
+unplanned failover the new write region may be that replica. A retry of the same request there
+must get a retryable 503 (the transaction is on its way), never a 409 (which tells the client its
+request conflicts) and never a second transaction.
 
 The tests build that replica state by deleting the transaction item that a first request wrote,
 and restore it as replication would.
@@ -14,20 +14,13 @@ and restore it as replication would.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from data_helpers import ALICE, PAYMENT, post_transaction
 from unit_support import TABLE_NAME
 
-
-@pytest.fixture(autouse=True)
-def fresh_service(aws_backend, monkeypatch):
-    from meridian.handlers import transactions  # noqa: PLC0415
-
-    monkeypatch.setattr(transactions.service, "_create_once", None)
-    monkeypatch.setattr(transactions.service, "sleep", time.sleep)
+pytestmark = pytest.mark.usefixtures("aws_backend")
 
 
 def _items(dynamodb: Any, prefix: str) -> list[dict[str, Any]]:
@@ -52,14 +45,12 @@ def _assert_not_yet_replicated(reply: Any) -> None:
 def test_guard_without_its_transaction_is_a_retryable_503_then_the_same_transaction(
     dynamodb,
 ) -> None:
-    """Powertools' record has not arrived either: the guard's condition fails, the guard names
-    a transaction this replica does not hold yet."""
+    """The guard's condition fails; the guard names a transaction this replica does not hold
+    yet."""
     first = post_transaction()
     assert first.status == 201
     [transaction] = _items(dynamodb, "TXN#")
-    [record] = _items(dynamodb, "IDEMPOTENCY#")
     _remove(dynamodb, transaction)
-    _remove(dynamodb, record)
 
     _assert_not_yet_replicated(post_transaction())
     assert _items(dynamodb, "TXN#") == []  # no second transaction
@@ -70,26 +61,11 @@ def test_guard_without_its_transaction_is_a_retryable_503_then_the_same_transact
     assert replay.body == first.body
 
 
-def test_completed_record_without_its_transaction_is_a_retryable_503(dynamodb) -> None:
-    """Powertools' COMPLETED record arrived before the transaction item."""
-    first = post_transaction()
-    [transaction] = _items(dynamodb, "TXN#")
-    _remove(dynamodb, transaction)
-
-    _assert_not_yet_replicated(post_transaction())
-    assert _items(dynamodb, "TXN#") == []
-
-    dynamodb.put_item(TableName=TABLE_NAME, Item=transaction)
-    assert post_transaction().body == first.body
-
-
 def test_a_different_body_under_a_replicated_guard_is_still_422(dynamodb) -> None:
     """The guard alone decides a reuse: its request digest arrived with it."""
     post_transaction()
     [transaction] = _items(dynamodb, "TXN#")
-    [record] = _items(dynamodb, "IDEMPOTENCY#")
     _remove(dynamodb, transaction)
-    _remove(dynamodb, record)
     reply = post_transaction({**PAYMENT, "amount": "99.00"})
     assert reply.status == 422
     assert reply.body["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"

@@ -3,7 +3,6 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
@@ -14,18 +13,13 @@ from unit_support import TABLE_NAME, Reply, invoke, lambda_authorizer, rest_even
 
 from meridian import aws, ids
 from meridian.handlers import transactions
-from meridian.transactions.service import IN_PROGRESS_RETRY_DELAYS
 
 ALICE = "11111111-1111-4111-8111-111111111111"
 BOB = "partner-client-42"
 PAYMENT = {"amount": "12.30", "currency": "USD", "type": "debit", "reference": "order 7"}
 
 
-@pytest.fixture(autouse=True)
-def fresh_service(aws_backend, monkeypatch):
-    # The idempotency layer keeps its client; each test gets one bound to its own moto backend.
-    monkeypatch.setattr(transactions.service, "_create_once", None)
-    monkeypatch.setattr(transactions.service, "sleep", time.sleep)
+pytestmark = pytest.mark.usefixtures("aws_backend")
 
 
 def post(
@@ -280,7 +274,7 @@ def test_dynamodb_faults_are_503(monkeypatch, dynamodb, fault, route) -> None:
     assert reply.body["error"]["code"] == "SERVICE_UNAVAILABLE"
 
 
-def test_fault_after_idempotency_record_leaves_no_transaction(monkeypatch, dynamodb) -> None:
+def test_a_failed_write_leaves_nothing_and_the_retry_creates_it_once(monkeypatch, dynamodb) -> None:
     real_client = aws.client("dynamodb")
 
     class FailOnWrite:
@@ -293,9 +287,8 @@ def test_fault_after_idempotency_record_leaves_no_transaction(monkeypatch, dynam
 
     monkeypatch.setattr(aws, "client", lambda _service: FailOnWrite())
     assert post().status == 503
+    assert dynamodb.scan(TableName=TABLE_NAME)["Items"] == []  # no guard burns the key
     monkeypatch.setattr(aws, "client", lambda _service: real_client)
-    monkeypatch.setattr(transactions.service, "_create_once", None)
-    # The failed attempt released its idempotency record, so a retry creates it once.
     assert post().status == 201
     assert len(stored_transactions(dynamodb)) == 1
 
@@ -315,79 +308,31 @@ def atomic_moto(monkeypatch):
 
 
 @pytest.mark.usefixtures("atomic_moto")
-def test_concurrent_duplicates_create_one_transaction_and_agree(monkeypatch, dynamodb) -> None:
-    repository = transactions.service.repository
-    original_create = repository.create_transaction
-    waited = threading.Event()
-
-    def slow_create(*args, **kwargs):
-        # Hold the first writer until a duplicate has seen "in progress" and started waiting.
-        assert waited.wait(timeout=10)
-        return original_create(*args, **kwargs)
-
-    def sleep_and_signal(seconds: float) -> None:
-        waited.set()
-        time.sleep(seconds)
-
-    monkeypatch.setattr(repository, "create_transaction", slow_create)
-    monkeypatch.setattr(transactions.service, "sleep", sleep_and_signal)
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        replies = list(pool.map(lambda _: post(), range(5)))
-    assert waited.is_set()
+def test_concurrent_duplicates_create_one_transaction_and_agree(dynamodb) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(lambda _: post(), range(8)))
     assert {reply.status for reply in replies} == {201}
     assert all(reply.body == replies[0].body for reply in replies)
     assert len(stored_transactions(dynamodb)) == 1
 
 
-@pytest.mark.usefixtures("atomic_moto")
-def test_duplicate_still_in_progress_after_waiting_is_409(monkeypatch, dynamodb) -> None:
-    repository = transactions.service.repository
-    original_create = repository.create_transaction
-    entered, release = threading.Event(), threading.Event()
-    naps: list[float] = []
-
-    def blocked_create(*args, **kwargs):
-        entered.set()
-        assert release.wait(timeout=10)
-        return original_create(*args, **kwargs)
-
-    monkeypatch.setattr(repository, "create_transaction", blocked_create)
-    monkeypatch.setattr(transactions.service, "sleep", naps.append)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        first = pool.submit(post)
-        assert entered.wait(timeout=10)
-        duplicate = post()
-        release.set()
-        original = first.result(timeout=10)
-    assert duplicate.status == 409
-    assert duplicate.body["error"]["code"] == "CONFLICT"
-    assert naps == list(IN_PROGRESS_RETRY_DELAYS)
-    assert sum(naps) <= 3
-    assert original.status == 201
-    retry = post()
-    assert (retry.status, retry.body) == (201, original.body)
-    assert len(stored_transactions(dynamodb)) == 1
-
-
-def test_guard_returns_the_first_transaction_if_the_idempotency_record_is_lost(dynamodb) -> None:
+def test_a_create_is_one_write_and_a_replay_reads_the_guard_and_its_transaction() -> None:
+    """The guard is the whole idempotency record: no other item, no second write."""
+    calls: list[str] = []
+    aws.client("dynamodb").meta.events.register(
+        "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+    )
     first = post()
-    # Simulate a lost idempotency record (e.g. expired early): the per-key guard still holds.
-    for item in dynamodb.scan(TableName=TABLE_NAME)["Items"]:
-        if item["pk"]["S"] == "IDEMPOTENCY#transactions":
-            dynamodb.delete_item(TableName=TABLE_NAME, Key={"pk": item["pk"], "sk": item["sk"]})
-    again = post()
-    assert again.status == 201
-    assert again.body == first.body
-    assert len(stored_transactions(dynamodb)) == 1
+    assert (first.status, calls) == (201, ["TransactWriteItems"])
+    calls.clear()
+    replay = post()
+    assert (replay.status, replay.body) == (201, first.body)
+    assert calls == ["TransactWriteItems", "GetItem", "GetItem"]
 
 
-def test_idempotency_record_has_ttl_and_static_partition(dynamodb) -> None:
+def test_everything_a_create_stores_is_in_the_callers_partition(dynamodb) -> None:
     post()
-    records = [
-        item
-        for item in dynamodb.scan(TableName=TABLE_NAME)["Items"]
-        if item["pk"]["S"] == "IDEMPOTENCY#transactions"
-    ]
-    assert len(records) == 1
-    assert int(records[0]["expires_at"]["N"]) > time.time()
-    assert records[0]["status"]["S"] == "COMPLETED"
+    stored = dynamodb.scan(TableName=TABLE_NAME)["Items"]
+    assert {item["pk"]["S"] for item in stored} == {f"USER#{ALICE}"}
+    assert sorted(item["sk"]["S"][:4] for item in stored) == ["IDEM", "TXN#"]
+    assert all("expires_at" not in item for item in stored)

@@ -4,7 +4,6 @@ before any DynamoDB write: 503, Retry-After: 5, REGION_NOT_WRITABLE. Reads stay 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -23,10 +22,7 @@ SESSION = {"device_name": "Alice's phone", "platform": "ios"}
 WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
 
 
-@pytest.fixture(autouse=True)
-def fresh_service(aws_backend, monkeypatch):
-    monkeypatch.setattr(transactions.service, "_create_once", None)
-    monkeypatch.setattr(transactions.service, "sleep", time.sleep)
+pytestmark = pytest.mark.usefixtures("aws_backend")
 
 
 @pytest.fixture

@@ -98,13 +98,15 @@ locals {
     transactions = [
       {
         sid = "Table"
+        # A create is one TransactWriteItems of Puts and a ConditionCheck, which IAM authorizes
+        # per action as PutItem and ConditionCheckItem
+        # (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html);
+        # reads are GetItem and Query. Nothing here updates or deletes an item.
         actions = [
           "dynamodb:ConditionCheckItem",
-          "dynamodb:DeleteItem",
           "dynamodb:GetItem",
           "dynamodb:PutItem",
           "dynamodb:Query",
-          "dynamodb:UpdateItem",
         ]
         resources = [local.table_arn]
         condition = null

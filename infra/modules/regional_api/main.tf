@@ -54,7 +54,6 @@ locals {
         TABLE_NAME = var.table_name
         # JSON object: currency => maximum; "{}" keeps the function's per-currency defaults.
         MAX_TRANSACTION_AMOUNTS = jsonencode(var.max_transaction_amounts)
-        IDEMPOTENCY_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
       })
     }
     authorizer = {

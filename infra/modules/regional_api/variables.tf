@@ -191,11 +191,6 @@ variable "max_transaction_amounts" {
   }
 }
 
-variable "idempotency_ttl_seconds" {
-  type        = number
-  description = "IDEMPOTENCY_TTL_SECONDS of the transactions function."
-}
-
 variable "partner_key_cache_seconds" {
   type        = number
   description = "PARTNER_KEY_CACHE_SECONDS of the authorizer: how long a partner signing key is cached."

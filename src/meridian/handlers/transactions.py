@@ -17,7 +17,6 @@ CONFIG = load_at_cold_start(TransactionsConfig.from_env, os.environ)
 service = TransactionService(
     Repository(CONFIG.table_name, region=CONFIG.write_fence.region),
     CONFIG.max_transaction_amounts,
-    CONFIG.idempotency_ttl_seconds,
 )
 app = http.new_resolver(CONFIG.cors_allow_origin)
 http.install_error_handlers(app, logger)
@@ -34,7 +33,7 @@ def create_transaction() -> http.Response:
     caller = _caller()
     key = http.header(app, "Idempotency-Key")
     body = http.json_body(app, "transaction_create")
-    status, transaction = service.create(caller, key, body, app.lambda_context)
+    status, transaction = service.create(caller, key, body)
     metrics.add_metric(name="TransactionRequested", unit=MetricUnit.Count, value=1)
     return http.json_response(status, transaction)
 

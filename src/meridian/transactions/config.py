@@ -15,7 +15,6 @@ class TransactionsConfig:
     table_name: str
     environment: str
     max_transaction_amounts: AmountLimits
-    idempotency_ttl_seconds: int
     cors_allow_origin: str
     write_fence: WriteFence
 
@@ -26,7 +25,6 @@ class TransactionsConfig:
             table_name=read.text("TABLE_NAME", TABLE_NAME),
             environment=read.text("ENVIRONMENT"),
             max_transaction_amounts=read.amount_limits("MAX_TRANSACTION_AMOUNTS"),
-            idempotency_ttl_seconds=read.integer("IDEMPOTENCY_TTL_SECONDS", 86_400, 60, 2_592_000),
             cors_allow_origin=read.cors_allow_origin(),
             write_fence=read.write_fence(),
         )
