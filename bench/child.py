@@ -287,8 +287,8 @@ def _seed(
             Repository(scenarios.TABLE_NAME, region=scenarios.REGION), AmountLimits.defaults()
         )
         reader = Caller("user", "reader")
+        body = {"amount": "9.99", "currency": "EUR", "type": "credit"}
         for index in range(5):
-            body = {"amount": "9.99", "currency": "EUR", "type": "credit"}
             service.create(reader, f"seed-{index}", body)
     elif function == "transactions":
         for index in range(25):

@@ -15,6 +15,8 @@ import pytest
 from data_helpers import PAYMENT, post_transaction, record_calls
 from unit_support import TABLE_NAME
 
+from meridian import aws
+
 OTHER_BODY = {**PAYMENT, "amount": "99.00"}
 
 
@@ -53,12 +55,19 @@ def test_the_guard_has_no_ttl(dynamodb) -> None:
     assert "key-1" not in guards[0]["sk"]["S"]
 
 
-def test_a_first_request_reads_nothing_back_and_a_replay_reads_the_transaction() -> None:
+def test_a_create_is_one_write_and_a_replay_reads_the_guard_and_its_transaction() -> None:
+    """The guard is the whole idempotency record: no other item, no second write."""
+    operations: list[str] = []
+    aws.client("dynamodb").meta.events.register(
+        "before-call.dynamodb", lambda model, **_: operations.append(model.name)
+    )
     reads = record_calls("GetItem")
     first = post_transaction()
-    assert (first.status, reads) == (201, [])
+    assert (first.status, operations, reads) == (201, ["TransactWriteItems"], [])
+    operations.clear()
     replay = post_transaction()
     assert (replay.status, replay.body) == (201, first.body)
+    assert operations == ["TransactWriteItems", "GetItem", "GetItem"]
     guard, transaction = (read["Key"]["sk"]["S"] for read in reads)
     assert guard.startswith("IDEMKEY#")
     assert transaction == f"TXN#{first.body['transaction_id']}"

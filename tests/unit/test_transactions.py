@@ -316,20 +316,6 @@ def test_concurrent_duplicates_create_one_transaction_and_agree(dynamodb) -> Non
     assert len(stored_transactions(dynamodb)) == 1
 
 
-def test_a_create_is_one_write_and_a_replay_reads_the_guard_and_its_transaction() -> None:
-    """The guard is the whole idempotency record: no other item, no second write."""
-    calls: list[str] = []
-    aws.client("dynamodb").meta.events.register(
-        "before-call.dynamodb", lambda model, **_: calls.append(model.name)
-    )
-    first = post()
-    assert (first.status, calls) == (201, ["TransactWriteItems"])
-    calls.clear()
-    replay = post()
-    assert (replay.status, replay.body) == (201, first.body)
-    assert calls == ["TransactWriteItems", "GetItem", "GetItem"]
-
-
 def test_everything_a_create_stores_is_in_the_callers_partition(dynamodb) -> None:
     post()
     stored = dynamodb.scan(TableName=TABLE_NAME)["Items"]

@@ -35,8 +35,9 @@ class TransactionService:
 
     def create(
         self, caller: Caller, idempotency_key: str | None, body: dict[str, Any]
-    ) -> tuple[int, dict[str, Any]]:
-        """Create once per (caller, Idempotency-Key); a replay gets the same transaction.
+    ) -> dict[str, Any]:
+        """Create once per (caller, Idempotency-Key); a replay gets the same transaction (the
+        view of what is stored now).
 
         One TransactWriteItems writes the transaction with the key's guard (the repository):
         the guard holds digests of the key and the body only, never personal data in clear.
@@ -66,7 +67,7 @@ class TransactionService:
             key_digest=_digest(idempotency_key),
             request_hash=_digest(json.dumps(body, sort_keys=True, separators=(",", ":"))),
         )
-        return 201, stored.view()
+        return stored.view()
 
     def list(self, caller: Caller, limit: int, cursor: str | None) -> dict[str, Any]:
         page = self.repository.list_transactions(caller, limit, cursor)
